@@ -1,0 +1,43 @@
+# Gazette Chat — two commands: `make run` (set up, build the index, serve) and `make test` (set up, run all tests).
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+INDEX   ?= data/index
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+STAMP   := $(VENV)/.installed
+
+.PHONY: run test install index model browser-deps clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[st,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(INDEX)/manifest.json: | $(STAMP)
+	$(BIN)/gazette index build --out $(INDEX)
+
+index: $(INDEX)/manifest.json
+
+model: | $(STAMP)
+	-$(BIN)/gazette model fetch
+
+run: install index
+	-$(MAKE) model
+	$(BIN)/gazette serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+browser-deps:
+	bash .ci/browser-deps.sh
+
+test: install
+	-bash .ci/browser-deps.sh
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) $(INDEX)

@@ -1,0 +1,1 @@
+"""chat stage of Gazette Chat."""

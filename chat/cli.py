@@ -1,0 +1,67 @@
+"""`gazette` command line: one group, subcommands registered from each stage's own module.
+
+Every subcommand turns a `GazetteError` into a one-line message and exit code 2 (no traceback).
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import click
+
+from index.errors import GazetteError
+
+#: (module, attribute) of each subcommand; imported lazily so `gazette --help` stays fast.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "parse": ("index.cli_parse", "parse_cmd"),
+    "index": ("index.cli_index", "index_group"),
+    "search": ("retriever.cli_search", "search_cmd"),
+    "model": ("retriever.cli_model", "model_group"),
+    "ask": ("chat.cli_ask", "ask_cmd"),
+    "serve": ("chat.cli_serve", "serve_cmd"),
+    "eval": ("eval.cli_eval", "eval_cmd"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (module, _) in COMMANDS.items() if importlib.util.find_spec(module)]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[name]
+        try:
+            return getattr(importlib.import_module(module), attr)
+        except ModuleNotFoundError as exc:
+            if exc.name == module:
+                return None
+            raise
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gazette-chat")
+def cli() -> None:
+    """Gazette Chat: ask Chinese government gazettes in Chinese or English, with citations."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    try:
+        cli.main(args=argv, prog_name="gazette", standalone_mode=False)
+    except GazetteError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
