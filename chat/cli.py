@@ -5,6 +5,7 @@ Every subcommand turns a `GazetteError` into a one-line message and exit code 2 
 from __future__ import annotations
 
 import importlib
+import os
 import importlib.util
 import sys
 
@@ -61,6 +62,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - a bug still gets one line; GAZETTE_DEBUG=1 shows the traceback
+        if os.environ.get("GAZETTE_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (set GAZETTE_DEBUG=1 for details)", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

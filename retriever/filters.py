@@ -1,0 +1,64 @@
+"""Metadata filters: document number, clause kind, lead unit, deadline range."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from index.clause import KINDS, Clause
+from index.errors import QueryError
+
+FILTER_FIELDS = ("doc", "kind", "lead_unit", "deadline_from", "deadline_to")
+_MONTH = re.compile(r"^\d{4}(-\d{2})?$")
+
+
+def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
+    """Validated filters without empty values; `QueryError` for an unknown field or a malformed value."""
+    clean = {k: v for k, v in (filters or {}).items() if v not in (None, "", [])}
+    unknown = sorted(set(clean) - set(FILTER_FIELDS))
+    if unknown:
+        raise QueryError(f"unknown filter field(s): {', '.join(unknown)}; known: {', '.join(FILTER_FIELDS)}")
+    if "kind" in clean and clean["kind"] not in KINDS:
+        raise QueryError(f"unknown clause kind {clean['kind']!r}; known: {', '.join(KINDS)}")
+    for key in ("deadline_from", "deadline_to"):
+        if key in clean and not _MONTH.match(str(clean[key])):
+            raise QueryError(f"{key} must look like 2024-06 or 2024, not {clean[key]!r}")
+    return clean
+
+
+def _resolve_unit(unit: str) -> set[str]:
+    """A lead unit as typed (Chinese, an alias, or its English name) → the Chinese names it stands for."""
+    names = {unit.strip()}
+    if re.search(r"[A-Za-z]", unit):
+        from retriever.glossary import Glossary
+        glossary = Glossary.load()
+        names |= {zh for zh in glossary.expand_english(unit) if glossary.agency_en(zh)}
+    return {n for n in names if n}
+
+
+def predicate(filters: dict[str, Any]) -> Callable[[Clause], bool] | None:
+    """A clause predicate for validated filters, or None when nothing filters."""
+    if not filters:
+        return None
+    doc = filters.get("doc")
+    kind = filters.get("kind")
+    units = _resolve_unit(filters["lead_unit"]) if "lead_unit" in filters else None
+    lo, hi = filters.get("deadline_from"), filters.get("deadline_to")
+
+    def keep(c: Clause) -> bool:
+        if doc and doc not in (c.doc_number, c.doc_key):
+            return False
+        if kind and c.kind != kind:
+            return False
+        if units is not None and not any(u in lead or lead in u for u in units for lead in c.lead_units):
+            return False
+        if lo or hi:
+            if not c.deadline:
+                return False
+            if lo and c.deadline[: len(lo)] < lo:
+                return False
+            if hi and c.deadline[: len(hi)] > hi:
+                return False
+        return True
+
+    return keep

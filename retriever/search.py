@@ -1,0 +1,171 @@
+"""Hybrid search: dense (FAISS) + BM25 (jieba) per query variant, fused with language-dependent weights."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.clause import Clause
+from index.store import IndexStore
+from index.tokenize import tokenize_zh
+from retriever.filters import check_filters, predicate
+from retriever.fusion import rrf, top_rows
+from retriever.query import Variant, build_variants, detect_language, validate_query
+from retriever.references import referenced
+
+log = logging.getLogger(__name__)
+
+MODES = ("auto", "none", "glossary", "translate", "both")
+#: Candidates taken from each ranked list before fusion.
+CANDIDATES = 50
+
+
+@dataclass
+class Hit:
+    """One search result: the clause, its fused score and the raw signals behind it."""
+
+    clause: Clause
+    score: float
+    dense: float = 0.0          # best cosine similarity over the query variants
+    bm25: float = 0.0           # best BM25 score over the query variants
+    rank: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.clause
+        return {"id": c.id, "doc_number": c.doc_number, "label": c.label, "label_en": c.label_en,
+                "title": c.doc_title, "title_en": c.doc_title_en, "kind": c.kind, "text": c.text,
+                "score": round(self.score, 6), "lead_units": c.lead_units, "deadline": c.deadline,
+                "citation": c.citation, "path": c.path, "number": c.number}
+
+
+@dataclass
+class SearchResult:
+    """Hits plus how the query was handled (language, expansions), for answers and diagnostics."""
+
+    query: str
+    lang: str
+    hits: list[Hit]
+    variants: list[Variant] = field(default_factory=list)
+    glossary_terms: list[str] = field(default_factory=list)
+    translation: str | None = None
+    named: list[str] = field(default_factory=list)   # clause ids the question names by number
+
+
+class Searcher:
+    """Searches one loaded index with the embedder it was built with."""
+
+    def __init__(self, store: IndexStore, embedder: Any, glossary: Any = None, translator: Any = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.glossary = glossary
+        self.translator = translator      # callable(question) -> Chinese query or None
+
+    @classmethod
+    def open(cls, index_dir: Path | str, llm: str | None = None, embedder: Any = None) -> "Searcher":
+        """Load an index and the embedder named in its manifest; `llm` enables query translation."""
+        from index.store import read_manifest
+        from retriever.embedders import embedder_from_identity
+        manifest = read_manifest(index_dir)
+        embedder = embedder or embedder_from_identity(manifest.embedder)
+        store = IndexStore.load(index_dir, embedder=embedder)
+        return cls(store, embedder, glossary=_load_glossary(), translator=make_translator(llm))
+
+    def expand(self, query: str, lang: str, mode: str) -> tuple[list[str], str | None]:
+        """Glossary terms and LLM translation for an English query, as the mode allows."""
+        if lang != "en":
+            return [], None
+        terms: list[str] = []
+        translation = None
+        if mode in ("auto", "glossary", "both") and self.glossary is not None:
+            terms = self.glossary.expand_english(query)
+        if mode in ("auto", "translate", "both") and self.translator is not None:
+            translation = self.translator(query)
+        return terms, translation
+
+    def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None, mode: str = "auto",
+               lang: str | None = None) -> list[Hit]:
+        """Top-k hits for a query (Chinese or English)."""
+        return self.run(query, k, filters, mode, lang).hits
+
+    def run(self, query: str, k: int = 5, filters: dict[str, Any] | None = None, mode: str = "auto",
+            lang: str | None = None) -> SearchResult:
+        """Search and keep the query handling details."""
+        query = validate_query(query)
+        if mode not in MODES:
+            from index.errors import QueryError
+            raise QueryError(f"unknown search mode {mode!r}; known: {', '.join(MODES)}")
+        lang = lang or detect_language(query)
+        keep = predicate(check_filters(filters))
+        allowed = self.store.mask(keep) if keep else None
+        terms, translation = self.expand(query, lang, mode)
+        variants = build_variants(query, lang, terms, translation)
+        hits = self._fused(variants, k, allowed)
+        named = [c for c in referenced(query, self.store.clauses) if keep is None or keep(c)]
+        if named:
+            hits = self._named_first(named, hits, k)
+        return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named])
+
+    def _named_first(self, named: list[Clause], hits: list[Hit], k: int) -> list[Hit]:
+        """Clauses the question names by number go first (a question about `task 149` is about task 149)."""
+        top = hits[0].score if hits else 1.0
+        by_id = {h.clause.id: h for h in hits}
+        first = [by_id.get(c.id) or Hit(c, top, 1.0, 0.0) for c in named[:k]]
+        for h in first:
+            h.score = top * 1.5
+            h.dense = max(h.dense, 1.0)
+        rest = [h for h in hits if h.clause.id not in {c.id for c in named}]
+        out = (first + rest)[:k]
+        for rank, h in enumerate(out, start=1):
+            h.rank = rank
+        return out
+
+    def _fused(self, variants: list[Variant], k: int, allowed: np.ndarray | None) -> list[Hit]:
+        n = max(CANDIDATES, k * 4)
+        vectors = self.embedder.embed_queries([v.dense_text for v in variants])
+        lists: list[list[int]] = []
+        weights: list[float] = []
+        dense_best: dict[int, float] = {}
+        bm25_best: dict[int, float] = {}
+        for v, qvec in zip(variants, vectors):
+            rows, scores = self.store.dense_search(qvec, n, allowed)
+            lists.append(rows.tolist())
+            weights.append(v.dense_weight)
+            for r, s in zip(rows.tolist(), scores.tolist()):
+                dense_best[r] = max(dense_best.get(r, -1.0), s)
+            tokens = tokenize_zh(v.bm25_text or "")
+            rows, scores = self.store.bm25_search(tokens, n, allowed)
+            lists.append(rows.tolist())
+            weights.append(v.bm25_weight)
+            for r, s in zip(rows.tolist(), scores.tolist()):
+                bm25_best[r] = max(bm25_best.get(r, 0.0), s)
+        fused = rrf(lists, weights)
+        return [Hit(self.store.clauses[row], score, dense_best.get(row, 0.0), bm25_best.get(row, 0.0), rank)
+                for rank, (row, score) in enumerate(top_rows(fused, k), start=1)]
+
+
+def _load_glossary() -> Any:
+    try:
+        from retriever.glossary import Glossary
+        return Glossary.load()
+    except ImportError:  # pragma: no cover - shipped with the package
+        return None
+
+
+def make_translator(llm: str | None) -> Any:
+    """A cached English→Chinese query translator for the configured LLM back-end, or None."""
+    if llm in (None, "none"):
+        return None
+    try:
+        from retriever.llm import LLMConfig, get_chat_model
+        from retriever.translate import translate_query
+        config = LLMConfig.from_env(backend=llm) if llm != "env" else LLMConfig.from_env()
+        model = get_chat_model(config)
+    except Exception as exc:  # noqa: BLE001 - translation is optional: glossary expansion still works
+        log.warning("query translation unavailable: %s", exc)
+        return None
+    if model is None:
+        return None
+    return lambda question: translate_query(question, model)
