@@ -6,6 +6,7 @@ key and the label path, so it is stable across rebuilds and across unrelated edi
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -77,9 +78,15 @@ class Clause:
             return f"{doc_number_en or self.doc_number}, {self.label_en}"
         return f"{self.doc_title_en or self.doc_title}, {self.label_en}"
 
+    @property
+    def short_title(self) -> str:
+        """The issued document's own name (《…》 inside 关于印发《…》的通知), else the title."""
+        m = re.search(r"印发《(.+)》的?通知", self.doc_title)
+        return m.group(1) if m else self.doc_title
+
     def context_header(self) -> str:
-        """Short context embedded with the text: document title and heading path."""
-        return " / ".join([self.doc_title, *self.path])
+        """Short context embedded with the text: document name and heading path."""
+        return " / ".join([self.short_title, *self.path])
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -63,17 +63,24 @@ def _zh_coverage(query: str, texts: str) -> float:
 
 
 def _en_coverage(query: str, texts: str, glossary: Any) -> float:
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z\-']+|\d+", query.lower()) if w not in EN_STOPWORDS]
+    """Share of the English content words the glossary maps to Chinese that the top clauses contain.
+
+    Words the glossary cannot map are ignored, but at least half of the content words count in the
+    denominator, so a question the glossary barely understands cannot score high."""
+    words = list(dict.fromkeys(w for w in re.findall(r"[A-Za-z][A-Za-z\-']+|\d+", query.lower())
+                               if w not in EN_STOPWORDS))
     if not words or glossary is None:
         return 0.0
-    covered = 0
-    for word in dict.fromkeys(words):
+    mapped = found = 0
+    for word in words:
         terms = glossary.expand_english(word)
-        if word.isdigit() or any(t in texts for t in terms):
-            covered += 1
-        elif word.isascii() and word in texts.lower():
-            covered += 1
-    return covered / len(dict.fromkeys(words))
+        if word.isdigit() or (word.isascii() and len(word) > 1 and re.search(rf"\b{re.escape(word)}\b", texts, re.I)):
+            mapped += 1
+            found += 1
+        elif terms:
+            mapped += 1
+            found += any(t in texts for t in terms)
+    return found / max(mapped, len(words) / 2)
 
 
 def assess(query: str, lang: str, hits: list[Any], glossary: Any = None, translation: str | None = None,

@@ -48,8 +48,8 @@ class Variant:
 #: BM25 weight (it still matches ASCII terms such as 5G or GNSS); Chinese forms of an English query carry BM25.
 WEIGHTS = {
     "zh": {"dense": 1.0, "bm25": 1.0},
-    "en_raw": {"dense": 0.7, "bm25": 0.2},
-    "en_glossary": {"dense": 0.8, "bm25": 1.2},
+    "en_raw": {"dense": 0.5, "bm25": 0.2},
+    "en_glossary": {"dense": 0.6, "bm25": 1.5},
     "en_translation": {"dense": 1.0, "bm25": 1.0},
 }
 

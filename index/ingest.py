@@ -1,0 +1,369 @@
+"""Keep an index current: add gazette files (text or PDF), replace corrected re-publications, remove documents.
+
+Every change is one atomic write by `index.store` (new folder, then swap): a failed or killed change leaves the
+previous index serving. A lock file beside the index (`.NAME.lock`, `flock`, released by the OS even on SIGKILL)
+keeps two writers apart. All files are parsed before the index is touched: one bad file means nothing is added.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index.clause import Clause, Document, GazetteIssue
+from index.errors import GazetteError, IndexError_, InputFileError
+
+#: Largest upload `ingest_upload` accepts (a gazette issue PDF is a few MB).
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+#: Test hook: seconds to sleep before embedding (lets a test kill an add mid-way).
+SLEEP_ENV = "GAZETTE_TEST_EMBED_SLEEP"
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"PK\x03\x04", "a ZIP archive (e.g. .docx/.xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc/.xls)"), (b"\x1f\x8b", "a gzip archive"),
+    (b"{\\rtf", "an RTF document"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"),
+    (b"<?xml", "an XML document"), (b"\x7fELF", "an executable"), (b"RIFF", "a RIFF (audio/video/WebP) file"),
+)
+
+
+class UnsupportedMediaType(InputFileError):
+    """The file is neither UTF-8 text nor PDF (HTTP 415)."""
+
+
+class UploadTooLarge(InputFileError):
+    """The upload exceeds `MAX_UPLOAD_BYTES` (HTTP 413)."""
+
+
+class IndexBusy(IndexError_):
+    """Another process is changing the index (HTTP 409)."""
+
+
+class DocumentNotFound(IndexError_):
+    """No such document in the index (HTTP 404)."""
+
+
+@dataclass
+class DocumentOutcome:
+    """What happened to one document of an added file."""
+
+    doc_key: str
+    doc_number: str | None
+    title: str
+    source: str
+    action: str          # added | replaced | skipped
+    clauses: int
+    reason: str = ""
+
+    def message(self) -> str:
+        name = self.doc_number or f"《{self.title}》"
+        if self.action == "skipped":
+            return f"skipped {name} from {self.source}: {self.reason}"
+        return f"{self.action} {name} ({self.clauses} clauses) from {self.source}"
+
+
+@dataclass
+class AddReport:
+    """Result of `add_files` / `ingest_upload`."""
+
+    index_dir: str
+    documents: list[DocumentOutcome] = field(default_factory=list)
+    changed: bool = False             # a new index version was written
+    clauses_total: int = 0            # clauses in the index afterwards
+    documents_total: int = 0
+    clauses_embedded: int = 0         # passages actually embedded (unchanged clauses reuse their vectors)
+    seconds: float = 0.0
+
+    def _keys(self, action: str) -> list[str]:
+        return [d.doc_key for d in self.documents if d.action == action]
+
+    @property
+    def added(self) -> list[str]:
+        return self._keys("added")
+
+    @property
+    def replaced(self) -> list[str]:
+        return self._keys("replaced")
+
+    @property
+    def skipped(self) -> list[str]:
+        return self._keys("skipped")
+
+    def messages(self) -> list[str]:
+        return [d.message() for d in self.documents]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.update(added=self.added, replaced=self.replaced, skipped=self.skipped, messages=self.messages())
+        return data
+
+
+@dataclass
+class RemoveReport:
+    """Result of `remove_document`."""
+
+    index_dir: str
+    doc_key: str
+    doc_number: str | None
+    title: str
+    clauses_removed: int
+    clauses_total: int
+    documents_total: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- input files ---------------------------------------------------------------------------------------
+
+def sniff_kind(data: bytes, name: str) -> str:
+    """"pdf" or "text" by content (not by name); `UnsupportedMediaType` naming what else it is."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise UnsupportedMediaType(f"{name}: is {what}; only UTF-8 text and PDF gazettes can be indexed")
+    if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        raise UnsupportedMediaType(f"{name}: is an HTML page; save it as text or PDF first")
+    if b"\x00" in head:
+        raise UnsupportedMediaType(f"{name}: is binary data (not UTF-8 text, not PDF); only text and PDF are supported")
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and len(data) > 3:      # a multi-byte character cut at the end
+            return "text"
+        raise UnsupportedMediaType(f"{name}: is neither UTF-8 text nor PDF (invalid UTF-8 byte 0x{data[exc.start]:02x}"
+                                   f" at offset {exc.start}; convert GBK/GB18030 text to UTF-8)") from None
+    return "text"
+
+
+def read_gazette_text(path: str | Path) -> str:
+    """Text of a gazette file: UTF-8 text as is, PDF via `index.pdf.pdf_to_text`; other types are refused."""
+    from index.parser import read_source
+
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(f"{p}: no such file")
+    if p.is_dir():
+        raise InputFileError(f"{p}: is a directory, not a gazette file")
+    with open(p, "rb") as fh:
+        head = fh.read(4096)
+    if not head.strip():
+        raise InputFileError(f"{p}: file is empty")
+    kind = sniff_kind(head if p.stat().st_size > len(head) else p.read_bytes(), str(p))
+    if kind == "pdf":
+        from index.pdf import pdf_to_text
+
+        return pdf_to_text(p)
+    if p.suffix.lower() == ".pdf":
+        raise InputFileError(f"{p}: named .pdf but is not a PDF (no %PDF- header)")
+    return read_source(p)
+
+
+def parse_gazette_file(path: str | Path) -> GazetteIssue:
+    """Parse a text or PDF gazette file into an issue (error when no document is recognised)."""
+    from index.parser import parse_text
+
+    p = Path(path)
+    return parse_text(read_gazette_text(p), source=p.name)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# -- lock ----------------------------------------------------------------------------------------------
+
+def lock_path(index_dir: str | Path) -> Path:
+    """`.NAME.lock` beside the index folder (outside it, so it survives the folder swap)."""
+    d = Path(index_dir).absolute()
+    return d.parent / f".{d.name}.lock"
+
+
+@contextlib.contextmanager
+def index_lock(index_dir: str | Path) -> Iterator[None]:
+    """Exclusive writer lock on an index; `IndexBusy` at once when another process holds it."""
+    import fcntl
+
+    path = lock_path(index_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            raise IndexBusy(f"index at {Path(index_dir)} is being changed by another process (pid {holder}, "
+                            f"lock {path}) — try again when it has finished") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+# -- embedding wrapper ---------------------------------------------------------------------------------
+
+class _CountingEmbedder:
+    """Delegates to an embedder, counting embedded passages; honours the `SLEEP_ENV` test hook."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.dim = inner.dim
+        self.count = 0
+
+    def embed_queries(self, texts: Sequence[str]) -> Any:
+        return self.inner.embed_queries(texts)
+
+    def embed_documents(self, texts: Sequence[str], progress: Any = None) -> Any:
+        if (delay := float(os.environ.get(SLEEP_ENV) or 0)) > 0:
+            print(f"test hook: sleeping {delay:g} s before embedding {len(texts)} passages", file=sys.stderr,
+                  flush=True)
+            time.sleep(delay)
+        self.count += len(texts)
+        return self.inner.embed_documents(texts, progress=progress)
+
+    def identity(self) -> dict[str, Any]:
+        return self.inner.identity()
+
+
+# -- add / remove --------------------------------------------------------------------------------------
+
+def add_files(index_dir: str | Path, paths: Sequence[str | Path], replace: bool = False, embedder: Any = None,
+              progress: bool = False) -> AddReport:
+    """Add gazette files (text or PDF) to an existing index; only new or changed clauses are embedded.
+
+    A document already indexed is skipped when its source has the same sha256; with a different sha256 it is
+    replaced when `replace`, else skipped with a hint. Nothing is written when nothing is new."""
+    from index.store import add_clauses, read_manifest
+
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    files = [Path(p) for p in paths]
+    if not files:
+        raise InputFileError("no files to add")
+    read_manifest(index_dir)                                   # fail early, before parsing, on a missing index
+    issues = [parse_gazette_file(p) for p in files]
+    parsed = [(p, _sha256(p), issue) for p, issue in zip(files, issues)]
+    with index_lock(index_dir):
+        manifest = read_manifest(index_dir)
+        indexed = _indexed_sources(index_dir)
+        sha_of = {s["name"]: s["sha256"] for s in manifest.sources}
+        report = AddReport(index_dir=str(index_dir))
+        clauses: list[Clause] = []
+        documents: list[Document] = []
+        used: list[Path] = []
+        for path, sha, issue in parsed:
+            for doc in issue.documents:
+                outcome = _decide(doc, path.name, sha, indexed, sha_of, replace, report.documents)
+                report.documents.append(outcome)
+                if outcome.action != "skipped":
+                    clauses.extend(doc.clauses)
+                    documents.append(doc)
+                    if path not in used:
+                        used.append(path)
+        if clauses:
+            from retriever.embedders import embedder_from_identity
+
+            counting = _CountingEmbedder(embedder or embedder_from_identity(manifest.embedder))
+            manifest = add_clauses(index_dir, clauses, counting, used, progress, documents=documents)
+            report.changed, report.clauses_embedded = True, counting.count
+        report.clauses_total = int(manifest.counts["clauses"])
+        report.documents_total = int(manifest.counts["documents"])
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _decide(doc: Document, source: str, sha: str, indexed: dict[str, set[str]], sha_of: dict[str, str],
+            replace: bool, earlier: list[DocumentOutcome]) -> DocumentOutcome:
+    out = DocumentOutcome(doc.key, doc.doc_number, doc.title, source, "added", len(doc.clauses))
+    if any(o.doc_key == doc.key and o.action != "skipped" for o in earlier):
+        out.action, out.reason = "skipped", "the same document is in an earlier file of this batch"
+    elif doc.key in indexed:
+        old = sorted(indexed[doc.key])
+        if sha in {sha_of.get(name) for name in old}:
+            out.action, out.reason = "skipped", f"already indexed from {', '.join(old)} (same sha256)"
+        elif replace:
+            out.action = "replaced"
+        else:
+            out.action = "skipped"
+            out.reason = (f"already indexed from {', '.join(old)} with different content (sha256 differs); "
+                          "use --replace to replace it with this version")
+    return out
+
+
+def _indexed_sources(index_dir: Path) -> dict[str, set[str]]:
+    """doc_key → names of the source files its clauses came from (read from clauses.jsonl, no models)."""
+    import json
+
+    out: dict[str, set[str]] = {}
+    try:
+        with open(index_dir / "clauses.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    c = json.loads(line)
+                    out.setdefault(c["doc_key"], set()).add(c.get("source") or "?")
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexError_(f"index at {index_dir} is damaged ({type(exc).__name__}: {exc}) — rebuild it") from exc
+    return out
+
+
+def remove_document(index_dir: str | Path, doc_number: str) -> RemoveReport:
+    """Remove one document, by document number (or, for documents without one, by title / doc_key)."""
+    from index.store import read_manifest, remove_documents
+
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    wanted = re.sub(r"\s+", "", doc_number or "")
+    if not wanted:
+        raise InputFileError("no document number given")
+    with index_lock(index_dir):
+        manifest = read_manifest(index_dir)
+        doc = next((d for d in manifest.documents if wanted in (d.get("doc_number"), d["doc_key"])), None)
+        if doc is None:
+            known = ", ".join(d.get("doc_number") or d["doc_key"] for d in manifest.documents)
+            raise DocumentNotFound(f"no document {doc_number} in the index at {index_dir} (it has: {known})")
+        after = remove_documents(index_dir, [doc["doc_key"]])
+    return RemoveReport(str(index_dir), doc["doc_key"], doc.get("doc_number"), doc["title"],
+                        int(doc.get("clause_count", 0)), int(after.counts["clauses"]),
+                        int(after.counts["documents"]), round(time.perf_counter() - started, 3))
+
+
+def ingest_upload(index_dir: str | Path, filename: str, data: bytes, replace: bool = False,
+                  embedder: Any = None) -> AddReport:
+    """Add an uploaded file (API): size limit, content sniffing (text/PDF only), then `add_files`."""
+    name = Path((filename or "").replace("\\", "/")).name.strip() or "upload"
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadTooLarge(f"{name}: {len(data)} bytes is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB limit")
+    if not data.strip():
+        raise InputFileError(f"{name}: file is empty")
+    kind = sniff_kind(data, name)
+    if kind == "pdf" and not name.lower().endswith(".pdf"):
+        name += ".pdf"
+    with tempfile.TemporaryDirectory(prefix="gazette-upload-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        return add_files(index_dir, [path], replace=replace, embedder=embedder)
+
+
+__all__ = ["AddReport", "DocumentNotFound", "DocumentOutcome", "IndexBusy", "MAX_UPLOAD_BYTES", "RemoveReport",
+           "UnsupportedMediaType", "UploadTooLarge", "add_files", "index_lock", "ingest_upload",
+           "parse_gazette_file", "read_gazette_text", "remove_document", "sniff_kind"]

@@ -1,0 +1,280 @@
+"""Building an index folder and writing it atomically (used by `index.store`, which re-exports the API).
+
+Write protocol: build everything into `.NAME.tmp-<pid>` beside the target, fsync, then swap
+(`NAME` → `.NAME.old-<pid>`, tmp → `NAME`, delete old). Stale tmp/old folders of dead processes are cleaned
+by the next write (an old folder is restored if a crash fell exactly between the two renames).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.clause import Clause, Document
+from index.errors import GazetteError, IndexError_, InputFileError
+from retriever.embedders import Embedder, passage_text
+
+FORMAT_VERSION = 1
+#: Up to this many clauses the dense index is exact (`IndexFlatIP`); above it, HNSW (approximate, faster).
+FLAT_MAX_VECTORS = 50_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+DEFAULT_EF_SEARCH = 128
+FILES = ("clauses.jsonl", "dense.faiss", "vectors.npy", "bm25", "manifest.json")
+ANN_CHOICES = ("auto", "flat", "hnsw")
+
+
+@dataclass
+class Manifest:
+    """manifest.json: what was indexed, with what, and when."""
+
+    format_version: int
+    package_version: str
+    embedder: dict[str, Any]
+    counts: dict[str, Any]           # clauses, documents, by_kind
+    sources: list[dict[str, Any]]    # name, sha256, size
+    documents: list[dict[str, Any]]  # doc_key, doc_number, title, title_en, date, clause_count
+    ann: dict[str, Any]              # type, requested (+ M, ef_construction, ef_search for hnsw)
+    bm25: dict[str, Any]
+    build_seconds: float
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Manifest":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def bm25_text(clause: Clause) -> str:
+    """What BM25 indexes: heading path, label and text (not the doc title, shared by all its clauses)."""
+    return " ".join([*clause.path, clause.label, clause.text])
+
+
+def build_index(clauses: Sequence[Clause], embedder: Embedder, out_dir: Path | str, sources: Sequence[Path],
+                progress: bool = True, ann: str = "auto", *, documents: Sequence[Document] | None = None,
+                ef_search: int = DEFAULT_EF_SEARCH) -> Manifest:
+    """Embed and index `clauses` into `out_dir`, replacing any previous index atomically.
+
+    `documents` (optional) supplies per-document metadata clauses lack (issue date)."""
+    started = time.perf_counter()
+    clauses = list(clauses)
+    if not clauses:
+        raise GazetteError("nothing to index: no clauses were parsed from the sources")
+    _check_unique(clauses)
+    _choose_ann(ann, len(clauses))
+    srcs = [_source_entry(Path(p)) for p in sources]
+    vectors = _embed(embedder, [passage_text(c) for c in clauses], progress)
+    docs = _documents_meta(clauses, documents, [])
+    return _write_index(Path(out_dir), clauses, vectors, embedder.identity(), srcs, docs, ann, ef_search, started)
+
+
+def _check_unique(clauses: Sequence[Clause]) -> None:
+    seen: set[str] = set()
+    for c in clauses:
+        if c.id in seen:
+            raise GazetteError(f"duplicate clause id {c.id} ({c.citation}); clause ids must be unique")
+        seen.add(c.id)
+
+
+def _choose_ann(ann: str, n: int) -> str:
+    if ann not in ANN_CHOICES:
+        raise GazetteError(f"unknown ANN type {ann!r}; choose one of {', '.join(ANN_CHOICES)}")
+    return ("flat" if n <= FLAT_MAX_VECTORS else "hnsw") if ann == "auto" else ann
+
+
+def _source_entry(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputFileError(f"source file not found: {path}")
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return {"name": path.name, "sha256": digest.hexdigest(), "size": path.stat().st_size}
+
+
+def _documents_meta(clauses: Sequence[Clause], documents: Sequence[Document] | None,
+                    previous: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per doc_key, in clause order; dates from `documents`, else from the previous manifest."""
+    dates = {d["doc_key"]: d.get("date") for d in previous}
+    dates.update({d.key: d.date for d in documents or []})
+    counts = Counter(c.doc_key for c in clauses)
+    out: dict[str, dict[str, Any]] = {}
+    for c in clauses:
+        if c.doc_key not in out:
+            out[c.doc_key] = {"doc_key": c.doc_key, "doc_number": c.doc_number, "title": c.doc_title,
+                              "title_en": c.doc_title_en, "date": dates.get(c.doc_key),
+                              "clause_count": counts[c.doc_key]}
+    return list(out.values())
+
+
+def _embed(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
+    """Embed passages (tqdm bar on stderr when `progress`) and check the result's shape."""
+    if progress:
+        from tqdm import tqdm
+
+        with tqdm(total=len(texts), desc="embedding", unit="passage", file=sys.stderr) as bar:
+            vecs = embedder.embed_documents(texts, progress=lambda done, _total: bar.update(done - bar.n))
+    else:
+        vecs = embedder.embed_documents(texts)
+    vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+    if vecs.shape != (len(texts), embedder.dim) or not np.isfinite(vecs).all():
+        raise GazetteError(f"embedder returned {vecs.shape} (expected {(len(texts), embedder.dim)}) or non-finite")
+    return vecs
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gazette-chat")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _write_index(out_dir: Path, clauses: list[Clause], vectors: np.ndarray, identity: dict[str, Any],
+                 sources: list[dict[str, Any]], documents: list[dict[str, Any]], ann: str, ef_search: int,
+                 started: float) -> Manifest:
+    """Write a complete index folder for (clauses, vectors) atomically; returns its manifest."""
+    ann_type = _choose_ann(ann, len(clauses))
+    ann_meta: dict[str, Any] = {"type": ann_type, "requested": ann, "flat_max_vectors": FLAT_MAX_VECTORS}
+    if ann_type == "hnsw":
+        ann_meta.update(M=HNSW_M, ef_construction=HNSW_EF_CONSTRUCTION, ef_search=int(ef_search))
+    counts = {"clauses": len(clauses), "documents": len(documents),
+              "by_kind": dict(sorted(Counter(c.kind for c in clauses).items()))}
+    manifest = Manifest(FORMAT_VERSION, _package_version(), dict(identity), counts, sources, documents, ann_meta,
+                        {"library": "bm25s", "method": "lucene", "k1": 1.5, "b": 0.75,
+                         "tokenizer": "index.tokenize.tokenize_zh", "text": "path + label + text"},
+                        0.0, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+
+    def write(tmp: Path) -> None:
+        _write_clauses(tmp, clauses)
+        np.save(tmp / "vectors.npy", vectors)
+        _write_dense(tmp, vectors, ann_meta)
+        _write_bm25(tmp, clauses)
+        manifest.build_seconds = round(time.perf_counter() - started, 3)
+        text = json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2)
+        (tmp / "manifest.json").write_text(text + "\n", encoding="utf-8")
+
+    _atomic_write(out_dir, write)
+    return manifest
+
+
+def _write_clauses(tmp: Path, clauses: list[Clause]) -> None:
+    with open(tmp / "clauses.jsonl", "w", encoding="utf-8") as fh:
+        for c in clauses:
+            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _write_dense(tmp: Path, vectors: np.ndarray, ann: dict[str, Any]) -> None:
+    try:
+        import faiss
+    except ImportError as exc:
+        raise GazetteError("faiss is required to build the index: pip install faiss-cpu") from exc
+    dim = vectors.shape[1]
+    if ann["type"] == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = ann["ef_search"]
+    else:
+        index = faiss.IndexFlatIP(dim)
+    index.add(vectors)
+    faiss.write_index(index, str(tmp / "dense.faiss"))
+
+
+def _write_bm25(tmp: Path, clauses: list[Clause]) -> None:
+    try:
+        import bm25s
+    except ImportError as exc:
+        raise GazetteError("bm25s is required to build the index: pip install bm25s") from exc
+    from index.tokenize import tokenize_zh
+
+    retriever = bm25s.BM25(method="lucene", k1=1.5, b=0.75)
+    retriever.index([tokenize_zh(bm25_text(c)) for c in clauses], show_progress=False)
+    retriever.save(str(tmp / "bm25"), show_progress=False)
+
+
+def _atomic_write(out_dir: Path, write: Callable[[Path], None]) -> None:
+    """Run `write(tmp)` on a fresh tmp folder, fsync it, and swap it in for `out_dir`."""
+    out_dir = out_dir.absolute()
+    if out_dir.exists() and not (out_dir / "manifest.json").is_file() and any(out_dir.iterdir()):
+        raise IndexError_(f"{out_dir} exists and is not a gazette index; choose another --out or remove it")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _clean_stale(out_dir)
+    pid = os.getpid()
+    tmp = out_dir.parent / f".{out_dir.name}.tmp-{pid}"
+    old = out_dir.parent / f".{out_dir.name}.old-{pid}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        tmp.mkdir()
+        write(tmp)
+        _fsync_tree(tmp)
+        if out_dir.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out_dir, old)
+        try:
+            os.replace(tmp, out_dir)
+        except BaseException:
+            if old.exists() and not out_dir.exists():
+                os.replace(old, out_dir)
+            raise
+        _fsync_dir(out_dir.parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _clean_stale(out_dir: Path) -> None:
+    """Remove tmp/old folders left by dead processes; restore an old one if the index itself is gone."""
+    for prefix in ("old", "tmp"):  # restore first, then clean
+        for path in out_dir.parent.glob(f".{out_dir.name}.{prefix}-*"):
+            pid = path.name.rsplit("-", 1)[-1]
+            if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)):
+                continue
+            if prefix == "old" and not out_dir.exists():
+                os.replace(path, out_dir)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(dirpath))

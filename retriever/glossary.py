@@ -1,0 +1,167 @@
+"""Bilingual gazette vocabulary kept as data in `retriever/data/glossary.tsv`.
+
+Columns: `zh`, `en`, `kind` (agency | term), `aliases_en` and `aliases_zh` (`|`-separated). Used to expand
+English questions into Chinese policy wording (`expand_english`) and to put units into English
+(`agency_en`, `translate_units`).
+
+English matching works on word stems (lower-cased, hyphens/punctuation as word breaks, `'s` dropped,
+plural and -ed/-ing endings folded), so "subsidies", "postdocs" and "post-doctoral" match their entries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
+COLUMNS = ("zh", "en", "kind", "aliases_en", "aliases_zh")
+KINDS = ("agency", "term")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glossary row."""
+
+    zh: str
+    en: str
+    kind: str
+    aliases_en: tuple[str, ...] = ()
+    aliases_zh: tuple[str, ...] = ()
+
+
+def stem(word: str) -> str:
+    """Fold plural and simple inflection: subsidies→subsidy, postdocs→postdoc, financing→financ(e)."""
+    w = word.lower()
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "xes", "ches", "shes", "zes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if len(w) >= 8 and w.endswith("ing"):
+        w = w[:-3]
+    elif len(w) >= 7 and w.endswith("ed"):
+        w = w[:-2]
+    if len(w) >= 5:
+        w = w.rstrip("e")
+    return w
+
+
+def stems(text: str) -> list[str]:
+    """Word stems of English text; `'s` is dropped and any non-alphanumeric character breaks words."""
+    text = re.sub(r"['’]s\b", "", text.lower())
+    return [stem(t) for t in re.findall(r"[a-z0-9]+", text)]
+
+
+def _norm_zh(s: str) -> str:
+    return re.sub(r"\s+", "", s or "").replace("(", "（").replace(")", "）")
+
+
+@dataclass
+class Glossary:
+    """Lookup tables over the glossary rows."""
+
+    entries: list[Entry]
+    _by_zh: dict[str, Entry] = field(default_factory=dict, repr=False)
+    _phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for e in self.entries:
+            for key in (e.zh, *e.aliases_zh):
+                self._by_zh.setdefault(_norm_zh(key), e)
+        for e in self.entries:
+            for phrase in {e.en, *e.aliases_en}:
+                toks = tuple(stems(phrase))
+                if toks:
+                    self._phrases.setdefault(toks[0], []).append((toks, e.zh))
+
+    # ---------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "Glossary":
+        """Load a glossary TSV; the default file is parsed once and cached."""
+        return _default() if path is None else cls.from_tsv(Path(path))
+
+    @classmethod
+    def from_tsv(cls, path: Path) -> "Glossary":
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if not lines or tuple(lines[0].split("\t")) != COLUMNS:
+            raise ValueError(f"{path}: header must be the tab-separated columns {', '.join(COLUMNS)}")
+        entries = []
+        for no, line in enumerate(lines[1:], 2):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) != len(COLUMNS) or not cols[0].strip() or not cols[1].strip():
+                raise ValueError(f"{path}:{no}: expected {len(COLUMNS)} tab-separated columns with zh and en")
+            zh, en, kind, al_en, al_zh = (c.strip() for c in cols)
+            if kind not in KINDS:
+                raise ValueError(f"{path}:{no}: kind must be one of {KINDS}, got {kind!r}")
+            entries.append(Entry(zh, en, kind, _split(al_en), _split(al_zh)))
+        return cls(entries)
+
+    # ---------------------------------------------------------------- lookups
+    def entry(self, zh: str) -> Entry | None:
+        """The row for a Chinese term or any of its Chinese aliases."""
+        key = _norm_zh(zh)
+        if not key:
+            return None
+        hit = self._by_zh.get(key)
+        if hit is None and key.startswith("重庆市"):
+            hit = self._by_zh.get("市" + key[3:]) or self._by_zh.get(key[3:])
+        return hit
+
+    def agency_en(self, zh: str) -> str | None:
+        """Official English name of a unit (aliases resolved: 市人社局 → …Social Security Bureau)."""
+        e = self.entry(zh)
+        return e.en if e is not None and e.kind == "agency" else None
+
+    def term_en(self, zh: str) -> str | None:
+        """English rendering of a policy term (falls back to agencies)."""
+        e = self.entry(zh)
+        return e.en if e is not None else None
+
+    def translate_units(self, units: list[str]) -> list[str]:
+        """`English name (中文)` per unit; units not in the glossary stay in Chinese."""
+        out = []
+        for unit in units:
+            en = self.agency_en(unit)
+            out.append(f"{en} ({unit})" if en else unit)
+        return out
+
+    def expand_english(self, query: str) -> list[str]:
+        """Chinese terms whose English form or alias occurs in `query`.
+
+        Case-insensitive whole-word matching on stems; overlapping matches resolve longest first
+        ("postdoctoral workstation" beats "postdoctoral"). Result order: longer matches first, then by
+        position; each Chinese term once.
+        """
+        q = stems(query or "")
+        found: list[tuple[int, int, str]] = []  # (start, length, zh)
+        for i, tok in enumerate(q):
+            for toks, zh in self._phrases.get(tok, ()):
+                if tuple(q[i:i + len(toks)]) == toks:
+                    found.append((i, len(toks), zh))
+        found.sort(key=lambda f: (-f[1], f[0]))
+        taken: list[tuple[int, int]] = []
+        out: list[str] = []
+        for start, length, zh in found:
+            span = (start, start + length)
+            clash = any(span[0] < e and s < span[1] and span != (s, e) for s, e in taken)
+            if clash:
+                continue
+            taken.append(span)
+            if zh not in out:
+                out.append(zh)
+        return out
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in cell.split("|") if a.strip())
+
+
+@lru_cache(maxsize=1)
+def _default() -> Glossary:
+    return Glossary.from_tsv(DEFAULT_PATH)

@@ -1,0 +1,49 @@
+"""Fusion maths and query handling, no model."""
+from __future__ import annotations
+
+import pytest
+
+from index.errors import QueryError
+from retriever.fusion import max_normalise, rrf, top_rows
+from retriever.query import build_variants, detect_language, validate_query
+
+pytestmark = pytest.mark.unit
+
+
+def test_rrf_weights_and_ranks():
+    fused = rrf([[3, 1], [1, 2]], [1.0, 0.5], k=60)
+    assert fused[3] == pytest.approx(1 / 61)
+    assert fused[1] == pytest.approx(1 / 62 + 0.5 / 61)
+    assert fused[2] == pytest.approx(0.5 / 62)
+    assert [row for row, _ in top_rows(fused, 2)] == [1, 3]
+
+
+def test_rrf_zero_weight_list_is_ignored():
+    assert rrf([[1], [2]], [1.0, 0.0]) == {1: pytest.approx(1 / 61)}
+    with pytest.raises(ValueError):
+        rrf([[1]], [1.0, 2.0])
+
+
+def test_max_normalise():
+    assert max_normalise({1: 0.5, 2: 0.25}) == {1: 1.0, 2: 0.5}
+
+
+@pytest.mark.parametrize("text, lang", [("博士后资助多少", "zh"), ("postdoc subsidy", "en"),
+                                        ("What is 首台（套）?", "zh"), ("Is the 5G base station funded?", "en")])
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("query, message", [("", "empty"), ("   ", "empty"), ("？！。", "punctuation"),
+                                            ("字" * 2001, "2000")])
+def test_validate_query_errors(query, message):
+    with pytest.raises(QueryError, match=message):
+        validate_query(query)
+
+
+def test_english_variants_carry_chinese_for_bm25():
+    variants = build_variants("postdoc subsidy", "en", ["博士后", "资助"], "博士后资助")
+    names = [v.name for v in variants]
+    assert names == ["en", "glossary", "translation"]
+    assert variants[0].bm25_weight < variants[1].bm25_weight
+    assert build_variants("博士后", "zh")[0].bm25_weight == 1.0

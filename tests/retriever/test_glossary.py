@@ -1,0 +1,144 @@
+"""Bilingual glossary (retriever/glossary.py + retriever/data/glossary.tsv)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from index.facts import extract_units, split_units
+from retriever.glossary import DEFAULT_PATH, Glossary, stem
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "data" / "corpus" / "chongqing-gazette-2024-06.txt"
+
+
+@pytest.fixture(scope="module")
+def gloss() -> Glossary:
+    return Glossary.load()
+
+
+def corpus_units() -> set[str]:
+    """Every lead/co-operating unit in the sample corpus: parentheticals and annex column 3."""
+    text = CORPUS.read_text(encoding="utf-8")
+    units: set[str] = set()
+    lead, co = extract_units(text)
+    units |= set(lead) | set(co)
+    for line in text.splitlines():
+        cols = line.split("\t")
+        if len(cols) == 4 and cols[0].strip().isdigit():
+            units |= set(split_units(cols[2]))
+    return units
+
+
+def test_default_is_cached(gloss):
+    assert Glossary.load() is gloss
+
+
+def test_file_is_well_formed():
+    lines = DEFAULT_PATH.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "zh\ten\tkind\taliases_en\taliases_zh"
+    rows = [line.split("\t") for line in lines[1:]]
+    assert all(len(r) == 5 for r in rows)
+    zh = [r[0] for r in rows]
+    assert len(zh) == len(set(zh))
+    assert sum(r[2] == "term" for r in rows) >= 150
+    assert {r[2] for r in rows} == {"agency", "term"}
+
+
+def test_every_corpus_unit_has_an_english_name(gloss):
+    units = corpus_units()
+    assert len(units) >= 40
+    missing = sorted(u for u in units if gloss.agency_en(u) is None)
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "zh, en",
+    [
+        ("市市场监管局", "Chongqing Municipal Administration for Market Regulation"),
+        ("市人力社保局", "Chongqing Municipal Human Resources and Social Security Bureau"),
+        ("市人社局", "Chongqing Municipal Human Resources and Social Security Bureau"),
+        ("市经济信息委", "Chongqing Municipal Commission of Economy and Information Technology"),
+        ("市发展改革委", "Chongqing Municipal Development and Reform Commission"),
+        ("市高法院", "Chongqing High People's Court"),
+        ("重庆海关", "Chongqing Customs"),
+        ("人行重庆市分行", "Chongqing Branch of the People's Bank of China"),
+        ("有关区县", "relevant districts and counties"),
+        ("重庆市市场监督管理局", "Chongqing Municipal Administration for Market Regulation"),
+        ("重庆市市场监管局", "Chongqing Municipal Administration for Market Regulation"),
+    ],
+)
+def test_agency_en(gloss, zh, en):
+    assert gloss.agency_en(zh) == en
+
+
+def test_agency_en_unknown_and_terms(gloss):
+    assert gloss.agency_en("某某管理局") is None
+    assert gloss.agency_en("补贴") is None  # a term, not an agency
+    assert gloss.term_en("补贴") == "subsidy"
+    assert gloss.term_en("博士后工作站") == "postdoctoral workstation"
+    assert gloss.term_en("首台套") == "first-of-its-kind equipment"
+
+
+def test_translate_units(gloss):
+    assert gloss.translate_units(["市人力社保局", "市人社局", "某某局"]) == [
+        "Chongqing Municipal Human Resources and Social Security Bureau (市人力社保局)",
+        "Chongqing Municipal Human Resources and Social Security Bureau (市人社局)",
+        "某某局",
+    ]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("What subsidies are there for postdocs?", ["补贴", "资助", "奖励", "补助", "博士后"]),
+        ("Is there support for a post-doctoral workstation?", ["博士后工作站"]),
+        ("first-of-its-kind equipment insurance premiums", ["首台（套）", "保费"]),
+        ("customs clearance for cross-border e-commerce", ["跨境电商", "通关"]),
+        ("Are specialized and sophisticated SMEs or Little Giants eligible?", ["专精特新", "中小企业", "小巨人"]),
+        ("IPO support", ["上市"]),
+        ("guarantee fees for high-tech enterprises", ["高新技术企业", "担保费率"]),
+        ("fines for e-cigarettes in public places", ["罚款", "电子烟", "公共场所"]),
+        ("children's education deduction", ["子女教育", "扣除"]),
+        ("BeiDou and remote sensing", ["北斗", "遥感"]),
+        ("negative list", ["负面清单"]),
+        ("credit repair", ["信用修复"]),
+    ],
+)
+def test_expand_english(gloss, query, expected):
+    got = gloss.expand_english(query)
+    assert all(zh in got for zh in expected), got
+
+
+def test_expand_english_longest_match_and_boundaries(gloss):
+    got = gloss.expand_english("postdoctoral workstation")
+    assert got[0] == "博士后工作站"
+    assert "博士后" not in got  # covered by the longer match
+    assert gloss.expand_english("POSTDOCTORAL WORKSTATION") == got
+    assert gloss.expand_english("subsidiary companies") == []  # no partial-word hits
+    assert gloss.expand_english("") == []
+
+
+def test_stem():
+    assert [stem(w) for w in ("subsidies", "postdocs", "taxes", "business", "guaranteed", "guarantee")] == [
+        "subsidy", "postdoc", "tax", "business", "guarant", "guarant"]
+
+
+def test_load_rejects_bad_rows(tmp_path):
+    bad = tmp_path / "g.tsv"
+    bad.write_text("zh\ten\tkind\taliases_en\taliases_zh\n补贴\tsubsidy\tthing\t\t\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="kind"):
+        Glossary.load(bad)
+    bad.write_text("zh\ten\tkind\taliases_en\taliases_zh\n补贴\tsubsidy\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=":2:"):
+        Glossary.load(bad)
+
+
+def test_english_names_are_clean():
+    for line in DEFAULT_PATH.read_text(encoding="utf-8").splitlines()[1:]:
+        zh, en, kind, al_en, al_zh = line.split("\t")
+        assert not re.search(r"[\u4e00-\u9fff]", en + al_en), line
+        assert en == en.strip() and "  " not in en, line
