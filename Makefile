@@ -7,7 +7,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 STAMP   := $(VENV)/.installed
 
-.PHONY: run test install index model browser-deps clean
+.PHONY: run test install index model system-deps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,11 +34,11 @@ run: install index
 	-$(MAKE) model
 	$(BIN)/gazette serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-browser-deps:
-	bash .ci/browser-deps.sh
+system-deps:
+	bash .ci/system-deps.sh
 
 test: install
-	-bash .ci/browser-deps.sh
+	-bash .ci/system-deps.sh
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -32,8 +32,11 @@ def index_group() -> None:
 @click.option("--ann", type=click.Choice(["auto", "flat", "hnsw"]), default="auto", show_default=True,
               help="Dense index type; auto = exact up to 50,000 clauses, HNSW above.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray = embed with Ray Data actors ($RAY_ADDRESS cluster, else a local Ray); see docs/SCALE.md.")
+@click.option("--workers", type=int, default=2, show_default=True, help="Ray embedding actors (--engine ray).")
 def build_cmd(files: tuple[Path, ...], out_dir: Path | None, embedder_spec: str | None, ann: str,
-              quiet: bool) -> None:
+              quiet: bool, engine: str = "local", workers: int = 2) -> None:
     """Parse FILES (default: the bundled June 2024 Chongqing gazette) and (re)build the index atomically."""
     from index.store import build_index
     from retriever.embedders import describe_identity, load_embedder
@@ -53,7 +56,15 @@ def build_cmd(files: tuple[Path, ...], out_dir: Path | None, embedder_spec: str 
         documents.extend(issue.documents)
         clauses.extend(issue.clauses)
     embedder = load_embedder(embedder_spec)
-    manifest = build_index(clauses, embedder, out_dir, paths, progress=not quiet, ann=ann, documents=documents)
+    if engine == "ray":
+        from index.ray_build import build_index_ray
+        manifest = build_index_ray(clauses, embedder, out_dir, paths, ann=ann, documents=documents, workers=workers,
+                                   progress=not quiet)
+    else:
+        manifest = build_index(clauses, embedder, out_dir, paths, progress=not quiet, ann=ann, documents=documents)
+    from index.vector_store import push_index
+    if push_index(out_dir):  # $GAZETTE_VECTOR_STORE=milvus…: refill the collection from the new folder
+        click.echo(f"filled the Milvus collection from {out_dir} ({os.environ.get('GAZETTE_VECTOR_STORE')})")
     click.echo(f"indexed {manifest.counts['clauses']} clauses from {manifest.counts['documents']} documents "
                f"({len(paths)} file(s)) with {describe_identity(manifest.embedder)}, {manifest.ann['type']} "
                f"dense index, in {manifest.build_seconds:.1f} s → {out_dir}")

@@ -54,3 +54,5 @@ def remove_cmd(doc_number: str, index_dir: Path | None) -> None:
     report = remove_document(index_dir, doc_number)
     click.echo(f"removed {report.doc_number or report.doc_key} ({report.clauses_removed} clauses); index now has "
                f"{report.clauses_total} clauses in {report.documents_total} documents → {index_dir}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)

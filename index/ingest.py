@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from index.clause import Clause, Document, GazetteIssue
-from index.errors import GazetteError, IndexError_, InputFileError
+from index.errors import IndexError_, InputFileError
 
 #: Largest upload `ingest_upload` accepts (a gazette issue PDF is a few MB).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -81,6 +81,7 @@ class AddReport:
     documents_total: int = 0
     clauses_embedded: int = 0         # passages actually embedded (unchanged clauses reuse their vectors)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     def _keys(self, action: str) -> list[str]:
         return [d.doc_key for d in self.documents if d.action == action]
@@ -98,7 +99,7 @@ class AddReport:
         return self._keys("skipped")
 
     def messages(self) -> list[str]:
-        return [d.message() for d in self.documents]
+        return [d.message() for d in self.documents] + [f"warning: {w}" for w in self.warnings]
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -118,6 +119,7 @@ class RemoveReport:
     clauses_total: int
     documents_total: int
     seconds: float
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -286,6 +288,7 @@ def add_files(index_dir: str | Path, paths: Sequence[str | Path], replace: bool 
             counting = _CountingEmbedder(embedder or embedder_from_identity(manifest.embedder))
             manifest = add_clauses(index_dir, clauses, counting, used, progress, documents=documents)
             report.changed, report.clauses_embedded = True, counting.count
+            report.warnings += _push_vector_store(index_dir)
         report.clauses_total = int(manifest.counts["clauses"])
         report.documents_total = int(manifest.counts["documents"])
     report.seconds = round(time.perf_counter() - started, 3)
@@ -342,9 +345,25 @@ def remove_document(index_dir: str | Path, doc_number: str) -> RemoveReport:
             known = ", ".join(d.get("doc_number") or d["doc_key"] for d in manifest.documents)
             raise DocumentNotFound(f"no document {doc_number} in the index at {index_dir} (it has: {known})")
         after = remove_documents(index_dir, [doc["doc_key"]])
+        warnings = _push_vector_store(index_dir)
     return RemoveReport(str(index_dir), doc["doc_key"], doc.get("doc_number"), doc["title"],
                         int(doc.get("clause_count", 0)), int(after.counts["clauses"]),
-                        int(after.counts["documents"]), round(time.perf_counter() - started, 3))
+                        int(after.counts["documents"]), round(time.perf_counter() - started, 3), warnings)
+
+
+def _push_vector_store(index_dir: Path) -> list[str]:
+    """Refill an external vector store ($GAZETTE_VECTOR_STORE=milvus…) from the new folder, as `index build` does.
+
+    The folder is already switched: a failure here is a warning (re-run `gazette index build` to resync)."""
+    try:
+        from index.vector_store import push_index
+    except ImportError:
+        return []
+    try:
+        push_index(index_dir)
+    except Exception as exc:  # noqa: BLE001 - the FAISS index is current; only the mirror lags
+        return [f"index updated, but the external vector store was not refilled ({type(exc).__name__}: {exc})"]
+    return []
 
 
 def ingest_upload(index_dir: str | Path, filename: str, data: bytes, replace: bool = False,

@@ -100,7 +100,8 @@ def _page_blocks(page: Any) -> list[_Block]:
         text = line["text"].strip()
         if text:
             sizes = [c.get("size", 10.0) for c in line["chars"]]
-            blocks.append(_Block(top=line["top"], bottom=line["bottom"], x0=line["x0"], x1=line["x1"], text=text, page_h=h,
+            blocks.append(_Block(top=line["top"], bottom=line["bottom"], x0=line["x0"], x1=line["x1"], text=text,
+                                 page_h=h,
                                  size=sorted(sizes)[len(sizes) // 2] if sizes else 10.0))
     blocks = [b for b in blocks if not b.is_table or any(any(c for c in r) for r in b.rows)]
     blocks.sort(key=lambda b: (round(b.top), b.x0))

@@ -152,7 +152,8 @@ def test_upload_sniffing_and_limits(base: Path, monkeypatch: pytest.MonkeyPatch)
     report = ingest_upload(base, "../../guofa.txt", GUOFA.read_bytes(), replace=False)
     assert report.added == ["国发〔2018〕41号"]
     assert "guofa.txt" in [s["name"] for s in IndexStore.load(base).manifest.sources]
-    for data, what in [(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "PNG image"), (b"\xd0\xcf\x11\xe0" + b"\x00" * 50, "Office"),
+    for data, what in [(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "PNG image"),
+                       (b"\xd0\xcf\x11\xe0" + b"\x00" * 50, "Office"),
                        ("国务院关于印发".encode("gbk") * 20, "neither UTF-8 text nor PDF"),
                        (b"<!DOCTYPE html><html></html>", "HTML")]:
         with pytest.raises(UnsupportedMediaType, match=what):

@@ -59,7 +59,8 @@ def test_pdf_clauses_match_text(sample_pdf: Path, capsys: pytest.CaptureFixture[
 def test_tables_come_out_as_tab_rows(pdf_text: str) -> None:
     lines = pdf_text.splitlines()
     assert "序号\t工作任务\t牵头单位\t完成时间" in lines
-    assert any(line.startswith("1\t推行企业名称申报承诺制") and line.endswith("\t市市场监管局\t2024年12月") for line in lines)
+    assert any(line.startswith("1\t推行企业名称申报承诺制") and line.endswith("\t市市场监管局\t2024年12月")
+               for line in lines)
     box_rows = [line for line in lines if line.startswith("重大项目\t1. 卫星互联网运营服务平台项目")]
     assert len(box_rows) == 1 and "2. 卫星互联网应用标准构建项目" in box_rows[0]
 
@@ -109,7 +110,8 @@ def test_pdf_without_a_document(tmp_path: Path) -> None:
     font = make_sample_pdf.find_cjk_font()
     if font is None:
         pytest.skip("no CJK font")
-    pdf = make_sample_pdf.render_text_pdf("今天天气很好，我们去公园散步。\n\n晚上回家吃饭。\n", tmp_path / "x.pdf", font)
+    text = "今天天气很好，我们去公园散步。\n\n晚上回家吃饭。\n"
+    pdf = make_sample_pdf.render_text_pdf(text, tmp_path / "x.pdf", font)
     with pytest.raises(InputFileError, match="no gazette document recognised"):
         parse_gazette_file(pdf)
 
