@@ -61,4 +61,5 @@ def predicate(filters: dict[str, Any]) -> Callable[[Clause], bool] | None:
                 return False
         return True
 
+    keep.filters = dict(filters)  # type: ignore[attr-defined]  # lets a vector back-end filter natively
     return keep

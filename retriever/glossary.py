@@ -131,13 +131,8 @@ class Glossary:
             out.append(f"{en} ({unit})" if en else unit)
         return out
 
-    def expand_english(self, query: str) -> list[str]:
-        """Chinese terms whose English form or alias occurs in `query`.
-
-        Case-insensitive whole-word matching on stems; overlapping matches resolve longest first
-        ("postdoctoral workstation" beats "postdoctoral"). Result order: longer matches first, then by
-        position; each Chinese term once.
-        """
+    def _matches(self, query: str) -> list[tuple[int, int, str]]:
+        """Non-overlapping (first token, token count, zh) matches, longest first, then by position."""
         q = stems(query or "")
         found: list[tuple[int, int, str]] = []  # (start, length, zh)
         for i, tok in enumerate(q):
@@ -145,17 +140,42 @@ class Glossary:
                 if tuple(q[i:i + len(toks)]) == toks:
                     found.append((i, len(toks), zh))
         found.sort(key=lambda f: (-f[1], f[0]))
-        taken: list[tuple[int, int]] = []
-        out: list[str] = []
+        taken: list[tuple[int, int, str]] = []
         for start, length, zh in found:
-            span = (start, start + length)
-            clash = any(span[0] < e and s < span[1] and span != (s, e) for s, e in taken)
-            if clash:
+            if any(start < s + n and s < start + length and (start, length) != (s, n) for s, n, _ in taken):
                 continue
-            taken.append(span)
-            if zh not in out:
-                out.append(zh)
-        return out
+            taken.append((start, length, zh))
+        return taken
+
+    def expand_english(self, query: str) -> list[str]:
+        """Chinese terms whose English form or alias occurs in `query`.
+
+        Case-insensitive whole-word matching on stems; overlapping matches resolve longest first
+        ("postdoctoral workstation" beats "postdoctoral"). Result order: longer matches first, then by
+        position; each Chinese term once.
+        """
+        return list(dict.fromkeys(zh for _, _, zh in self._matches(query)))
+
+    def code_mix(self, query: str) -> str:
+        """The question with each matched English phrase replaced by its Chinese term (first match per span):
+        `How much subsidy for each postdoc?` → `How much 补贴 for each 博士后?`. Empty when nothing matched."""
+        words = list(re.finditer(r"[a-z0-9]+", re.sub(r"['’]s\b", "  ", (query or "").lower())))
+        first: dict[int, tuple[int, str]] = {}
+        for start, length, zh in sorted(self._matches(query), key=lambda m: (m[0], -m[1])):
+            if start not in first and not any(s <= start < s + n for s, (n, _) in first.items()):
+                first[start] = (length, zh)
+        if not first or len(words) != len(stems(query)):
+            return ""
+        out, pos, i = [], 0, 0
+        while i < len(words):
+            if i in first:
+                length, zh = first[i]
+                out.append(query[pos:words[i].start()] + zh)
+                pos, i = words[i + length - 1].end(), i + length
+            else:
+                i += 1
+        out.append(query[pos:])
+        return "".join(out)
 
 
 def _split(cell: str) -> tuple[str, ...]:

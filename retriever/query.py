@@ -55,8 +55,11 @@ WEIGHTS = {
 
 
 def build_variants(query: str, lang: str, glossary_terms: list[str] | None = None,
-                   translation: str | None = None) -> list[Variant]:
-    """The query forms to search and fuse, by language and available expansions."""
+                   translation: str | None = None, code_mixed: str | None = None) -> list[Variant]:
+    """The query forms to search and fuse, by language and available expansions.
+
+    An English query's glossary form embeds the question with its known phrases put into Chinese
+    (`code_mixed`), and searches BM25 with the Chinese terms alone."""
     if lang == "zh":
         w = WEIGHTS["zh"]
         return [Variant("zh", query, query, w["dense"], w["bm25"])]
@@ -65,7 +68,7 @@ def build_variants(query: str, lang: str, glossary_terms: list[str] | None = Non
     if glossary_terms:
         w = WEIGHTS["en_glossary"]
         zh = " ".join(dict.fromkeys(glossary_terms))
-        variants.append(Variant("glossary", zh, zh, w["dense"], w["bm25"]))
+        variants.append(Variant("glossary", code_mixed or zh, zh, w["dense"], w["bm25"]))
     if translation:
         w = WEIGHTS["en_translation"]
         variants.append(Variant("translation", translation, translation, w["dense"], w["bm25"]))

@@ -70,7 +70,8 @@ class Searcher:
         from retriever.embedders import embedder_from_identity
         manifest = read_manifest(index_dir)
         embedder = embedder or embedder_from_identity(manifest.embedder)
-        store = IndexStore.load(index_dir, embedder=embedder)
+        from index.vector_store import open_store  # $GAZETTE_VECTOR_STORE: faiss (default) | milvus
+        store = open_store(index_dir, embedder=embedder)
         return cls(store, embedder, glossary=_load_glossary(), translator=make_translator(llm))
 
     def expand(self, query: str, lang: str, mode: str) -> tuple[list[str], str | None]:
@@ -101,7 +102,8 @@ class Searcher:
         keep = predicate(check_filters(filters))
         allowed = self.store.mask(keep) if keep else None
         terms, translation = self.expand(query, lang, mode)
-        variants = build_variants(query, lang, terms, translation)
+        mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
+        variants = build_variants(query, lang, terms, translation, mixed)
         hits = self._fused(variants, k, allowed)
         named = [c for c in referenced(query, self.store.clauses) if keep is None or keep(c)]
         if named:

@@ -1,0 +1,245 @@
+"""Gradio web UI (mounted at `/ui`): chat with cited, quoted answers; bilingual framing; a session per browser tab.
+
+Answers are rendered to HTML here (every clause string escaped with `html.escape`): the composed answer, a banner
+for refusals and withheld LLM prose, and a sources panel whose entries expand (`<details>`) to the full clause.
+"""
+from __future__ import annotations
+
+import html
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+CSS_PATH = Path(__file__).with_name("ui.css")
+
+EXAMPLES = [
+    "企业招收博士后有什么资助？",
+    "How much funding does a company get for each postdoc it recruits?",
+    "Who leads task 149 and by when?",
+    "住房公积金缴存比例是多少？",
+]
+
+#: All framing text, per UI language ("zh" / "en"). Answer framing follows the answer's language.
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {
+        "title": "政府公报问答",
+        "subtitle": "依据重庆市政府公报原文作答：每个回答都引用文件编号和条款，并附原文摘录。",
+        "chat": "对话", "placeholder": "用中文或英文提问，例如：企业招收博士后有什么资助？",
+        "question": "问题", "send": "提问", "clear": "新对话", "examples": "示例问题",
+        "searching": "正在检索条款……", "composing": "正在组织回答……", "generating": "正在生成摘要（尚未核验）……",
+        "refused": "文件中未找到答案", "refused_note": "这些文件中没有能回答这个问题的条款；以下条款仅供参考，并非答案。",
+        "sources": "来源", "related": "可能相关的条款（不是答案）", "quote": "摘录", "full": "展开条款全文",
+        "facts": "要点", "prose": "摘要（大模型生成，已逐句核对条款）",
+        "withheld": "大模型摘要未显示：未能通过条款核对。以下回答完全取自条款原文。",
+        "llm_failed": "大模型未能作答，以下回答完全取自条款原文。",
+        "welcome_h": "有问题，问公报。",
+        "welcome": "回答只取自已收录的政府公报条款，并注明文件编号和条款；文件中没有的内容会直接说明。",
+        "error": "无法回答", "empty": "请输入问题。", "footer": "接口文档：/docs",
+    },
+    "en": {
+        "title": "Gazette Chat",
+        "subtitle": "Answers from the Chongqing government gazette itself: every answer cites the document number "
+                    "and clause, with a verbatim quote.",
+        "chat": "Conversation", "placeholder": "Ask in English or Chinese, e.g. How much funding does a company get "
+                                                "for each postdoc it recruits?",
+        "question": "Question", "send": "Ask", "clear": "New conversation", "examples": "Example questions",
+        "searching": "Searching the clauses…", "composing": "Composing the answer…",
+        "generating": "Writing a summary (not yet verified)…",
+        "refused": "Not in these documents",
+        "refused_note": "No clause in these documents answers this question; the clauses below are for reference "
+                        "only, not an answer.",
+        "sources": "Sources", "related": "Possibly related clauses (not an answer)", "quote": "Quote",
+        "full": "Show the full clause", "facts": "Facts", "prose": "Summary (LLM-written, checked sentence by "
+                                                                      "sentence against the clauses)",
+        "withheld": "LLM summary withheld: it did not pass the check against the clauses. The answer below is "
+                    "taken entirely from the clauses.",
+        "llm_failed": "The LLM did not answer; the answer below is taken entirely from the clauses.",
+        "welcome_h": "Ask the gazette.",
+        "welcome": "Answers come only from the clauses of the indexed gazette documents, citing document number and "
+                   "clause; when the documents do not say, the answer says so.",
+        "error": "Cannot answer", "empty": "Please type a question.", "footer": "API docs: /docs",
+    },
+}
+#: The toggle's own label stays bilingual (it is how a reader of either language finds the switch).
+LANG_LABEL = "语言 · Language"
+LANG_CHOICES = [("Auto / 自动", "auto"), ("中文", "zh"), ("English", "en")]
+
+
+def ui_lang(choice: str | None, browser: str | None) -> str:
+    """The framing language: the toggle, or for Auto the browser's preferred language (default English)."""
+    if choice in ("zh", "en"):
+        return choice
+    return "zh" if (browser or "").lower().startswith("zh") else "en"
+
+
+def esc(text: Any) -> str:
+    """HTML-escaped text with line breaks kept (no blank lines: the chat renders Markdown around HTML blocks)."""
+    return html.escape(str(text or ""), quote=True).replace("\r", "").replace("\n", "<br>")
+
+
+# -- rendering ------------------------------------------------------------------------------------------------
+def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
+    title = c.get("title_en") if lang == "en" and c.get("title_en") else c.get("title")
+    cite = c.get("citation_en") if lang == "en" else c.get("citation_zh")
+    other = c.get("citation_zh") if lang == "en" else None
+    facts = "".join(f"<li>{esc(f)}</li>" for f in c.get("facts") or [])
+    return (
+        f'<details class="gz-src"><summary>'
+        f'<span class="gz-n">[{esc(c.get("n"))}]</span> <span class="gz-cite">{esc(cite)}</span>'
+        + (f' <span class="gz-cite-zh">{esc(other)}</span>' if other else "")
+        + f'<span class="gz-title">{esc(title)}</span>'
+        f'<span class="gz-quote" lang="zh">「{esc(c.get("quote"))}」</span>'
+        f'<span class="gz-more">{esc(t["full"])}</span></summary>'
+        f'<div class="gz-full" lang="zh">{esc(c.get("text"))}</div>'
+        + (f'<div class="gz-facts"><b>{esc(t["facts"])}</b><ul>{facts}</ul></div>' if facts else "")
+        + "</details>"
+    )
+
+
+def render_card(card: dict[str, Any]) -> str:
+    """An answer card as one HTML block: banners, the composed answer, verified prose, the sources panel."""
+    lang = card.get("language") if card.get("language") in ("zh", "en") else "en"
+    t = TEXT[lang]
+    parts = ['<div class="gz-answer gz-card">']
+    llm = card.get("llm") or {}
+    if not card.get("answered"):
+        parts.append(f'<div class="gz-banner gz-refused" role="status"><b>{esc(t["refused"])}</b> '
+                     f'<span>{esc(t["refused_note"])}</span></div>')
+    elif llm.get("prose"):
+        parts.append(f'<div class="gz-prose"><div class="gz-tag">{esc(t["prose"])}</div>{esc(llm["prose"])}</div>')
+    elif llm.get("used") and llm.get("withheld_reason"):
+        parts.append(f'<div class="gz-banner gz-withheld" role="status" title="{esc(llm["withheld_reason"])}">'
+                     f'{esc(t["withheld"])} <span class="gz-reason">{esc(llm["withheld_reason"])}</span></div>')
+    elif llm.get("verified") is False:
+        parts.append(f'<div class="gz-banner gz-withheld" role="status" title="{esc(llm.get("withheld_reason"))}">'
+                     f'{esc(t["llm_failed"])}</div>')
+    if card.get("answered"):
+        parts.append(f'<div class="gz-text">{esc(card.get("answer"))}</div>')
+    cited = card.get("citations") or []
+    related = card.get("related") or []
+    if cited or related:
+        head = t["sources"] if cited else t["related"]
+        cls = "gz-sources" if cited else "gz-sources gz-related"
+        parts.append(f'<div class="{cls}"><div class="gz-sources-h">{esc(head)}</div>'
+                     + "".join(_source(c, lang, t) for c in (cited or related)) + "</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def welcome(lang: str) -> str:
+    """The empty chat's placeholder (Markdown)."""
+    t = TEXT[lang]
+    return f"**{t['welcome_h']}**\n\n{t['welcome']}"
+
+
+def render_status(stage: str, lang: str, prose: str = "") -> str:
+    t = TEXT[lang]
+    body = f'<div class="gz-status">{esc(t.get(stage, stage))}</div>'
+    if prose:
+        body += f'<div class="gz-prose gz-pending">{esc(prose)}</div>'
+    return f'<div class="gz-answer">{body}</div>'
+
+
+def render_error(message: str, lang: str) -> str:
+    return (f'<div class="gz-answer gz-card"><div class="gz-banner gz-error" role="alert"><b>{esc(TEXT[lang]["error"])}</b> '
+            f'<span>{esc(message)}</span></div></div>')
+
+
+# -- the app --------------------------------------------------------------------------------------------------
+def answer_stream(service: Any, question: str, history: list[dict[str, Any]], choice: str, browser: str,
+                  session_id: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
+    """Chat updates for one question: progress, streamed prose, then the rendered card (or an error)."""
+    from chat.api import ask_events
+    from index.errors import GazetteError
+    from retriever.query import detect_language
+
+    question = (question or "").strip()
+    frame = ui_lang(choice, browser)
+    if not question:
+        yield history, ""
+        return
+    lang = choice if choice in ("zh", "en") else detect_language(question)
+    history = [*history, {"role": "user", "content": esc(question)},
+               {"role": "assistant", "content": render_status("searching", lang)}]
+    yield history, ""
+    prose = ""
+    try:
+        for event, data in ask_events(service, question, session_id=session_id or None,
+                                      lang=choice if choice in ("zh", "en") else None):
+            if event == "progress":
+                history[-1] = {"role": "assistant", "content": render_status(data["stage"], lang, prose)}
+            elif event == "token":
+                prose += data["text"]
+                history[-1] = {"role": "assistant", "content": render_status("generating", lang, prose)}
+            elif event == "card":
+                history[-1] = {"role": "assistant", "content": render_card(data)}
+            yield history, ""
+    except GazetteError as exc:
+        history[-1] = {"role": "assistant", "content": render_error(str(exc), frame)}
+        yield history, ""
+
+
+def build_ui(get_service: Callable[[], Any]) -> Any:
+    """The Gradio Blocks; `get_service()` returns the shared `GazetteService` (loaded by the API's lifespan)."""
+
+    def header(lang: str) -> str:
+        t = TEXT[lang]
+        return (f'<div class="gz-header"><h1>{esc(t["title"])}</h1><p>{esc(t["subtitle"])}</p></div>')
+
+    def framing(choice: str, browser: str) -> list[Any]:
+        lang = ui_lang(choice, browser)
+        t = TEXT[lang]
+        return [header(lang), gr.update(label=t["chat"], placeholder=welcome(lang)),
+                gr.update(label=t["question"], placeholder=t["placeholder"]), gr.update(value=t["send"]),
+                gr.update(value=t["clear"]), f'<div class="gz-examples-h">{esc(t["examples"])}</div>']
+
+    def on_load(choice: str, request: gr.Request) -> list[Any]:
+        accept = (request.headers.get("accept-language") or "") if request else ""
+        browser = accept.split(",")[0].strip()
+        return [uuid.uuid4().hex, browser, *framing(choice, browser)]
+
+    def respond(question: str, history: list[dict[str, Any]], choice: str, browser: str,
+                session_id: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
+        yield from answer_stream(get_service(), question, history or [], choice, browser, session_id)
+
+    def new_conversation() -> tuple[list, str, str]:
+        return [], "", uuid.uuid4().hex
+
+    t = TEXT["en"]
+    with gr.Blocks(title="Gazette Chat · 政府公报问答", analytics_enabled=False) as demo:
+        session_id = gr.State("")
+        browser = gr.State("")
+        with gr.Row(elem_classes="gz-top"):
+            head = gr.HTML(header("en"), elem_classes="gz-head-wrap")
+            lang = gr.Radio(LANG_CHOICES, value="auto", label=LANG_LABEL, elem_id="gz-lang",
+                            elem_classes="gz-lang", scale=0, min_width=360)
+        chatbot = gr.Chatbot(label=t["chat"], show_label=False, placeholder=welcome("en"), elem_id="gz-chat",
+                             height=640, latex_delimiters=[],
+                             buttons=["copy"], feedback_options=None, group_consecutive_messages=False,
+                             layout="panel")
+        with gr.Row(equal_height=True):
+            question = gr.Textbox(label=t["question"], placeholder=t["placeholder"], elem_id="gz-question",
+                                  scale=5, max_lines=6, autofocus=True)
+            send = gr.Button(t["send"], variant="primary", elem_id="gz-send", scale=0, min_width=110)
+            clear = gr.Button(t["clear"], elem_id="gz-clear", scale=0, min_width=200)
+        examples_head = gr.HTML(f'<div class="gz-examples-h">{esc(t["examples"])}</div>')
+        with gr.Row(elem_classes="gz-examples"):
+            example_buttons = [gr.Button(q, size="sm", elem_classes="gz-example", elem_id=f"gz-example-{i}")
+                               for i, q in enumerate(EXAMPLES)]
+        gr.HTML('<div class="gz-footer"><a href="/docs" target="_blank">API · /docs</a></div>')
+
+        framed = [head, chatbot, question, send, clear, examples_head]
+        demo.load(on_load, inputs=[lang], outputs=[session_id, browser, *framed], queue=False)
+        lang.change(framing, inputs=[lang, browser], outputs=framed, queue=False)
+        ask_inputs = [question, chatbot, lang, browser, session_id]
+        for trigger in (question.submit, send.click):
+            trigger(respond, inputs=ask_inputs, outputs=[chatbot, question], concurrency_limit=16)
+        clear.click(new_conversation, outputs=[chatbot, question, session_id], queue=False)
+        for button, text in zip(example_buttons, EXAMPLES):
+            button.click(lambda q=text: q, outputs=question, queue=False).then(
+                respond, inputs=ask_inputs, outputs=[chatbot, question], concurrency_limit=16)
+    demo.queue(default_concurrency_limit=16)
+    return demo

@@ -1,0 +1,331 @@
+"""Dense vectors (and clause metadata) in Milvus: milvus-lite (a local `.db` file) or a Milvus cluster.
+
+The index folder stays the source of truth for clauses and the BM25 keyword index; the collection holds one entity
+per clause row: `row` (INT64 primary key = the row id of clauses.jsonl, so search results are the same row ids as
+FAISS), `clause_id`, the 384-d `vector` and the filterable metadata `doc_number`, `doc_key`, `kind`,
+`lead_units` (ARRAY<VARCHAR>) and `deadline` ("" when none). Metadata filters are translated into a Milvus boolean
+expression (`filter_expr`) so they run inside Milvus. The collection carries, as properties, the embedder identity
+and a fingerprint of the index version it was filled from; `MilvusVectorStore.open_for_index` checks both (and
+the dimension) at start-up and raises `GazetteError` with a next step instead of failing at the first question.
+
+pymilvus is imported lazily (optional extra `scale`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from index.errors import GazetteError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_COLLECTION = "gazette_clauses"
+ENV_COLLECTION = "GAZETTE_MILVUS_COLLECTION"
+ENV_TOKEN = "GAZETTE_MILVUS_TOKEN"
+ENV_SYNC = "GAZETTE_MILVUS_SYNC"          # "1" = (re)fill the collection from the index folder at start-up
+PROP_EMBEDDER = "gazette.embedder"
+PROP_FINGERPRINT = "gazette.fingerprint"
+INSERT_BATCH = 2_000
+#: VARCHAR limits of the schema; longer values are cut (only very long untitled doc keys could be).
+MAX_LEN = {"clause_id": 64, "doc_number": 256, "doc_key": 1024, "kind": 32, "deadline": 32, "lead_unit": 256}
+MAX_LEAD_UNITS = 64
+
+
+def _pymilvus() -> Any:
+    try:
+        import pymilvus
+    except ImportError as exc:
+        raise GazetteError("the Milvus vector store needs pymilvus (and milvus-lite for a local .db file): "
+                           "pip install 'gazette-chat[scale]'") from exc
+    return pymilvus
+
+
+def client_uri(uri: str) -> str:
+    """`milvus://host:19530` → `http://host:19530`, `milvus+https://h:443` → `https://h:443`; a path stays a path."""
+    if uri.startswith("milvus+https://"):
+        return "https://" + uri[len("milvus+https://"):]
+    if uri.startswith("milvus://"):
+        return "http://" + uri[len("milvus://"):]
+    return uri
+
+
+def split_collection(uri: str) -> tuple[str, str | None]:
+    """`milvus://h:19530/name` → (`milvus://h:19530`, `name`); `x.db#name` → (`x.db`, `name`)."""
+    if "#" in uri:
+        base, _, name = uri.partition("#")
+        return base, name or None
+    if uri.startswith(("milvus://", "milvus+https://")):
+        scheme, _, rest = uri.partition("://")
+        host, _, path = rest.partition("/")
+        return f"{scheme}://{host}", (path.strip("/") or None)
+    return uri, None
+
+
+def index_fingerprint(clause_ids: Iterable[str], identity: dict[str, Any]) -> str:
+    """Identifies one index version: its clause ids in row order and the embedder that made the vectors."""
+    h = hashlib.sha256()
+    for cid in clause_ids:
+        h.update(cid.encode("utf-8") + b"\n")
+    h.update(json.dumps({k: identity.get(k) for k in ("name", "engine", "dim", "variant")}, sort_keys=True).encode())
+    return h.hexdigest()[:32]
+
+
+def _q(value: str) -> str:
+    """A string literal for a Milvus expression (double quotes, backslash escapes)."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def filter_expr(filters: dict[str, Any] | None, lead_unit_vocab: Iterable[str] = ()) -> str:
+    """Our validated filter dict (`retriever.filters.check_filters`) → a Milvus boolean expression.
+
+    Same semantics as `retriever.filters.predicate`: `doc` matches doc_number or doc_key; `kind` exactly; `lead_unit`
+    is resolved (English names/aliases via the glossary) and matched by substring against the known lead units
+    (`lead_unit_vocab`), the matching ones becoming an `array_contains_any`; deadline bounds compare month prefixes
+    ("2024" ≤ "2024-06" ≤ "2024~" — digits and '-' sort before '~'). "" when nothing filters."""
+    if not filters:
+        return ""
+    parts: list[str] = []
+    doc = filters.get("doc")
+    if doc:
+        parts.append(f"(doc_number == {_q(doc)} or doc_key == {_q(doc)})")
+    if filters.get("kind"):
+        parts.append(f"kind == {_q(filters['kind'])}")
+    if filters.get("lead_unit"):
+        from retriever.filters import _resolve_unit
+
+        units = _resolve_unit(str(filters["lead_unit"]))
+        matching = sorted({lead for lead in lead_unit_vocab if any(u in lead or lead in u for u in units)})
+        if not matching:
+            return "row < 0"  # nothing can match
+        parts.append(f"array_contains_any(lead_units, [{', '.join(_q(u) for u in matching)}])")
+    lo, hi = filters.get("deadline_from"), filters.get("deadline_to")
+    if lo or hi:
+        parts.append('deadline != ""')
+        if lo:
+            parts.append(f"deadline >= {_q(lo)}")
+        if hi:
+            parts.append(f"deadline <= {_q(str(hi) + '~')}")
+    return " and ".join(parts)
+
+
+def clause_entities(rows: Sequence[int], vectors: np.ndarray, clauses: Sequence[Any]) -> list[dict[str, Any]]:
+    """Milvus entities for clause rows (`clauses` are `Clause` objects or dicts with the same keys)."""
+    out = []
+    for row, vec, c in zip(rows, vectors, clauses):
+        get = c.get if isinstance(c, dict) else (lambda k, _c=c: getattr(_c, k))
+        leads = [str(u)[: MAX_LEN["lead_unit"]] for u in (get("lead_units") or [])][:MAX_LEAD_UNITS]
+        out.append({"row": int(row), "clause_id": str(get("id"))[: MAX_LEN["clause_id"]],
+                    "vector": np.asarray(vec, dtype=np.float32).tolist(),
+                    "doc_number": (get("doc_number") or "")[: MAX_LEN["doc_number"]],
+                    "doc_key": (get("doc_key") or "")[: MAX_LEN["doc_key"]],
+                    "kind": (get("kind") or "")[: MAX_LEN["kind"]],
+                    "lead_units": leads, "deadline": (get("deadline") or "")[: MAX_LEN["deadline"]]})
+    return out
+
+
+class MilvusVectorStore:
+    """One Milvus collection of clause vectors; FLAT index with inner product (exact, like FAISS IndexFlatIP)."""
+
+    name = "milvus"
+
+    def __init__(self, uri: str, collection: str | None = None, token: str | None = None,
+                 timeout: float = 10.0) -> None:
+        base, from_uri = split_collection(uri)
+        self.uri = base
+        self.collection = collection or from_uri or os.environ.get(ENV_COLLECTION) or DEFAULT_COLLECTION
+        pymilvus = _pymilvus()
+        target = client_uri(base)
+        if not target.startswith(("http://", "https://", "tcp://", "unix:")):
+            parent = os.path.dirname(os.path.abspath(target))
+            if not os.path.isdir(parent):
+                raise GazetteError(f"Milvus-lite file {target}: folder {parent} does not exist")
+        kwargs: dict[str, Any] = {"uri": target, "timeout": timeout}
+        token = token or os.environ.get(ENV_TOKEN)
+        if token:
+            kwargs["token"] = token
+        try:
+            self.client = pymilvus.MilvusClient(**kwargs)
+        except Exception as exc:  # noqa: BLE001 - any connect failure is a configuration problem
+            raise GazetteError(f"cannot reach Milvus at {base} ({type(exc).__name__}: {_short(exc)}) — check "
+                               "GAZETTE_VECTOR_STORE (milvus://host:19530 or a local …/x.db path)") from exc
+        self.dim: int | None = None
+        if self.exists():
+            self.dim = self._collection_dim()
+
+    # --- collection lifecycle --------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        return bool(self.client.has_collection(self.collection))
+
+    def _describe(self) -> dict[str, Any]:
+        return self.client.describe_collection(self.collection)
+
+    def _collection_dim(self) -> int:
+        for f in self._describe().get("fields", []):
+            if f.get("name") == "vector":
+                return int(f.get("params", {}).get("dim"))
+        raise GazetteError(f"Milvus collection {self.collection!r} has no `vector` field — it was not made by "
+                           "gazette-chat; choose another collection name")
+
+    def properties(self) -> dict[str, str]:
+        return dict(self._describe().get("properties") or {})
+
+    def create(self, dim: int, drop: bool = False) -> None:
+        """Create the collection (FLAT/IP on `vector`); with `drop`, replace an existing one."""
+        pymilvus = _pymilvus()
+        DataType = pymilvus.DataType
+        if self.exists():
+            if not drop:
+                raise GazetteError(f"Milvus collection {self.collection!r} already exists")
+            self.client.drop_collection(self.collection)
+        schema = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("row", DataType.INT64, is_primary=True)
+        schema.add_field("clause_id", DataType.VARCHAR, max_length=MAX_LEN["clause_id"])
+        schema.add_field("vector", DataType.FLOAT_VECTOR, dim=int(dim))
+        for name in ("doc_number", "doc_key", "kind", "deadline"):
+            schema.add_field(name, DataType.VARCHAR, max_length=MAX_LEN[name])
+        schema.add_field("lead_units", DataType.ARRAY, element_type=DataType.VARCHAR,
+                         max_capacity=MAX_LEAD_UNITS, max_length=MAX_LEN["lead_unit"])
+        params = self.client.prepare_index_params()
+        params.add_index("vector", index_type="FLAT", metric_type="IP")
+        self.client.create_collection(self.collection, schema=schema, index_params=params)
+        self.dim = int(dim)
+
+    def set_properties(self, props: dict[str, str]) -> None:
+        self.client.alter_collection_properties(self.collection, properties=props)
+
+    def insert(self, rows: Sequence[int], vectors: np.ndarray, clauses: Sequence[Any],
+               batch: int = INSERT_BATCH) -> int:
+        """Insert clause rows (Clause objects or dicts); returns the number inserted."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if self.dim is not None and vectors.ndim == 2 and vectors.shape[1] != self.dim:
+            raise GazetteError(f"vectors are {vectors.shape[1]}-d but Milvus collection {self.collection!r} is "
+                               f"{self.dim}-d")
+        done = 0
+        for start in range(0, len(rows), batch):
+            ents = clause_entities(rows[start:start + batch], vectors[start:start + batch],
+                                   clauses[start:start + batch])
+            self.client.insert(self.collection, ents)
+            done += len(ents)
+        return done
+
+    def insert_entities(self, entities: list[dict[str, Any]]) -> None:
+        self.client.insert(self.collection, entities)
+
+    def flush(self) -> None:
+        try:
+            self.client.flush(self.collection)
+        except Exception:  # noqa: BLE001 - flush is an optimisation (milvus-lite may not need it)
+            pass
+
+    def count(self) -> int:
+        stats = self.client.get_collection_stats(self.collection)
+        return int(stats.get("row_count", 0))
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+    # --- search ----------------------------------------------------------------------------------------------
+    def search(self, qvec: np.ndarray, k: int, expr: str = "", rows: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (row ids, inner products), score descending then row ascending; `expr` / `rows` restrict it."""
+        q = np.asarray(qvec, dtype=np.float32).reshape(-1)
+        if self.dim is not None and q.shape[0] != self.dim:
+            raise ValueError(f"query vector has dim {q.shape[0]}, collection has {self.dim}")
+        k = int(k)
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            if rows.size == 0:
+                return _empty()
+            in_rows = f"row in [{', '.join(str(int(r)) for r in rows)}]"
+            expr = f"({expr}) and {in_rows}" if expr else in_rows
+        if k <= 0:
+            return _empty()
+        kwargs: dict[str, Any] = {"anns_field": "vector", "limit": min(k, 16_384),
+                                  "search_params": {"metric_type": "IP"}, "output_fields": ["row"]}
+        if expr:
+            kwargs["filter"] = expr
+        res = self.client.search(self.collection, data=[q.tolist()], **kwargs)
+        hits = res[0] if res else []
+        ids = np.fromiter((int(h["id"] if "id" in h else h["row"]) for h in hits), dtype=np.int64, count=len(hits))
+        scores = np.fromiter((float(h["distance"]) for h in hits), dtype=np.float32, count=len(hits))
+        order = np.lexsort((ids, -scores))
+        return ids[order], scores[order]
+
+    # --- start-up checks and sync from an index folder -------------------------------------------------------
+    def sync_from_index(self, store: Any) -> int:
+        """(Re)fill the collection from a loaded `IndexStore` (vectors.npy + clauses); returns rows written."""
+        identity = store.manifest.embedder
+        self.create(store.dim, drop=True)
+        n = len(store.clauses)
+        for start in range(0, n, INSERT_BATCH):
+            stop = min(start + INSERT_BATCH, n)
+            self.insert(list(range(start, stop)), np.asarray(store.vectors[start:stop], dtype=np.float32),
+                        store.clauses[start:stop])
+        self.flush()
+        self.set_properties({PROP_EMBEDDER: json.dumps(identity, ensure_ascii=False, sort_keys=True),
+                             PROP_FINGERPRINT: index_fingerprint((c.id for c in store.clauses), identity)})
+        log.info("filled Milvus collection %s at %s with %d clause vectors", self.collection, self.uri, n)
+        return n
+
+    def check_for_index(self, store: Any, embedder: Any = None) -> None:
+        """Raise `GazetteError` unless the collection holds exactly this index version's vectors."""
+        from retriever.embedders import describe_identity, identity_mismatch
+
+        where = f"Milvus collection {self.collection!r} at {self.uri}"
+        dim = self._collection_dim()
+        if dim != store.dim or (embedder is not None and int(getattr(embedder, "dim", dim)) != dim):
+            want = getattr(embedder, "dim", store.dim) if embedder is not None else store.dim
+            raise GazetteError(f"{where} has {dim}-d vectors but the index/embedder is {want}-d — wrong "
+                               f"collection dimension; use another collection or refill it ({ENV_SYNC}=1)")
+        props = self.properties()
+        try:
+            built = json.loads(props.get(PROP_EMBEDDER, "null"))
+        except ValueError:
+            built = None
+        if not built:
+            raise GazetteError(f"{where} was not filled by gazette-chat (no embedder recorded) — refill it "
+                               f"({ENV_SYNC}=1) or choose another collection")
+        for given in (store.manifest.embedder, embedder.identity() if embedder is not None else None):
+            if given is not None and identity_mismatch(built, given):
+                raise GazetteError(f"{where} holds vectors of {describe_identity(built)}, not "
+                                   f"{describe_identity(given)} — embedder mismatch; refill it ({ENV_SYNC}=1)")
+        want = index_fingerprint((c.id for c in store.clauses), store.manifest.embedder)
+        count = self.count()
+        if props.get(PROP_FINGERPRINT) != want or count != len(store.clauses):
+            raise GazetteError(f"{where} holds another index version ({count} vectors; the index at "
+                               f"{store.index_dir} has {len(store.clauses)}) — refill it ({ENV_SYNC}=1) or rebuild "
+                               "with GAZETTE_VECTOR_STORE set")
+
+    @classmethod
+    def open_for_index(cls, uri: str, store: Any, embedder: Any = None, sync: bool | None = None
+                       ) -> "MilvusVectorStore":
+        """Connect, fill the collection if it is missing (or `sync`/`$GAZETTE_MILVUS_SYNC=1`), then check it."""
+        ms = cls(uri)
+        if sync is None:
+            sync = os.environ.get(ENV_SYNC, "").lower() in ("1", "true", "yes")
+        if sync or not ms.exists():
+            ms.sync_from_index(store)
+        ms.check_for_index(store, embedder)
+        try:
+            ms.client.load_collection(ms.collection)
+        except Exception:  # noqa: BLE001 - already loaded / lite loads implicitly
+            pass
+        return ms
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _empty() -> tuple[np.ndarray, np.ndarray]:
+    return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
