@@ -165,6 +165,8 @@ def run_baseline(questions: Sequence[Question], index_dir: Path, embedder: Any, 
                                    "_ranked": ranked, "_relevant": q.relevant}
             if q.relevant:
                 row.update(M.retrieval_scores(ranked, q.relevant, KS))
+                flat = list(dict.fromkeys(cid for ids in ranked for cid in ids))  # same clause budget as ours
+                row["flat"] = M.retrieval_scores(flat, q.relevant, KS)
             rows.append(row)
             bar.update()
     return rows, {"chunks": len(base.chunks), "build_seconds": round(base.build_seconds, 3)}
@@ -241,7 +243,7 @@ def run_eval(cfg: EvalConfig) -> dict[str, Any]:
         llm_searcher = _open_searcher(index_dir, llm_backend, searcher.embedder)
         if getattr(llm_searcher, "translator", None) is None:
             reason, llm_searcher = f"LLM back-end {llm_backend} could not be loaded for translation", None
-    retrieval: dict[str, Any] = {"ours": {}, "baseline": None}
+    retrieval: dict[str, Any] = {"ours": {}, "baseline": None, "baseline_clauses": None}
     rows_by_mode: dict[str, list[dict[str, Any]]] = {}
     latency: dict[str, Any] = {}
     for mode in modes:
@@ -262,6 +264,8 @@ def run_eval(cfg: EvalConfig) -> dict[str, Any]:
     if cfg.baseline:
         baseline_rows, baseline_info = run_baseline(questions, index_dir, searcher.embedder, cfg.k, cfg.progress)
         retrieval["baseline"] = M.aggregate([r for r in baseline_rows if "recall@1" in r], RETRIEVAL_METRICS)
+        retrieval["baseline_clauses"] = M.aggregate([{"lang": r["lang"], **r["flat"]} for r in baseline_rows
+                                                     if "flat" in r], RETRIEVAL_METRICS)
         latency["search_baseline"] = M.latency_summary([r["seconds"] for r in baseline_rows])
     ask_rows: list[dict[str, Any]] = []
     answers = None

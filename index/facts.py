@@ -505,7 +505,8 @@ def format_fact(fact: Fact, lang: str = "en") -> str:
             core = f"{_fmt_num(fact.low)}–{_fmt_num(fact.high)}%"
         else:
             core = f"{_fmt_num(fact.value if fact.value is not None else fact.low or 0)}%"
-        return f"{_QUAL_EN.get(fact.qualifier or '', '')}{core} ({fact.text})"
+        shown = f"{_QUAL_EN.get(fact.qualifier or '', '')}{core}"
+        return shown if shown == fact.text else f"{shown} ({fact.text})"
     if fact.kind in ("date", "deadline") and fact.date:
         return f"{format_date_en(fact.date)} ({fact.text})"
     return fact.text

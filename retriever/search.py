@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,9 @@ from index.clause import Clause
 from index.store import IndexStore
 from index.tokenize import tokenize_zh
 from retriever.filters import check_filters, predicate
-from retriever.fusion import rrf, top_rows
+from retriever.fusion import rrf, score_fusion, top_rows
 from retriever.query import Variant, build_variants, detect_language, validate_query
+from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
 from retriever.references import referenced
 
 log = logging.getLogger(__name__)
@@ -21,6 +24,8 @@ log = logging.getLogger(__name__)
 MODES = ("auto", "none", "glossary", "translate", "both")
 #: Candidates taken from each ranked list before fusion.
 CANDIDATES = 50
+#: "score" (weighted normalised scores) or "rrf" (weighted reciprocal ranks); env GAZETTE_FUSION overrides.
+FUSION = "score"
 
 
 @dataclass
@@ -62,6 +67,7 @@ class Searcher:
         self.embedder = embedder
         self.glossary = glossary
         self.translator = translator      # callable(question) -> Chinese query or None
+        self.fusion = os.environ.get("GAZETTE_FUSION", FUSION)
 
     @classmethod
     def open(cls, index_dir: Path | str, llm: str | None = None, embedder: Any = None) -> "Searcher":
@@ -104,7 +110,7 @@ class Searcher:
         terms, translation = self.expand(query, lang, mode)
         mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
         variants = build_variants(query, lang, terms, translation, mixed)
-        hits = self._fused(variants, k, allowed)
+        hits = self._fused(variants, k, allowed, issuance=asks_issuance(query))
         named = [c for c in referenced(query, self.store.clauses) if keep is None or keep(c)]
         if named:
             hits = self._named_first(named, hits, k)
@@ -124,28 +130,58 @@ class Searcher:
             h.rank = rank
         return out
 
-    def _fused(self, variants: list[Variant], k: int, allowed: np.ndarray | None) -> list[Hit]:
+    def _fused(self, variants: list[Variant], k: int, allowed: np.ndarray | None, issuance: bool = False) -> list[Hit]:
         n = max(CANDIDATES, k * 4)
         vectors = self.embedder.embed_queries([v.dense_text for v in variants])
-        lists: list[list[int]] = []
-        weights: list[float] = []
-        dense_best: dict[int, float] = {}
-        bm25_best: dict[int, float] = {}
+        dense: list[dict[int, float]] = []
+        keyword: list[dict[int, float]] = []
         for v, qvec in zip(variants, vectors):
             rows, scores = self.store.dense_search(qvec, n, allowed)
-            lists.append(rows.tolist())
-            weights.append(v.dense_weight)
-            for r, s in zip(rows.tolist(), scores.tolist()):
-                dense_best[r] = max(dense_best.get(r, -1.0), s)
-            tokens = tokenize_zh(v.bm25_text or "")
-            rows, scores = self.store.bm25_search(tokens, n, allowed)
-            lists.append(rows.tolist())
-            weights.append(v.bm25_weight)
-            for r, s in zip(rows.tolist(), scores.tolist()):
-                bm25_best[r] = max(bm25_best.get(r, 0.0), s)
-        fused = rrf(lists, weights)
-        return [Hit(self.store.clauses[row], score, dense_best.get(row, 0.0), bm25_best.get(row, 0.0), rank)
+            dense.append(dict(zip(rows.tolist(), scores.tolist())))
+            rows, scores = self.store.bm25_search(tokenize_zh(v.bm25_text or ""), n, allowed)
+            keyword.append(dict(zip(rows.tolist(), scores.tolist())))
+        dense_w = [v.dense_weight for v in variants]
+        keyword_w = [v.bm25_weight for v in variants]
+        fused = self.fuse(dense, keyword, dense_w, keyword_w)
+        if issuance:
+            notices = self._notices_of(top_rows(fused, n), allowed)
+            keyword.append({row: 1.0 / (i + 1) for i, row in enumerate(notices)})
+            keyword_w.append(ISSUANCE_WEIGHT)
+            fused = self.fuse(dense, keyword, dense_w, keyword_w)
+        dense_best = {r: max(d.get(r, -1.0) for d in dense) for r in fused}
+        bm25_best = {r: max((kw.get(r, 0.0) for kw in keyword[: len(variants)]), default=0.0) for r in fused}
+        return [Hit(self.store.clauses[row], score, dense_best[row], bm25_best[row], rank)
                 for rank, (row, score) in enumerate(top_rows(fused, k), start=1)]
+
+    def fuse(self, dense: list[dict[int, float]], keyword: list[dict[int, float]], dense_w: list[float],
+             keyword_w: list[float]) -> dict[int, float]:
+        """Combine the ranked lists: weighted normalised scores (default) or weighted RRF."""
+        if self.fusion == "rrf":
+            lists = [sorted(m, key=lambda r, m=m: -m[r]) for m in [*dense, *keyword]]
+            return rrf(lists, [*dense_w, *keyword_w])
+        return score_fusion(dense, keyword, dense_w, keyword_w)
+
+    def _notices_of(self, ranked: list[tuple[int, float]], allowed: np.ndarray | None) -> list[int]:
+        """Rows of the issuing notices of the documents in `ranked`, best document first."""
+        rows: list[int] = []
+        seen: set[str] = set()
+        for row, _ in ranked:
+            key = self.store.clauses[row].doc_key
+            if key in seen:
+                continue
+            seen.add(key)
+            rows += [self.store.row_of[c.id] for c in self._notices.get(key, [])
+                     if allowed is None or allowed[self.store.row_of[c.id]]]
+        return rows
+
+    @cached_property
+    def _notices(self) -> dict[str, list[Clause]]:
+        """Issuing notices by document key (a Searcher serves one store for its whole life)."""
+        notices: dict[str, list[Clause]] = {}
+        for c in self.store.clauses:
+            if c.kind == "notice":
+                notices.setdefault(c.doc_key, []).append(c)
+        return notices
 
 
 def _load_glossary() -> Any:

@@ -47,3 +47,15 @@ def test_english_variants_carry_chinese_for_bm25():
     assert names == ["en", "glossary", "translation"]
     assert variants[0].bm25_weight < variants[1].bm25_weight
     assert build_variants("博士后", "zh")[0].bm25_weight == 1.0
+
+
+def test_score_fusion_keeps_the_keyword_margin():
+    from retriever.fusion import min_max, score_fusion
+    assert min_max({1: 0.80, 2: 0.85, 3: 0.90}) == {1: 0.0, 2: pytest.approx(0.5), 3: 1.0}
+    dense = [{1: 0.90, 2: 0.89, 3: 0.80}]
+    keyword = [{3: 16.0, 1: 2.0}]
+    fused = score_fusion(dense, keyword, [1.0], [1.0])
+    assert fused[3] == pytest.approx(1.0)          # 0 (dense) + 16/16
+    assert fused[1] == pytest.approx(1.0 + 2 / 16)  # 1 (dense) + 2/16
+    assert fused[2] == pytest.approx(0.9)
+    assert score_fusion([{}], [{}], [1.0], [1.0]) == {}
