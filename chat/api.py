@@ -140,7 +140,7 @@ def ask_events(service: GazetteService, question: str, session_id: str | None = 
         if LLMConfig.from_env(backend=backend).prose:
             yield "progress", {"stage": "generating", "backend": backend}
         for token in stream_prose(card, card["question"], card["language"], backend):
-            yield "token", {"text": token}
+            yield "token", {"text": token, "verified": False}   # a draft: the card says if it passed
     card["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
     yield "card", card
 

@@ -135,11 +135,10 @@ def welcome(lang: str) -> str:
     return f"**{t['welcome_h']}**\n\n{t['welcome']}"
 
 
-def render_status(stage: str, lang: str, prose: str = "") -> str:
+def render_status(stage: str, lang: str) -> str:
+    """Progress line. Streamed LLM tokens are never shown: prose appears only in the card, once verified."""
     t = TEXT[lang]
     body = f'<div class="gz-status">{esc(t.get(stage, stage))}</div>'
-    if prose:
-        body += f'<div class="gz-prose gz-pending">{esc(prose)}</div>'
     return f'<div class="gz-answer">{body}</div>'
 
 
@@ -151,7 +150,7 @@ def render_error(message: str, lang: str) -> str:
 # -- the app --------------------------------------------------------------------------------------------------
 def answer_stream(service: Any, question: str, history: list[dict[str, Any]], choice: str, browser: str,
                   session_id: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
-    """Chat updates for one question: progress, streamed prose, then the rendered card (or an error)."""
+    """Chat updates for one question: progress, then the rendered card with verified prose (or an error)."""
     from chat.api import ask_events
     from index.errors import GazetteError
     from retriever.query import detect_language
@@ -165,15 +164,11 @@ def answer_stream(service: Any, question: str, history: list[dict[str, Any]], ch
     history = [*history, {"role": "user", "content": esc(question)},
                {"role": "assistant", "content": render_status("searching", lang)}]
     yield history, ""
-    prose = ""
     try:
         for event, data in ask_events(service, question, session_id=session_id or None,
                                       lang=choice if choice in ("zh", "en") else None):
             if event == "progress":
-                history[-1] = {"role": "assistant", "content": render_status(data["stage"], lang, prose)}
-            elif event == "token":
-                prose += data["text"]
-                history[-1] = {"role": "assistant", "content": render_status("generating", lang, prose)}
+                history[-1] = {"role": "assistant", "content": render_status(data["stage"], lang)}
             elif event == "card":
                 history[-1] = {"role": "assistant", "content": render_card(data)}
             yield history, ""
