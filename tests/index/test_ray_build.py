@@ -46,7 +46,14 @@ def ray_local():
     if started:
         import logging
 
-        ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+        for attempt in (1, 2):   # a fresh machine's first raylet start can exceed Ray's 30 s wait (cold binaries)
+            try:
+                ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+                break
+            except Exception as exc:  # noqa: BLE001 - Ray raises a bare Exception here
+                ray.shutdown()
+                if attempt == 2 or "timed out during startup" not in str(exc):
+                    raise
     yield ray
     if started:
         ray.shutdown()
