@@ -175,6 +175,12 @@ class Searcher:
         return rows
 
     @cached_property
+    def corpus_text(self) -> str:
+        """All indexed text (titles, headings, clauses), for scope checks."""
+        titles = {c.doc_title for c in self.store.clauses}
+        return "\n".join([*titles, *(" ".join(c.path) + c.text for c in self.store.clauses)])
+
+    @cached_property
     def _notices(self) -> dict[str, list[Clause]]:
         """Issuing notices by document key (a Searcher serves one store for its whole life)."""
         notices: dict[str, list[Clause]] = {}
