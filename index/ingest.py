@@ -151,13 +151,9 @@ def sniff_kind(data: bytes, name: str) -> str:
 
 def read_gazette_text(path: str | Path) -> str:
     """Text of a gazette file: UTF-8 text as is, PDF via `index.pdf.pdf_to_text`; other types are refused."""
-    from index.parser import read_source
+    from index.parser import check_file, read_source
 
-    p = Path(path)
-    if not p.exists():
-        raise InputFileError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputFileError(f"{p}: is a directory, not a gazette file")
+    p = check_file(path)
     with open(p, "rb") as fh:
         head = fh.read(4096)
     if not head.strip():

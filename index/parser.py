@@ -130,13 +130,19 @@ def parse_text(text: str, source: str | None = None) -> GazetteIssue:
     return issue
 
 
-def read_source(path: str | Path) -> str:
-    """Read a UTF-8 text file, with one-line errors for missing, empty and non-UTF-8 files."""
+def check_file(path: str | Path) -> Path:
+    """The path, or a one-line `InputFileError` when it is missing or a directory."""
     p = Path(path)
     if not p.exists():
         raise InputFileError(f"{p}: no such file")
     if p.is_dir():
-        raise InputFileError(f"{p}: is a directory, not a gazette text file")
+        raise InputFileError(f"{p}: is a directory, not a gazette file")
+    return p
+
+
+def read_source(path: str | Path) -> str:
+    """Read a UTF-8 text file, with one-line errors for missing, empty and non-UTF-8 files."""
+    p = check_file(path)
     data = p.read_bytes()
     if not data.strip():
         raise InputFileError(f"{p}: file is empty")
