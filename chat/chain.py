@@ -29,8 +29,10 @@ class GazetteRetriever(BaseRetriever):
     filters: dict[str, Any] | None = None
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [Document(page_content=h.clause.text, metadata={"clause": h.clause, "score": h.score, "hit": h})
-                for h in self.searcher.search(query, k=self.k, filters=self.filters)]
+        result = self.searcher.run(query, k=self.k, filters=self.filters)
+        return [Document(page_content=h.clause.text,
+                         metadata={"clause": h.clause, "score": h.score, "hit": h, "result": result})
+                for h in result.hits]
 
 
 def numbered_context(citations: list[dict[str, Any]]) -> str:
@@ -67,16 +69,14 @@ def verification_step(x: dict[str, Any]) -> dict[str, Any]:
 def build_chain(searcher: Any, model: Any, lang: str, k: int = 5) -> Runnable:
     """The whole pipeline as one runnable: {"question", "query"} → card fields + verified prose."""
     from chat.compose import compose_answer
-    from retriever.answerability import assess
-    from retriever.query import detect_language
+    from retriever.answerability import judge
 
     retriever = GazetteRetriever(searcher=searcher, k=k)
 
     def compose(x: dict[str, Any]) -> dict[str, Any]:
         hits = [d.metadata["hit"] for d in x["docs"]]
-        q_lang = detect_language(x["query"])
-        judged = assess(x["query"], q_lang, hits, searcher.glossary)
-        card = compose_answer(x["question"], lang, hits, judged.answerable, searcher.glossary)
+        answerable = bool(hits) and judge(x["docs"][0].metadata["result"], searcher).answerable
+        card = compose_answer(x["question"], lang, hits, answerable, searcher.glossary)
         return {**x, **card, "clauses": {h.clause.id: h.clause for h in hits}}
 
     def generate(x: dict[str, Any]) -> dict[str, Any]:

@@ -10,9 +10,8 @@ from typing import Any
 from chat.compose import compose_answer
 from chat.sessions import SessionStore, Turn, session_store_from_env, standalone_query
 from index.errors import QueryError
-from retriever.answerability import assess
+from retriever.answerability import judge
 from retriever.query import detect_language, validate_query
-from retriever.scope import unknown_places
 from retriever.search import Searcher
 
 log = logging.getLogger(__name__)
@@ -78,12 +77,7 @@ class GazetteService:
         query = standalone_query(question, q_lang, history)
         searcher = self.searcher
         result = searcher.run(query, k=k, filters=filters, lang=q_lang)
-        judged = assess(query, q_lang, result.hits, searcher.glossary, result.translation)
-        if result.named:
-            judged.answerable, judged.score = True, max(judged.score, 1.0)
-        elsewhere = unknown_places(query, q_lang, searcher.corpus_text)
-        if elsewhere and not result.named:
-            judged.answerable = False       # about a place these documents never mention
+        judged = judge(result, searcher)
         card = compose_answer(question, lang, result.hits, judged.answerable, searcher.glossary,
                               result.glossary_terms, result.translation)
         backend = llm if llm is not None else self.llm
@@ -95,7 +89,7 @@ class GazetteService:
         if session_id:
             self.sessions.append(session_id, Turn(question, query, q_lang, [c["id"] for c in card["citations"]]))
         card.update({"question": question, "language": lang, "query": query if query != question else None,
-                     "answerability": {**judged.to_dict(), "places_not_covered": elsewhere}, "glossary_terms": result.glossary_terms,
+                     "answerability": judged.to_dict(), "glossary_terms": result.glossary_terms,
                      "translation": result.translation, "session_id": session_id,
                      "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)})
         return card

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,10 +49,12 @@ class Answerability:
     answerable: bool
     dense: float
     coverage: float
+    places_not_covered: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"score": round(self.score, 4), "answerable": self.answerable,
-                "dense": round(self.dense, 4), "coverage": round(self.coverage, 4)}
+                "dense": round(self.dense, 4), "coverage": round(self.coverage, 4),
+                "places_not_covered": self.places_not_covered}
 
 
 def _zh_coverage(query: str, texts: str) -> float:
@@ -102,6 +104,20 @@ def assess(query: str, lang: str, hits: list[Any], glossary: Any = None, transla
     w = cfg["dense_weight"]
     score = w * dense_part + (1 - w) * coverage
     return Answerability(score, score >= cfg["threshold"], dense, coverage)
+
+
+def judge(result: Any, searcher: Any) -> Answerability:
+    """The decision for a search result: a clause the question names by number answers it; a question about a city
+    the documents never mention does not; otherwise the calibrated score decides."""
+    from retriever.scope import unknown_places
+    judged = assess(result.query, result.lang, result.hits, searcher.glossary, result.translation)
+    if result.named:
+        judged.answerable, judged.score = True, max(judged.score, 1.0)
+        return judged
+    judged.places_not_covered = unknown_places(result.query, result.lang, searcher.corpus_text)
+    if judged.places_not_covered:
+        judged.answerable = False
+    return judged
 
 
 def is_answerable(query: str, hits: list[Any], lang: str | None = None, glossary: Any = None) -> tuple[bool, float]:
