@@ -7,7 +7,6 @@ keeps two writers apart. All files are parsed before the index is touched: one b
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import sys
@@ -18,25 +17,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.clause import Clause, Document, GazetteIssue
+from index.clause import Clause, Document
 from index.errors import IndexError_, InputFileError
+from index.parser import parse_file
+from index.sources import UnsupportedMediaType, sha256_file, sniff_kind
 
 #: Largest upload `ingest_upload` accepts (a gazette issue PDF is a few MB).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 #: Test hook: seconds to sleep before embedding (lets a test kill an add mid-way).
 SLEEP_ENV = "GAZETTE_TEST_EMBED_SLEEP"
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-    (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"PK\x03\x04", "a ZIP archive (e.g. .docx/.xlsx)"),
-    (b"\xd0\xcf\x11\xe0", "an old Office document (.doc/.xls)"), (b"\x1f\x8b", "a gzip archive"),
-    (b"{\\rtf", "an RTF document"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"),
-    (b"<?xml", "an XML document"), (b"\x7fELF", "an executable"), (b"RIFF", "a RIFF (audio/video/WebP) file"),
-)
-
-
-class UnsupportedMediaType(InputFileError):
-    """The file is neither UTF-8 text nor PDF (HTTP 415)."""
 
 
 class UploadTooLarge(InputFileError):
@@ -125,65 +115,6 @@ class RemoveReport:
         return asdict(self)
 
 
-# -- input files ---------------------------------------------------------------------------------------
-
-def sniff_kind(data: bytes, name: str) -> str:
-    """"pdf" or "text" by content (not by name); `UnsupportedMediaType` naming what else it is."""
-    head = data[:1024]
-    if b"%PDF-" in head:
-        return "pdf"
-    for magic, what in _MAGIC:
-        if head.startswith(magic):
-            raise UnsupportedMediaType(f"{name}: is {what}; only UTF-8 text and PDF gazettes can be indexed")
-    if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        raise UnsupportedMediaType(f"{name}: is an HTML page; save it as text or PDF first")
-    if b"\x00" in head:
-        raise UnsupportedMediaType(f"{name}: is binary data (not UTF-8 text, not PDF); only text and PDF are supported")
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(data) - 3 and len(data) > 3:      # a multi-byte character cut at the end
-            return "text"
-        raise UnsupportedMediaType(f"{name}: is neither UTF-8 text nor PDF (invalid UTF-8 byte 0x{data[exc.start]:02x}"
-                                   f" at offset {exc.start}; convert GBK/GB18030 text to UTF-8)") from None
-    return "text"
-
-
-def read_gazette_text(path: str | Path) -> str:
-    """Text of a gazette file: UTF-8 text as is, PDF via `index.pdf.pdf_to_text`; other types are refused."""
-    from index.parser import check_file, read_source
-
-    p = check_file(path)
-    with open(p, "rb") as fh:
-        head = fh.read(4096)
-    if not head.strip():
-        raise InputFileError(f"{p}: file is empty")
-    kind = sniff_kind(head if p.stat().st_size > len(head) else p.read_bytes(), str(p))
-    if kind == "pdf":
-        from index.pdf import pdf_to_text
-
-        return pdf_to_text(p)
-    if p.suffix.lower() == ".pdf":
-        raise InputFileError(f"{p}: named .pdf but is not a PDF (no %PDF- header)")
-    return read_source(p)
-
-
-def parse_gazette_file(path: str | Path) -> GazetteIssue:
-    """Parse a text or PDF gazette file into an issue (error when no document is recognised)."""
-    from index.parser import parse_text
-
-    p = Path(path)
-    return parse_text(read_gazette_text(p), source=p.name)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # -- lock ----------------------------------------------------------------------------------------------
 
 def lock_path(index_dir: str | Path) -> Path:
@@ -259,8 +190,8 @@ def add_files(index_dir: str | Path, paths: Sequence[str | Path], replace: bool 
     if not files:
         raise InputFileError("no files to add")
     read_manifest(index_dir)                                   # fail early, before parsing, on a missing index
-    issues = [parse_gazette_file(p) for p in files]
-    parsed = [(p, _sha256(p), issue) for p, issue in zip(files, issues)]
+    issues = [parse_file(p) for p in files]
+    parsed = [(p, sha256_file(p), issue) for p, issue in zip(files, issues)]
     with index_lock(index_dir):
         manifest = read_manifest(index_dir)
         indexed = _indexed_sources(index_dir)
@@ -381,4 +312,4 @@ def ingest_upload(index_dir: str | Path, filename: str, data: bytes, replace: bo
 
 __all__ = ["AddReport", "DocumentNotFound", "DocumentOutcome", "IndexBusy", "MAX_UPLOAD_BYTES", "RemoveReport",
            "UnsupportedMediaType", "UploadTooLarge", "add_files", "index_lock", "ingest_upload",
-           "parse_gazette_file", "read_gazette_text", "remove_document", "sniff_kind"]
+           "remove_document"]

@@ -130,29 +130,9 @@ def parse_text(text: str, source: str | None = None) -> GazetteIssue:
     return issue
 
 
-def check_file(path: str | Path) -> Path:
-    """The path, or a one-line `InputFileError` when it is missing or a directory."""
-    p = Path(path)
-    if not p.exists():
-        raise InputFileError(f"{p}: no such file")
-    if p.is_dir():
-        raise InputFileError(f"{p}: is a directory, not a gazette file")
-    return p
-
-
-def read_source(path: str | Path) -> str:
-    """Read a UTF-8 text file, with one-line errors for missing, empty and non-UTF-8 files."""
-    p = check_file(path)
-    data = p.read_bytes()
-    if not data.strip():
-        raise InputFileError(f"{p}: file is empty")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{p}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-
-
 def parse_file(path: str | Path) -> GazetteIssue:
-    """Parse one gazette text file."""
+    """Parse one gazette file: UTF-8 text, or PDF (its text layer); other file types are refused."""
+    from index.sources import read_gazette_text
+
     p = Path(path)
-    return parse_text(read_source(p), source=p.name)
+    return parse_text(read_gazette_text(p), source=p.name)

@@ -7,7 +7,6 @@ by the next write (an old folder is restored if a crash fell exactly between the
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ import numpy as np
 
 from index.clause import Clause, Document
 from index.errors import GazetteError, IndexError_, InputFileError
+from index.sources import sha256_file
 from retriever.embedders import Embedder, passage_text
 
 FORMAT_VERSION = 1
@@ -99,11 +99,7 @@ def _choose_ann(ann: str, n: int) -> str:
 def _source_entry(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputFileError(f"source file not found: {path}")
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return {"name": path.name, "sha256": digest.hexdigest(), "size": path.stat().st_size}
+    return {"name": path.name, "sha256": sha256_file(path), "size": path.stat().st_size}
 
 
 def _documents_meta(clauses: Sequence[Clause], documents: Sequence[Document] | None,

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from index.errors import InputFileError
-from index.ingest import parse_gazette_file, read_gazette_text
+from index.parser import parse_file as parse_gazette_file
+from index.sources import read_gazette_text
 from index.parser import parse_file
 from index.pdf import _drop_running_marks, _join, _Block, pdf_to_text
 
