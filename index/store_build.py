@@ -175,19 +175,29 @@ def _write_clauses(tmp: Path, clauses: list[Clause]) -> None:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
 
 
-def _write_dense(tmp: Path, vectors: np.ndarray, ann: dict[str, Any]) -> None:
+def make_faiss_index(vectors: np.ndarray, ann_type: str, ef_search: int = DEFAULT_EF_SEARCH) -> Any:
+    """An inner-product FAISS index over `vectors`: exact (`flat`) or HNSW."""
     try:
         import faiss
     except ImportError as exc:
         raise GazetteError("faiss is required to build the index: pip install faiss-cpu") from exc
     dim = vectors.shape[1]
-    if ann["type"] == "hnsw":
+    if ann_type == "hnsw":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = ann["ef_search"]
-    else:
+        index.hnsw.efSearch = int(ef_search)
+    elif ann_type == "flat":
         index = faiss.IndexFlatIP(dim)
-    index.add(vectors)
+    else:
+        raise GazetteError(f"unknown FAISS index type {ann_type!r}: flat or hnsw")
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def _write_dense(tmp: Path, vectors: np.ndarray, ann: dict[str, Any]) -> None:
+    import faiss
+
+    index = make_faiss_index(vectors, ann["type"], ann.get("ef_search", DEFAULT_EF_SEARCH))
     faiss.write_index(index, str(tmp / "dense.faiss"))
 
 

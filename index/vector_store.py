@@ -102,23 +102,12 @@ class FaissVectorStore:
         return cls(store.faiss_index, store.vectors, lambda f: store.mask(predicate(f)))
 
     @classmethod
-    def from_vectors(cls, vectors: np.ndarray, ann: str = "flat", hnsw_m: int = 32, ef_construction: int = 80,
-                     ef_search: int = 128, mask_fn: Callable[[dict[str, Any]], np.ndarray] | None = None
-                     ) -> "FaissVectorStore":
-        import faiss
+    def from_vectors(cls, vectors: np.ndarray, ann: str = "flat", ef_search: int = 128,
+                     mask_fn: Callable[[dict[str, Any]], np.ndarray] | None = None) -> "FaissVectorStore":
+        from index.store_build import make_faiss_index
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        dim = vectors.shape[1]
-        if ann == "hnsw":
-            index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = ef_construction
-            index.hnsw.efSearch = ef_search
-        elif ann == "flat":
-            index = faiss.IndexFlatIP(dim)
-        else:
-            raise GazetteError(f"unknown FAISS index type {ann!r}: flat or hnsw")
-        index.add(vectors)
-        return cls(index, vectors, mask_fn)
+        return cls(make_faiss_index(vectors, ann, ef_search), vectors, mask_fn)
 
     def count(self) -> int:
         return int(self.index.ntotal)

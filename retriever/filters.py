@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from index.clause import KINDS, Clause
@@ -36,21 +36,24 @@ def _resolve_unit(unit: str) -> set[str]:
     return {n for n in names if n}
 
 
-def predicate(filters: dict[str, Any]) -> Callable[[Clause], bool] | None:
-    """A clause predicate for validated filters, or None when nothing filters."""
-    if not filters:
-        return None
-    doc = filters.get("doc")
-    kind = filters.get("kind")
-    units = _resolve_unit(filters["lead_unit"]) if "lead_unit" in filters else None
-    lo, hi = filters.get("deadline_from"), filters.get("deadline_to")
+@dataclass
+class ClauseFilter:
+    """A clause predicate built from validated filters; `filters` lets a vector back-end filter natively."""
 
-    def keep(c: Clause) -> bool:
+    filters: dict[str, Any]
+    units: set[str] | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.units = _resolve_unit(self.filters["lead_unit"]) if "lead_unit" in self.filters else None
+
+    def __call__(self, c: Clause) -> bool:
+        f = self.filters
+        doc, kind, lo, hi = f.get("doc"), f.get("kind"), f.get("deadline_from"), f.get("deadline_to")
         if doc and doc not in (c.doc_number, c.doc_key):
             return False
         if kind and c.kind != kind:
             return False
-        if units is not None and not any(u in lead or lead in u for u in units for lead in c.lead_units):
+        if self.units is not None and not any(u in lead or lead in u for u in self.units for lead in c.lead_units):
             return False
         if lo or hi:
             if not c.deadline:
@@ -61,5 +64,7 @@ def predicate(filters: dict[str, Any]) -> Callable[[Clause], bool] | None:
                 return False
         return True
 
-    keep.filters = dict(filters)  # type: ignore[attr-defined]  # lets a vector back-end filter natively
-    return keep
+
+def predicate(filters: dict[str, Any]) -> ClauseFilter | None:
+    """A clause predicate for validated filters, or None when nothing filters."""
+    return ClauseFilter(dict(filters)) if filters else None
