@@ -97,35 +97,6 @@ class SearchParams(Filters):
 
 
 # -- streaming ------------------------------------------------------------------------------------------------
-def stream_prose(card: dict[str, Any], question: str, lang: str, backend: str) -> Iterator[str]:
-    """Stream LLM prose tokens for an answered card, then verify: `card["llm"]` as `add_verified_prose` sets it."""
-    from chat.chain import _clause_of, generation_chain, verification_step
-    from retriever.llm import LLMConfig, get_chat_model
-
-    info = card["llm"]
-    config = LLMConfig.from_env(backend=backend)
-    if not config.prose:
-        info["withheld_reason"] = "prose is off for this back-end (set GAZETTE_LLM_PROSE=1 to enable)"
-        return
-    x = {"question": question, "citations": card["citations"],
-         "clauses": {c["id"]: _clause_of(c) for c in card["citations"]}}
-    parts: list[str] = []
-    try:
-        for chunk in generation_chain(get_chat_model(config), lang).stream(x):
-            parts.append(chunk)
-            yield chunk
-    except Exception as exc:  # noqa: BLE001 - the card stands without prose
-        log.warning("LLM prose failed: %s", exc)
-        info.update(used=False, verified=False, withheld_reason=f"the LLM did not answer: {exc}")
-        return
-    checked = verification_step({**x, "prose": "".join(parts)})
-    info.update(used=True, verified=checked["verified"])
-    if checked["verified"]:
-        info["prose"] = checked["prose"]
-    else:
-        info["withheld_reason"] = "prose withheld: " + "; ".join(checked["reasons"][:5])
-
-
 def ask_events(service: GazetteService, question: str, session_id: str | None = None, lang: str | None = None,
                k: int = 5, filters: dict[str, Any] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
     """(event, data) pairs: progress stages, LLM prose tokens, and the verified card last (shared with the UI)."""
@@ -139,7 +110,8 @@ def ask_events(service: GazetteService, question: str, session_id: str | None = 
         from retriever.llm import LLMConfig
         if LLMConfig.from_env(backend=backend).prose:
             yield "progress", {"stage": "generating", "backend": backend}
-        for token in stream_prose(card, card["question"], card["language"], backend):
+        from chat.chain import stream_verified_prose
+        for token in stream_verified_prose(card, card["question"], card["language"], backend):
             yield "token", {"text": token, "verified": False}   # a draft: the card says if it passed
     card["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
     yield "card", card

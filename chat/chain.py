@@ -7,6 +7,7 @@ when `chat.verify.verify_prose` accepts every sentence; otherwise it is withheld
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -94,32 +95,40 @@ def build_chain(searcher: Any, model: Any, lang: str, k: int = 5) -> Runnable:
     )
 
 
-def add_verified_prose(card: dict[str, Any], question: str, lang: str, backend: str, prose: bool | None,
-                       model: Any = None) -> None:
-    """Generate prose for an answered card and keep it only if it verifies; record why when withheld."""
+def stream_verified_prose(card: dict[str, Any], question: str, lang: str, backend: str, prose: bool | None = None,
+                          model: Any = None) -> Iterator[str]:
+    """Stream LLM prose tokens for an answered card (drafts), then verify the whole text: `card["llm"]` keeps the
+    prose only if it verifies, and says why when it is withheld."""
     from retriever.llm import LLMConfig, get_chat_model
     config = LLMConfig.from_env(backend=backend)
-    want = config.prose if prose is None else prose
     info = card["llm"]
-    if not want:
+    if not (config.prose if prose is None else prose):
         info["withheld_reason"] = "prose is off for this back-end (set GAZETTE_LLM_PROSE=1 to enable)"
         return
+    x = {"question": question, "citations": card["citations"],
+         "clauses": {c["id"]: _clause_of(c) for c in card["citations"]}}
+    parts: list[str] = []
     try:
-        model = model or get_chat_model(config)
-        clauses = {c["id"]: _clause_of(c) for c in card["citations"]}
-        x = {"question": question, "citations": card["citations"], "clauses": clauses}
-        text = generation_chain(model, lang).invoke(x)
+        for chunk in generation_chain(model or get_chat_model(config), lang).stream(x):
+            parts.append(chunk)
+            yield chunk
     except Exception as exc:  # noqa: BLE001 - the card stands without prose
         log.warning("LLM prose failed: %s", exc)
         info.update(used=False, verified=False, withheld_reason=f"the LLM did not answer: {exc}")
         return
-    checked = verification_step({**x, "prose": text})
-    info["used"] = True
-    info["verified"] = checked["verified"]
+    checked = verification_step({**x, "prose": "".join(parts)})
+    info.update(used=True, verified=checked["verified"])
     if checked["verified"]:
-        info["prose"] = text
+        info["prose"] = checked["prose"]
     else:
         info["withheld_reason"] = "prose withheld: " + "; ".join(checked["reasons"][:5])
+
+
+def add_verified_prose(card: dict[str, Any], question: str, lang: str, backend: str, prose: bool | None,
+                       model: Any = None) -> None:
+    """Generate prose for an answered card and keep it only if it verifies (see `stream_verified_prose`)."""
+    for _ in stream_verified_prose(card, question, lang, backend, prose, model):
+        pass
 
 
 def _clause_of(citation: dict[str, Any]) -> Clause:
