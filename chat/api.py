@@ -257,7 +257,7 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True) -
         backend = llm or LLMConfig.from_env().backend
         watcher = _make_watcher(index_dir, backend)
         searcher = await run_in_threadpool(watcher.current)
-        service = GazetteService(searcher, llm=backend, index_dir=index_dir)
+        service = GazetteService(searcher, llm=backend)
         watcher.on_swap = service.swap
         interval = float(os.environ.get(RELOAD_INTERVAL_ENV) or 0)
         if interval > 0:

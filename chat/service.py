@@ -33,12 +33,10 @@ def check_lang(lang: str | None) -> str | None:
 class GazetteService:
     """Holds the loaded index (hot-swappable), the sessions and the LLM configuration."""
 
-    def __init__(self, searcher: Searcher, sessions: SessionStore | None = None, llm: str | None = None,
-                 index_dir: Path | None = None) -> None:
+    def __init__(self, searcher: Searcher, sessions: SessionStore | None = None, llm: str | None = None) -> None:
         self._searcher = searcher
         self.sessions = sessions or session_store_from_env()
         self.llm = llm
-        self.index_dir = index_dir
         self._lock = threading.Lock()
 
     @classmethod
@@ -47,9 +45,14 @@ class GazetteService:
         from retriever.llm import LLMConfig
         backend = llm or LLMConfig.from_env().backend
         searcher = Searcher.open(index_dir, llm=backend)
-        return cls(searcher, sessions, backend, Path(index_dir))
+        return cls(searcher, sessions, backend)
 
     # -- index ------------------------------------------------------------------------------------
+    @property
+    def index_dir(self) -> Path:
+        """The index folder being served."""
+        return Path(self.searcher.store.index_dir)
+
     @property
     def searcher(self) -> Searcher:
         return self._searcher
