@@ -18,17 +18,25 @@ from retriever.cli_search import index_option
 @index_option
 @click.option("--llm", type=click.Choice(["none", "openai", "local"]), default=None,
               help="LLM back-end for translation and prose (default: from GAZETTE_LLM).")
+@click.option("--rebuild", is_flag=True,
+              help="Build the index even over a broken folder (moved aside); default: build only when none exists.")
 @click.option("--no-ui", is_flag=True, help="API only, without the Gradio UI at /ui.")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int, index_dir: Path, llm: str | None, no_ui: bool,
-              log_level: str) -> None:
+              log_level: str, rebuild: bool = False) -> None:
     """Serve the HTTP API (docs at /docs) and the web UI (/ui); builds the index on first run."""
-    if not (index_dir / "manifest.json").is_file():
-        from index.cli_index import build_cmd
-        click.echo(f"no index at {index_dir}; building it now (first run)…", err=True)
-        ctx.invoke(build_cmd, files=(), out_dir=index_dir, embedder_spec=None, ann="auto", quiet=False)
+    from index.cli_index import build_cmd
+    from index.recovery import prepare_serving_index
+    from index.store import IndexStore
+
+    def build(out: Path) -> None:
+        ctx.invoke(build_cmd, files=(), out_dir=out, embedder_spec=None, ann="auto", quiet=False)
+
+    for note in prepare_serving_index(index_dir, build, rebuild=rebuild):
+        click.echo(note, err=True)
+    IndexStore.load(index_dir)   # a damaged index is one line here, not a traceback from the server's start-up
     import uvicorn
 
     from chat.api import create_app

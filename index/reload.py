@@ -95,8 +95,11 @@ class IndexWatcher(Generic[T]):
                 value = self.loader(self.index_dir)
             except Exception as exc:  # noqa: BLE001 - keep serving the old version, report why
                 self.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("index reload from %s failed (%s); still serving the previous version",
-                            self.index_dir, self.last_error)
+                if self._value is None:
+                    log.error("could not load the index from %s: %s", self.index_dir, self.last_error)
+                else:
+                    log.warning("index reload from %s failed (%s); still serving the previous version",
+                                self.index_dir, self.last_error)
                 if raise_errors or self._value is None and force:
                     raise
                 return False

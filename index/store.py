@@ -118,14 +118,11 @@ class IndexStore:
             import faiss
         except ImportError as exc:
             raise GazetteError(f"{exc.name} is required to load the index: pip install faiss-cpu bm25s") from exc
-        try:
-            with open(index_dir / "clauses.jsonl", encoding="utf-8") as fh:
-                clauses = [Clause.from_dict(json.loads(line)) for line in fh if line.strip()]
-            vectors = np.load(index_dir / "vectors.npy", mmap_mode="r")
-            faiss_index = faiss.read_index(str(index_dir / "dense.faiss"))
-            bm25 = bm25s.BM25.load(str(index_dir / "bm25"), show_progress=False)
-        except Exception as exc:  # noqa: BLE001 - any read failure means a damaged folder
-            raise IndexError_(f"index at {index_dir} is damaged ({type(exc).__name__}: {exc}) — rebuild it") from exc
+        clauses = _read_part(index_dir, "clauses.jsonl", lambda p: _read_clauses(p))
+        # read into memory (not memory-mapped): a file truncated on disk later cannot crash a serving process
+        vectors = _read_part(index_dir, "vectors.npy", lambda p: np.load(p, allow_pickle=False))
+        faiss_index = _read_part(index_dir, "dense.faiss", lambda p: faiss.read_index(str(p)))
+        bm25 = _read_part(index_dir, "bm25", lambda p: bm25s.BM25.load(str(p), show_progress=False))
         n, dim = manifest.counts.get("clauses"), manifest.embedder.get("dim")
         sizes = {"clauses.jsonl": len(clauses), "vectors.npy": vectors.shape[0], "dense.faiss": faiss_index.ntotal,
                  "bm25": int(bm25.scores.get("num_docs", -1))}
@@ -133,8 +130,8 @@ class IndexStore:
         if vectors.ndim != 2 or vectors.shape[1] != dim or faiss_index.d != dim:
             bad.append(f"vectors are {vectors.shape}, faiss d={faiss_index.d}, manifest dim={dim}")
         if bad:
-            raise IndexError_(f"index at {index_dir} is inconsistent (manifest says {n} clauses; "
-                              f"{'; '.join(bad)}) — rebuild it")
+            raise IndexError_(f"index at {index_dir} is inconsistent (manifest.json says {n} clauses; "
+                              f"{'; '.join(bad)}) — {rebuild_hint(index_dir)}")
         store = cls(index_dir, clauses, manifest, faiss_index, bm25, vectors)
         if manifest.ann.get("type") == "hnsw":
             store.set_ef_search(int(manifest.ann.get("ef_search", DEFAULT_EF_SEARCH)))
@@ -201,12 +198,32 @@ def read_manifest(index_dir: Path | str) -> Manifest:
         raise IndexError_(f"index at {index_dir} is incomplete (no manifest.json) — run `gazette index build`")
     try:
         manifest = Manifest.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, TypeError) as exc:
-        raise IndexError_(f"index at {index_dir} has an unreadable manifest.json ({exc}) — rebuild it") from exc
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise IndexError_(f"{path} is malformed ({exc}) — {rebuild_hint(index_dir)}") from exc
     if manifest.format_version > FORMAT_VERSION:
         raise IndexError_(f"index at {index_dir} has format v{manifest.format_version}; this gazette-chat "
                           f"reads up to v{FORMAT_VERSION} — upgrade or rebuild")
     return manifest
+
+
+def rebuild_hint(index_dir: Path | str) -> str:
+    """The next step for a damaged index folder."""
+    return f"rebuild it with `gazette index build --out {index_dir}`"
+
+
+def _read_clauses(path: Path) -> list[Clause]:
+    with open(path, encoding="utf-8") as fh:
+        return [Clause.from_dict(json.loads(line)) for line in fh if line.strip()]
+
+
+def _read_part(index_dir: Path, name: str, read: Callable[[Path], Any]) -> Any:
+    """Read one file of the index folder; any failure is an `IndexError_` naming the file and the fix."""
+    path = index_dir / name
+    try:
+        return read(path)
+    except Exception as exc:  # noqa: BLE001 - any read failure means a damaged file
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        raise IndexError_(f"{path} is damaged ({type(exc).__name__}: {detail}) — {rebuild_hint(index_dir)}") from exc
 
 
 def _empty() -> tuple[np.ndarray, np.ndarray]:

@@ -54,9 +54,34 @@ class Manifest:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Manifest":
+    def from_dict(cls, data: Any) -> "Manifest":
+        """Parse manifest.json's object; `ValueError` naming the first field of the wrong type."""
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a JSON object, got {type(data).__name__}")
         names = {f.name for f in fields(cls)}
+        missing = sorted(names - set(data))
+        if missing:
+            raise ValueError(f"missing field(s) {', '.join(missing)}")
+        for name, kinds in _MANIFEST_TYPES.items():
+            value = data[name]
+            if not isinstance(value, kinds) or isinstance(value, bool):
+                raise ValueError(f"field {name!r} should be {_KIND_NAMES[kinds]}, not {json.dumps(value)[:40]}")
+        if not isinstance(data["counts"].get("clauses"), int):
+            raise ValueError("field 'counts' has no integer 'clauses'")
+        for key in ("sources", "documents"):
+            if not all(isinstance(x, dict) for x in data[key]):
+                raise ValueError(f"field {key!r} should be a list of objects")
+        if not all(isinstance(d.get("doc_key"), str) for d in data["documents"]):
+            raise ValueError("every entry of 'documents' needs a string 'doc_key'")
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+_MANIFEST_TYPES: dict[str, Any] = {
+    "format_version": int, "package_version": str, "embedder": dict, "counts": dict, "sources": list,
+    "documents": list, "ann": dict, "bm25": dict, "build_seconds": (int, float), "created_at": str,
+}
+_KIND_NAMES: dict[Any, str] = {int: "an integer", str: "a string", dict: "an object", list: "a list",
+                               (int, float): "a number"}
 
 
 def bm25_text(clause: Clause) -> str:
