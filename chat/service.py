@@ -10,6 +10,7 @@ from typing import Any
 from chat.compose import compose_answer
 from chat.sessions import SessionStore, Turn, session_store_from_env, standalone_query
 from index.errors import QueryError
+from index.provenance import attach_provenance
 from retriever.answerability import judge
 from retriever.query import detect_language, validate_question
 from retriever.search import Searcher
@@ -83,6 +84,8 @@ class GazetteService:
         judged = judge(result, searcher)
         card = compose_answer(question, lang, result.hits, judged.answerable, searcher.glossary,
                               result.glossary_terms, result.translation)
+        attach_provenance(card["citations"] + card.get("related", []), searcher.store.by_id,
+                          searcher.store.manifest.documents)
         backend = llm if llm is not None else self.llm
         card["llm"] = {"backend": backend or "none", "used": False, "verified": None, "withheld_reason": None,
                        "prose": None}

@@ -176,8 +176,23 @@ class _CountingEmbedder:
 
 # -- add / remove --------------------------------------------------------------------------------------
 
+def check_new_documents(path: Path, issue: Any, display: str | None = None) -> dict[str, list[str]]:
+    """Refuse impossible metadata (`InputFileError` naming the file); return instruction-like flags by doc_key."""
+    from index.provenance import document_flags, malformed_number_lines, metadata_problems
+
+    name = display or path.name
+    problems = [f"{d.doc_number or d.title[:30]}: {p}" for d in issue.documents for p in metadata_problems(d)]
+    if path.suffix.lower() != ".pdf":
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        problems += [f"malformed document number line {line!r}" for line in malformed_number_lines(text)]
+    if problems:
+        raise InputFileError(f"{name}: {'; '.join(problems)} — correct the file and add it again")
+    return {d.key: f for d in issue.documents if (f := document_flags(d))}
+
+
 def add_files(index_dir: str | Path, paths: Sequence[str | Path], replace: bool = False, embedder: Any = None,
-              progress: bool = False) -> AddReport:
+              progress: bool = False, added_by: str | None = None,
+              source_names: dict[Path, str] | None = None) -> AddReport:
     """Add gazette files (text or PDF) to an existing index; only new or changed clauses are embedded.
 
     A document already indexed is skipped when its source has the same sha256; with a different sha256 it is
@@ -191,6 +206,9 @@ def add_files(index_dir: str | Path, paths: Sequence[str | Path], replace: bool 
         raise InputFileError("no files to add")
     read_manifest(index_dir)                                   # fail early, before parsing, on a missing index
     issues = [parse_file(p) for p in files]
+    flags: dict[str, list[str]] = {}
+    for p, issue in zip(files, issues):
+        flags.update(check_new_documents(p, issue, (source_names or {}).get(p)))
     parsed = [(p, sha256_file(p), issue) for p, issue in zip(files, issues)]
     with index_lock(index_dir):
         manifest = read_manifest(index_dir)
@@ -213,8 +231,11 @@ def add_files(index_dir: str | Path, paths: Sequence[str | Path], replace: bool 
             from retriever.embedders import embedder_from_identity
 
             counting = _CountingEmbedder(embedder or embedder_from_identity(manifest.embedder))
-            manifest = add_clauses(index_dir, clauses, counting, used, progress, documents=documents)
+            manifest = add_clauses(index_dir, clauses, counting, used, progress, documents=documents,
+                                   added_by=added_by, flags=flags)
             report.changed, report.clauses_embedded = True, counting.count
+            report.warnings += [f"{d.doc_number or d.title}: flagged for review, {f}" for d in documents
+                                for f in flags.get(d.key, [])]
             report.warnings += _push_vector_store(index_dir)
         report.clauses_total = int(manifest.counts["clauses"])
         report.documents_total = int(manifest.counts["documents"])

@@ -159,5 +159,5 @@ def build_index_ray(clauses: Sequence[Clause], embedder: Any, out_dir: Path | st
         if progress:
             print(f"embedding {len(texts)} passages on Ray with {workers} worker(s)", file=sys.stderr)
         vectors = embed_with_ray(texts, identity, workers, batch_size, threads, progress)
-    docs = _documents_meta(clauses, documents, [])
+    docs = _documents_meta(clauses, documents, [], srcs)
     return _write_index(Path(out_dir), clauses, vectors, identity, srcs, docs, ann, DEFAULT_EF_SEARCH, started)

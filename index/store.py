@@ -27,7 +27,8 @@ from retriever.embedders import Embedder, describe_identity, identity_mismatch, 
 
 def add_clauses(index_dir: Path | str, new_clauses: Sequence[Clause], embedder: Embedder,
                 sources: Sequence[Path], progress: bool = False, *,
-                documents: Sequence[Document] | None = None) -> Manifest:
+                documents: Sequence[Document] | None = None, added_by: str | None = None,
+                flags: dict[str, list[str]] | None = None) -> Manifest:
     """Add documents: every doc_key in `new_clauses` replaces that document's old clauses.
 
     Vectors are reused for clauses whose id and passage text are unchanged; only the rest are embedded."""
@@ -55,7 +56,7 @@ def add_clauses(index_dir: Path | str, new_clauses: Sequence[Clause], embedder: 
     srcs = [s for s in store.manifest.sources if s["name"] not in names] + new_srcs
     used = {c.source for c in clauses}  # a replaced document's old file is dropped once nothing refers to it
     srcs = [s for s in srcs if s["name"] in used or used == {None}]
-    docs = _documents_meta(clauses, documents, store.manifest.documents)
+    docs = _documents_meta(clauses, documents, store.manifest.documents, srcs, added_by, flags)
     m = store.manifest
     return _write_index(store.index_dir, clauses, vectors, m.embedder, srcs, docs,
                         m.ann.get("requested", "auto"), m.ann.get("ef_search", DEFAULT_EF_SEARCH), started)
@@ -77,7 +78,7 @@ def remove_documents(index_dir: Path | str, doc_keys: Iterable[str]) -> Manifest
     srcs = [s for s in store.manifest.sources if s["name"] in used or used == {None}]
     m = store.manifest
     return _write_index(store.index_dir, clauses, np.asarray(store.vectors[keep], dtype=np.float32), m.embedder,
-                        srcs, _documents_meta(clauses, None, m.documents), m.ann.get("requested", "auto"),
+                        srcs, _documents_meta(clauses, None, m.documents, srcs), m.ann.get("requested", "auto"),
                         m.ann.get("ef_search", DEFAULT_EF_SEARCH), started)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from index.clause import Clause, Document
 from index.errors import GazetteError, IndexError_, InputFileError
+from index.provenance import new_provenance
 from index.sources import sha256_file
 from retriever.embedders import Embedder, passage_text
 
@@ -91,7 +92,7 @@ def bm25_text(clause: Clause) -> str:
 
 def build_index(clauses: Sequence[Clause], embedder: Embedder, out_dir: Path | str, sources: Sequence[Path],
                 progress: bool = True, ann: str = "auto", *, documents: Sequence[Document] | None = None,
-                ef_search: int = DEFAULT_EF_SEARCH) -> Manifest:
+                ef_search: int = DEFAULT_EF_SEARCH, added_by: str | None = None) -> Manifest:
     """Embed and index `clauses` into `out_dir`, replacing any previous index atomically.
 
     `documents` (optional) supplies per-document metadata clauses lack (issue date)."""
@@ -103,7 +104,7 @@ def build_index(clauses: Sequence[Clause], embedder: Embedder, out_dir: Path | s
     _choose_ann(ann, len(clauses))
     srcs = [_source_entry(Path(p)) for p in sources]
     vectors = _embed(embedder, [passage_text(c) for c in clauses], progress)
-    docs = _documents_meta(clauses, documents, [])
+    docs = _documents_meta(clauses, documents, [], srcs, added_by)
     return _write_index(Path(out_dir), clauses, vectors, embedder.identity(), srcs, docs, ann, ef_search, started)
 
 
@@ -128,17 +129,27 @@ def _source_entry(path: Path) -> dict[str, Any]:
 
 
 def _documents_meta(clauses: Sequence[Clause], documents: Sequence[Document] | None,
-                    previous: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per doc_key, in clause order; dates from `documents`, else from the previous manifest."""
+                    previous: Sequence[dict[str, Any]], sources: Sequence[dict[str, Any]] = (),
+                    added_by: str | None = None, flags: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    """One entry per doc_key, in clause order; dates from `documents`, else from the previous manifest.
+
+    Each entry has a `provenance` (who added it, when, from which file): kept from the previous manifest for
+    documents not in `documents`, new (by `added_by`) for the ones being added or replaced."""
     dates = {d["doc_key"]: d.get("date") for d in previous}
     dates.update({d.key: d.date for d in documents or []})
+    kept = {d["doc_key"]: d["provenance"] for d in previous if d.get("provenance")}
+    fresh = {d.key for d in documents or []}
+    sha_of = {s["name"]: s.get("sha256") for s in sources}
     counts = Counter(c.doc_key for c in clauses)
     out: dict[str, dict[str, Any]] = {}
     for c in clauses:
         if c.doc_key not in out:
+            prov = kept.get(c.doc_key) if c.doc_key not in fresh else None
             out[c.doc_key] = {"doc_key": c.doc_key, "doc_number": c.doc_number, "title": c.doc_title,
                               "title_en": c.doc_title_en, "date": dates.get(c.doc_key),
-                              "clause_count": counts[c.doc_key]}
+                              "clause_count": counts[c.doc_key],
+                              "provenance": prov or new_provenance(c.source, sha_of.get(c.source or ""), added_by,
+                                                                   (flags or {}).get(c.doc_key))}
     return list(out.values())
 
 
