@@ -16,6 +16,8 @@ import hashlib
 import json
 import logging
 import os
+import re
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -35,6 +37,24 @@ INSERT_BATCH = 2_000
 #: VARCHAR limits of the schema; longer values are cut (only very long untitled doc keys could be).
 MAX_LEN = {"clause_id": 64, "doc_number": 256, "doc_key": 1024, "kind": 32, "deadline": 32, "lead_unit": 256}
 MAX_LEAD_UNITS = 64
+#: gRPC keepalive: pymilvus pings every 10 s even without calls, which milvus-lite's server answers with a
+#: "Too many pings" GOAWAY on a busy machine; ping only during calls, at most every 5 minutes.
+GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_timeout_ms": 20_000,
+                "grpc.keepalive_permit_without_calls": 0, "grpc.http2.max_pings_without_data": 0}
+RETRIES = 3
+RETRY_DELAY = 0.2
+#: Calls that are safe to repeat after a lost connection (an insert might have been applied once already).
+IDEMPOTENT = frozenset({"has_collection", "describe_collection", "get_collection_stats", "search", "query",
+                        "load_collection", "flush", "alter_collection_properties"})
+_LOST = re.compile(r"too many pings|unavailable|connection|socket closed|goaway|closed channel|"
+                   r"should create connection first|broken pipe|reset by peer", re.IGNORECASE)
+
+
+def is_connection_lost(exc: BaseException) -> bool:
+    """True for errors that mean the gRPC connection is gone (worth a reconnect), not a bad request."""
+    code = getattr(exc, "code", None)
+    name = getattr(code() if callable(code) else code, "name", "")
+    return name == "UNAVAILABLE" or bool(_LOST.search(f"{type(exc).__name__} {exc}"))
 
 
 def _pymilvus() -> Any:
@@ -149,6 +169,8 @@ class MilvusVectorStore:
         token = token or os.environ.get(ENV_TOKEN)
         if token:
             kwargs["token"] = token
+        kwargs["grpc_options"] = dict(GRPC_OPTIONS)
+        self._kwargs = kwargs
         try:
             self.client = pymilvus.MilvusClient(**kwargs)
         except Exception as exc:  # noqa: BLE001 - any connect failure is a configuration problem
@@ -158,12 +180,38 @@ class MilvusVectorStore:
         if self.exists():
             self.dim = self._collection_dim()
 
+    # --- connection -------------------------------------------------------------------------------------------
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """`self.client.<method>(...)`, reconnecting and retrying (3 attempts) when the connection was lost —
+        e.g. milvus-lite's gRPC "Too many pings" GOAWAY on a busy machine."""
+        for attempt in range(RETRIES + 1):
+            try:
+                return getattr(self.client, method)(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - only connection losses are retried
+                if attempt == RETRIES or method not in IDEMPOTENT or not is_connection_lost(exc):
+                    raise
+                log.warning("Milvus connection lost during %s (%s); reconnecting (attempt %d of %d)", method,
+                            _short(exc), attempt + 1, RETRIES)
+                time.sleep(RETRY_DELAY * (attempt + 1))
+                self.reconnect()
+        raise AssertionError("unreachable")
+
+    def reconnect(self) -> None:
+        """Drop the client and open a new connection with the same settings."""
+        self.close()
+        self.client = _pymilvus().MilvusClient(**self._kwargs)
+        if self.dim is not None:
+            try:
+                self.client.load_collection(self.collection)
+            except Exception as exc:  # noqa: BLE001 - the retried call reports the real problem
+                log.debug("reload of %s after reconnect failed: %s", self.collection, _short(exc))
+
     # --- collection lifecycle --------------------------------------------------------------------------------
     def exists(self) -> bool:
-        return bool(self.client.has_collection(self.collection))
+        return bool(self._call("has_collection", self.collection))
 
     def _describe(self) -> dict[str, Any]:
-        return self.client.describe_collection(self.collection)
+        return self._call("describe_collection", self.collection)
 
     def _collection_dim(self) -> int:
         for f in self._describe().get("fields", []):
@@ -182,7 +230,7 @@ class MilvusVectorStore:
         if self.exists():
             if not drop:
                 raise GazetteError(f"Milvus collection {self.collection!r} already exists")
-            self.client.drop_collection(self.collection)
+            self._call("drop_collection", self.collection)
         schema = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
         schema.add_field("row", DataType.INT64, is_primary=True)
         schema.add_field("clause_id", DataType.VARCHAR, max_length=MAX_LEN["clause_id"])
@@ -193,11 +241,11 @@ class MilvusVectorStore:
                          max_capacity=MAX_LEAD_UNITS, max_length=MAX_LEN["lead_unit"])
         params = self.client.prepare_index_params()
         params.add_index("vector", index_type="FLAT", metric_type="IP")
-        self.client.create_collection(self.collection, schema=schema, index_params=params)
+        self._call("create_collection", self.collection, schema=schema, index_params=params)
         self.dim = int(dim)
 
     def set_properties(self, props: dict[str, str]) -> None:
-        self.client.alter_collection_properties(self.collection, properties=props)
+        self._call("alter_collection_properties", self.collection, properties=props)
 
     def insert(self, rows: Sequence[int], vectors: np.ndarray, clauses: Sequence[Any],
                batch: int = INSERT_BATCH) -> int:
@@ -210,21 +258,21 @@ class MilvusVectorStore:
         for start in range(0, len(rows), batch):
             ents = clause_entities(rows[start:start + batch], vectors[start:start + batch],
                                    clauses[start:start + batch])
-            self.client.insert(self.collection, ents)
+            self._call("insert", self.collection, ents)
             done += len(ents)
         return done
 
     def insert_entities(self, entities: list[dict[str, Any]]) -> None:
-        self.client.insert(self.collection, entities)
+        self._call("insert", self.collection, entities)
 
     def flush(self) -> None:
         try:
-            self.client.flush(self.collection)
+            self._call("flush", self.collection)
         except Exception:  # noqa: BLE001 - flush is an optimisation (milvus-lite may not need it)
             pass
 
     def count(self) -> int:
-        stats = self.client.get_collection_stats(self.collection)
+        stats = self._call("get_collection_stats", self.collection)
         return int(stats.get("row_count", 0))
 
     def close(self) -> None:
@@ -253,7 +301,7 @@ class MilvusVectorStore:
                                   "search_params": {"metric_type": "IP"}, "output_fields": ["row"]}
         if expr:
             kwargs["filter"] = expr
-        res = self.client.search(self.collection, data=[q.tolist()], **kwargs)
+        res = self._call("search", self.collection, data=[q.tolist()], **kwargs)
         hits = res[0] if res else []
         ids = np.fromiter((int(h["id"] if "id" in h else h["row"]) for h in hits), dtype=np.int64, count=len(hits))
         scores = np.fromiter((float(h["distance"]) for h in hits), dtype=np.float32, count=len(hits))
