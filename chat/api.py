@@ -10,7 +10,6 @@ import contextlib
 import json
 import logging
 import os
-import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,11 +19,13 @@ from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request,
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from chat.http_guards import UI_UPLOAD_BYTES, RequestGuard, admin_problem
 from chat.limits import ClientConcurrencyLimit, limits_from_env
 from chat.service import MAX_K, GazetteService
 from index.errors import GazetteError
+from retriever.filters import FILTER_FIELDS, check_filters, is_clean_text
 from retriever.query import MAX_QUESTION_CHARS, validate_question
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ CORS_ENV = "GAZETTE_CORS_ORIGINS"
 RELOAD_INTERVAL_ENV = "GAZETTE_RELOAD_INTERVAL"
 QUERY_CACHE_ENV = "GAZETTE_QUERY_CACHE"
 UI_PATH = "/ui"
+#: Seconds between checks of the index folder for a new version (0 = only on `/admin/reload`).
+DEFAULT_RELOAD_INTERVAL = 2.0
 
 
 # -- request models -------------------------------------------------------------------------------------------
@@ -49,6 +52,19 @@ class Filters(BaseModel):
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v not in (None, "")}
+
+    @model_validator(mode="after")
+    def _check_filters(self) -> "Filters":
+        _validated_filters({k: v for k, v in self.to_dict().items() if k in FILTER_FIELDS})
+        return self
+
+
+def _validated_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """`check_filters` as a pydantic error (months 01–12 only, known kinds, no lone surrogates)."""
+    try:
+        return check_filters(filters)
+    except GazetteError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def _question(value: str) -> str:
@@ -66,6 +82,13 @@ class AskRequest(BaseModel):
         {"question": "How much funding does a company get for each postdoc it recruits?", "lang": "en"}]})
     question: str = Field(..., description=f"Chinese or English, at most {MAX_QUESTION_CHARS} characters")
     session_id: str | None = Field(None, max_length=128, description="Conversation id for follow-up questions")
+
+    @field_validator("session_id")
+    @classmethod
+    def _check_session(cls, value: str | None) -> str | None:
+        if value is not None and not is_clean_text(value):
+            raise ValueError("contains an invalid character (a lone surrogate or a control character)")
+        return value
     lang: Literal["zh", "en", "auto"] | None = Field(None, description="Answer language (default: the question's)")
     k: int = Field(5, ge=1, le=MAX_K, description="Hits to retrieve")
     filters: Filters | None = None
@@ -137,7 +160,8 @@ def _sse_stream(service: GazetteService, args: dict[str, Any]) -> Iterator[str]:
 # -- errors ---------------------------------------------------------------------------------------------------
 def status_for(exc: GazetteError) -> int:
     """HTTP status of a user-facing error (ingest errors by class name, so this module needs no import of them)."""
-    by_name = {"UnsupportedMediaType": 415, "UploadTooLarge": 413, "IndexBusy": 409, "DocumentNotFound": 404}
+    by_name = {"UnsupportedMediaType": 415, "UploadTooLarge": 413, "IndexBusy": 409, "DocumentNotFound": 404,
+               "IndexReadOnly": 503}
     for cls in type(exc).__mro__:
         if cls.__name__ in by_name:
             return by_name[cls.__name__]
@@ -177,13 +201,14 @@ def install_error_handlers(app: FastAPI) -> None:
 # -- admin ----------------------------------------------------------------------------------------------------
 def require_admin(request: Request) -> None:
     """Bearer token from `GAZETTE_ADMIN_TOKEN`: 503 when unset, 401 when missing or wrong."""
-    token = os.environ.get(ADMIN_TOKEN_ENV, "")
-    if not token:
-        raise HTTPException(503, f"admin disabled (set {ADMIN_TOKEN_ENV} to enable the admin endpoints)")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not secrets.compare_digest(given.strip().encode(), token.encode()):
-        raise HTTPException(401, "missing or wrong admin token (send 'Authorization: Bearer <token>')",
-                            headers={"WWW-Authenticate": "Bearer"})
+    problem = admin_problem(request.headers.get("authorization", ""))
+    if problem:
+        raise HTTPException(problem[0], problem[1], headers={"WWW-Authenticate": "Bearer"} if problem[0] == 401
+                            else None)
+
+
+def is_admin(request: Request) -> bool:
+    return admin_problem(request.headers.get("authorization", "")) is None
 
 
 class CachedQueryEmbedder:
@@ -245,6 +270,10 @@ def _make_watcher(index_dir: Path, llm: str | None) -> Any:
     return IndexWatcher(index_dir, loader=load)
 
 
+def _actor(request: Request) -> str:
+    return f"admin-api:{request.client.host if request.client else 'unknown'}"
+
+
 # -- app ------------------------------------------------------------------------------------------------------
 def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True) -> FastAPI:
     """The API (+ the Gradio UI at `/ui` when `ui`); the index is loaded at start-up."""
@@ -260,7 +289,7 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True) -
         searcher = await run_in_threadpool(watcher.current)
         service = GazetteService(searcher, llm=backend)
         watcher.on_swap = service.swap
-        interval = float(os.environ.get(RELOAD_INTERVAL_ENV) or 0)
+        interval = float(os.environ.get(RELOAD_INTERVAL_ENV) or DEFAULT_RELOAD_INTERVAL)
         if interval > 0:
             watcher.start(interval)
         app.state.service, app.state.watcher = service, watcher
@@ -279,6 +308,7 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True) -
                            allow_headers=["*"], allow_credentials="*" not in origins)
     limit, wait = limits_from_env()
     app.add_middleware(ClientConcurrencyLimit, limit=limit, wait=wait)
+    app.add_middleware(RequestGuard, upload_bytes=_upload_bytes())
     install_error_handlers(app)
     add_routes(app)
     add_admin_routes(app)
@@ -288,8 +318,13 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True) -
         from chat.ui import CSS_PATH, build_ui
         blocks = build_ui(lambda: app.state.service)
         gr.mount_gradio_app(app, blocks, path=UI_PATH, css_paths=[CSS_PATH], footer_links=["api"],
-                            run_history=False, show_error=True)
+                            run_history=False, show_error=True, max_file_size=UI_UPLOAD_BYTES)
     return app
+
+
+def _upload_bytes() -> int:
+    from index.ingest import MAX_UPLOAD_BYTES
+    return MAX_UPLOAD_BYTES
 
 
 def _version() -> str:
@@ -347,9 +382,20 @@ def add_routes(app: FastAPI) -> None:
             info["llm_config"] = LLMConfig.from_env(backend=service.llm or "none").describe()
         except GazetteError as exc:
             info["llm_config"] = {"error": str(exc)}
-        info["reload"] = request.app.state.watcher.status()
-        info["admin"] = bool(os.environ.get(ADMIN_TOKEN_ENV))
-        return JSONResponse(info)
+        return JSONResponse(health_view(info, request.app.state.watcher.status(), is_admin(request)))
+
+
+def health_view(info: dict[str, Any], reload_status: dict[str, Any], admin: bool) -> dict[str, Any]:
+    """/health: `stale` when the folder on disk holds a newer version than the one served; paths for admins only."""
+    info = {**info, "stale": reload_status.get("on_disk") != reload_status.get("version"),
+            "admin": bool(os.environ.get(ADMIN_TOKEN_ENV))}
+    if admin:
+        info["reload"] = reload_status
+    else:
+        info.pop("index", None)
+        info["reload"] = {k: v for k, v in reload_status.items() if k in ("loaded_at",)}
+        info["reload"]["last_error"] = "(admins only)" if reload_status.get("last_error") else None
+    return info
 
 
 def add_admin_routes(app: FastAPI) -> None:
@@ -369,15 +415,35 @@ def add_admin_routes(app: FastAPI) -> None:
     def admin_reload(request: Request) -> JSONResponse:
         return JSONResponse(reload(request))
 
-    @app.post("/admin/documents", tags=["admin"], dependencies=admin, summary="Add a gazette file (text or PDF)")
+    @app.post("/admin/documents", tags=["admin"], dependencies=admin, status_code=202,
+              summary="Upload a gazette file (text or PDF); it stays pending until published")
     def admin_add(request: Request, file: Annotated[UploadFile, File(description="UTF-8 text or PDF")],
                   replace: Annotated[bool, Form()] = False) -> JSONResponse:
-        from index.ingest import MAX_UPLOAD_BYTES, ingest_upload
+        from index.ingest import MAX_UPLOAD_BYTES
+        from index.pending import stage_upload
         data = file.file.read(MAX_UPLOAD_BYTES + 1)
-        report = ingest_upload(request.app.state.service.index_dir, file.filename or "upload", data, replace)
+        meta = stage_upload(request.app.state.service.index_dir, file.filename, data, _actor(request), replace)
+        meta["publish"] = f"/admin/pending/{meta['id']}/publish"
+        return JSONResponse(meta, status_code=202)
+
+    @app.get("/admin/pending", tags=["admin"], dependencies=admin, summary="Uploads waiting to be published")
+    def admin_pending(request: Request) -> JSONResponse:
+        from index.pending import list_pending
+        return JSONResponse({"pending": list_pending(request.app.state.service.index_dir)})
+
+    @app.post("/admin/pending/{upload_id}/publish", tags=["admin"], dependencies=admin,
+              summary="Add a pending upload to the index (flagged uploads need force=true)")
+    def admin_publish(request: Request, upload_id: str, force: bool = False) -> JSONResponse:
+        from index.pending import publish_pending
+        report = publish_pending(request.app.state.service.index_dir, upload_id, _actor(request), force=force)
         out = report.to_dict()
         out["reload"] = reload(request) if report.changed else None
         return JSONResponse(out)
+
+    @app.delete("/admin/pending/{upload_id}", tags=["admin"], dependencies=admin, summary="Discard a pending upload")
+    def admin_discard(request: Request, upload_id: str) -> JSONResponse:
+        from index.pending import discard_pending
+        return JSONResponse(discard_pending(request.app.state.service.index_dir, upload_id))
 
     @app.delete("/admin/documents/{doc_number}", tags=["admin"], dependencies=admin,
                 summary="Remove a document by document number")

@@ -49,6 +49,10 @@ class InMemorySessionStore:
                 self._data.popitem(last=False)
 
 
+#: How much of the previous query a follow-up carries along (a chain of follow-ups cannot grow the query).
+MAX_CONTEXT_CHARS = 200
+
+
 def is_follow_up(question: str, lang: str) -> bool:
     """Short or elliptical questions that lean on the previous turn (`And for national standards?`, `那国家标准呢？`)."""
     q = question.strip()
@@ -61,7 +65,7 @@ def standalone_query(question: str, lang: str, history: list[Turn]) -> str:
     """The retrieval query for a question in its conversation: follow-ups carry the previous query along."""
     if not history or not is_follow_up(question, lang):
         return question
-    previous = history[-1].query
+    previous = history[-1].query[:MAX_CONTEXT_CHARS].rstrip()   # the conversation's topic comes first
     return f"{previous} {question}"
 
 

@@ -204,7 +204,8 @@ def build_ui(get_service: Callable[[], Any]) -> Any:
         return [], "", uuid.uuid4().hex
 
     t = TEXT["en"]
-    with gr.Blocks(title="Gazette Chat · 政府公报问答", analytics_enabled=False) as demo:
+    # the UI has no file inputs: Gradio cache files are deleted hourly once a day old (issue 14)
+    with gr.Blocks(title="Gazette Chat · 政府公报问答", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         session_id = gr.State("")
         browser = gr.State("")
         with gr.Row(elem_classes="gz-top"):

@@ -37,6 +37,22 @@ class IndexBusy(IndexError_):
     """Another process is changing the index (HTTP 409)."""
 
 
+class IndexReadOnly(IndexError_):
+    """The index folder (or the folder holding it) cannot be written (HTTP 503)."""
+
+    @classmethod
+    def from_os_error(cls, index_dir: str | Path, exc: OSError) -> "IndexReadOnly":
+        return cls(f"index folder {Path(index_dir)} is read-only here ({exc.strerror or type(exc).__name__}); "
+                   "documents cannot be added or removed until it is writable")
+
+
+def is_read_only_error(exc: BaseException) -> bool:
+    import errno
+
+    return isinstance(exc, PermissionError) or (isinstance(exc, OSError) and exc.errno in (errno.EROFS,
+                                                                                          errno.EACCES, errno.EPERM))
+
+
 class DocumentNotFound(IndexError_):
     """No such document in the index (HTTP 404)."""
 
@@ -129,8 +145,16 @@ def index_lock(index_dir: str | Path) -> Iterator[None]:
     import fcntl
 
     path = lock_path(index_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not os.access(path.parent, os.W_OK) or not os.access(Path(index_dir), os.W_OK):
+            os.close(fd)
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        if is_read_only_error(exc):
+            raise IndexReadOnly.from_os_error(index_dir, exc) from None
+        raise
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -331,6 +355,6 @@ def ingest_upload(index_dir: str | Path, filename: str, data: bytes, replace: bo
         return add_files(index_dir, [path], replace=replace, embedder=embedder)
 
 
-__all__ = ["AddReport", "DocumentNotFound", "DocumentOutcome", "IndexBusy", "MAX_UPLOAD_BYTES", "RemoveReport",
+__all__ = ["AddReport", "DocumentNotFound", "DocumentOutcome", "IndexBusy", "IndexReadOnly", "MAX_UPLOAD_BYTES", "RemoveReport",
            "UnsupportedMediaType", "UploadTooLarge", "add_files", "index_lock", "ingest_upload",
            "remove_document"]

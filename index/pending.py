@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import InputFileError
-from index.ingest import AddReport, DocumentNotFound, MAX_UPLOAD_BYTES, UploadTooLarge, add_files, check_new_documents
+from index.ingest import (MAX_UPLOAD_BYTES, AddReport, DocumentNotFound, IndexReadOnly, UploadTooLarge, add_files,
+                          check_new_documents, is_read_only_error)
 from index.parser import parse_file
 from index.provenance import now_iso
 from index.sources import sniff_kind
@@ -57,7 +58,12 @@ def stage_upload(index_dir: str | Path, filename: str | None, data: bytes, uploa
         name += ".pdf"
     upload_id = uuid.uuid4().hex
     folder = pending_dir(index_dir) / upload_id
-    folder.mkdir(parents=True)
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        if is_read_only_error(exc):
+            raise IndexReadOnly.from_os_error(index_dir, exc) from None
+        raise
     try:
         path = folder / name
         path.write_bytes(data)

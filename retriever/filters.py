@@ -8,8 +8,15 @@ from typing import Any
 from index.clause import KINDS, Clause
 from index.errors import QueryError
 
+_BAD_CHARS = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def is_clean_text(value: str) -> bool:
+    """No lone UTF-16 surrogates (they cannot be encoded) and no control characters other than tab/newline."""
+    return not _BAD_CHARS.search(value)
+
 FILTER_FIELDS = ("doc", "kind", "lead_unit", "deadline_from", "deadline_to")
-_MONTH = re.compile(r"^\d{4}(-\d{2})?$")
+_MONTH = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
 
 
 def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
@@ -20,9 +27,12 @@ def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
         raise QueryError(f"unknown filter field(s): {', '.join(unknown)}; known: {', '.join(FILTER_FIELDS)}")
     if "kind" in clean and clean["kind"] not in KINDS:
         raise QueryError(f"unknown clause kind {clean['kind']!r}; known: {', '.join(KINDS)}")
+    for key, value in clean.items():
+        if isinstance(value, str) and not is_clean_text(value):
+            raise QueryError(f"{key} contains an invalid character (a lone surrogate or a control character)")
     for key in ("deadline_from", "deadline_to"):
-        if key in clean and not _MONTH.match(str(clean[key])):
-            raise QueryError(f"{key} must look like 2024-06 or 2024, not {clean[key]!r}")
+        if key in clean and not _MONTH.fullmatch(str(clean[key])):
+            raise QueryError(f"{key} must be a month YYYY-MM (01–12) or a year YYYY, not {clean[key]!r}")
     return clean
 
 

@@ -10,6 +10,7 @@ from index.errors import QueryError
 MAX_QUERY_CHARS = 2000
 #: A user's question (API, CLI, UI): long enough for any real question, short enough to bound its cost.
 MAX_QUESTION_CHARS = 500
+_INVALID = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")   # lone surrogates, control chars
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
@@ -19,6 +20,9 @@ def validate_query(query: str | None) -> str:
     if query is None or not query.strip():
         raise QueryError("the query is empty")
     query = query.strip()
+    if bad := _INVALID.search(query):
+        raise QueryError(f"the query contains an invalid character (U+{ord(bad.group()):04X} at position "
+                         f"{bad.start() + 1}); send valid Unicode text")
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(query)} characters long; the limit is {MAX_QUERY_CHARS}")
     if not any(unicodedata.category(ch)[0] in "LN" for ch in query):

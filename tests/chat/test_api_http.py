@@ -247,6 +247,8 @@ def test_admin_remove_and_re_add_a_document(client: httpx.Client) -> None:
     assert all(c["doc_number"] != "渝府办发〔2024〕22号" for c in card["citations"])
     r = client.post("/admin/documents", headers=auth, timeout=300,
                     files={"file": (SAMPLE_CORPUS.name, SAMPLE_CORPUS.read_bytes(), "text/plain")})
+    assert r.status_code == 202 and r.json()["status"] == "pending", r.text
+    r = client.post(r.json()["publish"], headers=auth, timeout=300)
     assert r.status_code == 200, r.text
     assert r.json()["added"] == ["渝府办发〔2024〕22号"] and r.json()["reload"]["reloaded"]
     assert client.get("/health").json()["clauses"] == before
