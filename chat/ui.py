@@ -95,8 +95,19 @@ def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
         f'<span class="gz-more">{esc(t["full"])}</span></summary>'
         f'<div class="gz-full" lang="zh">{esc(c.get("text"))}</div>'
         + (f'<div class="gz-facts"><b>{esc(t["facts"])}</b><ul>{facts}</ul></div>' if facts else "")
+        + _provenance(c.get("provenance"), lang)
         + "</details>"
     )
+
+
+def _provenance(p: dict[str, Any] | None, lang: str) -> str:
+    """Where the cited document came from: file, who added it and when (issue 14)."""
+    if not p:
+        return ""
+    label = "Source file" if lang == "en" else "来源文件"
+    when = (p.get("added_at") or "")[:10]
+    return (f'<div class="gz-prov">{esc(label)}: {esc(p.get("source") or "?")} · {esc(p.get("added_by"))}'
+            + (f" · {esc(when)}" if when else "") + "</div>")
 
 
 def render_card(card: dict[str, Any]) -> str:

@@ -101,3 +101,16 @@ def test_guard_refuses_admin_and_large_bodies_before_reading(monkeypatch: pytest
             assert (await c.post("/ask", content=b"{}")).status_code == 200
 
     asyncio.run(run())
+
+
+def test_ui_citation_shows_its_provenance() -> None:
+    from chat.ui import render_card
+
+    card = {"question": "q", "language": "en", "answered": True, "answer": "a", "related": [],
+            "llm": {"used": False, "prose": None, "withheld_reason": None},
+            "citations": [{"n": 1, "id": "c1", "citation_zh": "渝府办发〔2024〕22号 一、", "citation_en": "No. 22, I",
+                           "title": "t", "quote": "q", "text": "x", "facts": [],
+                           "provenance": {"source": "youth.txt", "added_by": "admin-api:127.0.0.1",
+                                          "added_at": "2026-11-30T07:00:00+00:00"}}]}
+    html = render_card(card)
+    assert "youth.txt" in html and "admin-api:127.0.0.1" in html and "2026-11-30" in html
