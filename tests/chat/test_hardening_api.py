@@ -146,7 +146,10 @@ def test_lone_surrogate_is_a_422(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize("name", ["..", "x" * 300 + ".txt", "bad\x00name.txt"])
 def test_bad_upload_names_are_400(client: httpx.Client, name: str) -> None:
-    r = client.post("/admin/documents", headers=AUTH, files={"file": (name, YOUTH.format(extra="").encode())})
+    body = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="' + name.encode() + b'"\r\n'
+            b"Content-Type: text/plain\r\n\r\n" + YOUTH.format(extra="").encode() + b"\r\n--B--\r\n")
+    r = client.post("/admin/documents", headers={**AUTH, "content-type": "multipart/form-data; boundary=B"},
+                    content=body)                                 # raw: httpx would escape the NUL as %00
     assert r.status_code == 400, (r.status_code, r.text[:200])
     assert "name" in _one_line(r)
     _healthy(client)
