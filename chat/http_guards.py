@@ -75,31 +75,41 @@ class RequestGuard:
         if declared.isdigit() and int(declared) > cap:
             await respond(send, 413, _too_large(int(declared), cap))
             return
-        state = {"seen": 0, "overflow": "", "started": False, "answered": False}
+        state = _BodyState()
 
         async def limited_receive() -> dict[str, Any]:
             message = await receive()
             if message["type"] == "http.request":
-                state["seen"] += len(message.get("body", b""))
-                if state["seen"] > cap:
-                    state["overflow"] = _too_large(state["seen"], cap)
-                    raise BodyTooLarge(state["overflow"])
+                state.seen += len(message.get("body", b""))
+                if state.seen > cap:
+                    state.overflow = _too_large(state.seen, cap)
+                    raise BodyTooLarge(state.overflow)
             return message
 
         async def guarded_send(message: dict[str, Any]) -> None:
-            if state["overflow"] and not state["started"]:     # whatever the app made of the cut-off body: 413
-                if not state["answered"]:
-                    state["answered"] = True
-                    await respond(send, 413, str(state["overflow"]))
+            if state.overflow and not state.started:       # whatever the app made of the cut-off body: 413
+                if not state.answered:
+                    state.answered = True
+                    await respond(send, 413, state.overflow)
                 return
-            state["started"] = state["started"] or message["type"] == "http.response.start"
+            state.started = state.started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
-            if not state["started"] and not state["answered"]:
-                await respond(send, 413, str(state["overflow"]))
+            if not state.started and not state.answered:
+                await respond(send, 413, state.overflow)
+
+
+class _BodyState:
+    """Bytes received so far and what has been answered (one request)."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.overflow = ""
+        self.started = False
+        self.answered = False
 
 
 def _too_large(size: int, cap: int) -> str:
