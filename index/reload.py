@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from index.store import IndexStore
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 Version = tuple[int, int, int, int]
@@ -33,8 +35,6 @@ def index_version(index_dir: str | Path) -> Version | None:
 
 def _default_loader(embedder: Any) -> Callable[[Path], Any]:
     def load(index_dir: Path) -> Any:
-        from index.store import IndexStore
-
         return IndexStore.load(index_dir, embedder)
     return load
 

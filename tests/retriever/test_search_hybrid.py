@@ -8,7 +8,7 @@ import pytest
 
 from index.errors import QueryError
 from index.store import IndexStore, build_index
-from retriever.embedders import HashingEmbedder
+from index.embedders import HashingEmbedder
 from retriever.glossary import Glossary
 from retriever.search import Searcher
 
