@@ -2,16 +2,18 @@
 
 Answers are rendered to HTML here (every clause string escaped with `html.escape`): the composed answer, a banner
 for refusals and withheld LLM prose, and a sources panel whose entries expand (`<details>`) to the full clause.
+Each question goes through the ask service (`GazetteService.prepare` → `.events`), like `/ask/stream`.
+gradio is imported when the UI is built (no `from __future__ import annotations` here: Gradio finds the
+`gr.Request` parameter by its evaluated annotation).
 """
-from __future__ import annotations
-
 import html
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import gradio as gr
+from chat.service import GazetteService
+from index.errors import GazetteError
 
 CSS_PATH = Path(__file__).with_name("ui.css")
 
@@ -148,37 +150,42 @@ def render_error(message: str, lang: str) -> str:
 
 
 # -- the app --------------------------------------------------------------------------------------------------
-def answer_stream(service: Any, question: str, history: list[dict[str, Any]], choice: str, browser: str,
+def answer_stream(service: GazetteService, question: str, history: list[dict[str, Any]], choice: str, browser: str,
                   session_id: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
     """Chat updates for one question: progress, then the rendered card with verified prose (or an error)."""
-    from chat.api import ask_events
-    from index.errors import GazetteError
-    from retriever.query import detect_language
-
     question = (question or "").strip()
     frame = ui_lang(choice, browser)
     if not question:
         yield history, ""
         return
-    lang = choice if choice in ("zh", "en") else detect_language(question)
-    history = [*history, {"role": "user", "content": esc(question)},
-               {"role": "assistant", "content": render_status("searching", lang)}]
-    yield history, ""
+    history = [*history, {"role": "user", "content": esc(question)}]
     try:
-        for event, data in ask_events(service, question, session_id=session_id or None,
-                                      lang=choice if choice in ("zh", "en") else None):
+        q = service.prepare(question, session_id=session_id or None, lang=choice if choice in ("zh", "en") else None)
+        history.append({"role": "assistant", "content": render_status("searching", q.lang)})
+        yield history, ""
+        for event, data in service.events(q):
             if event == "progress":
-                history[-1] = {"role": "assistant", "content": render_status(data["stage"], lang)}
+                history[-1] = {"role": "assistant", "content": render_status(data["stage"], q.lang)}
             elif event == "card":
                 history[-1] = {"role": "assistant", "content": render_card(data)}
             yield history, ""
     except GazetteError as exc:
-        history[-1] = {"role": "assistant", "content": render_error(str(exc), frame)}
+        error = {"role": "assistant", "content": render_error(str(exc), frame)}
+        history = [*history[:-1], error] if history[-1]["role"] == "assistant" else [*history, error]
         yield history, ""
 
 
-def build_ui(get_service: Callable[[], Any]) -> Any:
+def mount_ui(app: Any, get_service: Callable[[], GazetteService], path: str, css_path: Path = CSS_PATH) -> None:
+    """Build the UI and mount it on a FastAPI `app` at `path`."""
+    import gradio as gr
+
+    gr.mount_gradio_app(app, build_ui(get_service), path=path, css_paths=[css_path], footer_links=["api"],
+                        run_history=False, show_error=True)
+
+
+def build_ui(get_service: Callable[[], GazetteService]) -> Any:
     """The Gradio Blocks; `get_service()` returns the shared `GazetteService` (loaded by the API's lifespan)."""
+    import gradio as gr
 
     def header(lang: str) -> str:
         t = TEXT[lang]

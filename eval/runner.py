@@ -182,7 +182,7 @@ def run_ask(questions: Sequence[Question], index_dir: Path, progress: bool) -> l
     with _bar(len(questions), "ask", progress) as bar:
         for q in questions:
             started = time.perf_counter()
-            card = service.ask(q.query, lang=None, k=5, llm="none")
+            card = service.ask(q.query, lang=None, k=5, llm="none").to_dict()
             elapsed = time.perf_counter() - started
             answered = bool(card.get("answered"))
             cites = card.get("citations") or []
@@ -212,7 +212,7 @@ def run_prose(questions: Sequence[Question], index_dir: Path, backend: str, n: i
     with _bar(len(picked), "prose", progress) as bar:
         for q in picked:
             started = time.perf_counter()
-            card = service.ask(q.query, k=5, llm=backend, prose=True)
+            card = service.ask(q.query, k=5, llm=backend, prose=True).to_dict()
             llm = card.get("llm") or {}
             rows.append({"id": q.id, "lang": q.lang, "used": bool(llm.get("used")), "verified": llm.get("verified"),
                          "reason": llm.get("withheld_reason"), "seconds": time.perf_counter() - started})

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from chat.sessions import MAX_TURNS, Turn, session_store_from_env
+from chat.redis_sessions import open_session_store
+from chat.sessions import MAX_TURNS, InMemorySessionStore, Turn
 from index.errors import GazetteError
 
 pytest.importorskip("redis", reason="redis-py not installed (optional extra `scale`)")
@@ -86,11 +87,12 @@ def test_history_capped_and_expires(redis_url):
 
 
 @pytest.mark.integration
-def test_session_store_from_env_selects_redis(redis_url):
+def test_open_session_store_selects_redis(redis_url):
     from chat.redis_sessions import RedisSessionStore
 
-    store = session_store_from_env({"GAZETTE_SESSIONS": redis_url})
-    assert isinstance(store, RedisSessionStore)
+    store = open_session_store(redis_url, ttl=120)
+    assert isinstance(store, RedisSessionStore) and store.ttl == 120
+    assert isinstance(open_session_store(""), InMemorySessionStore)
 
 
 @pytest.mark.unit
