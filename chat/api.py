@@ -110,7 +110,7 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True,
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         backend = llm_config(settings, llm).backend
-        watcher = make_watcher(index_dir, backend, settings.query_cache)
+        watcher = make_watcher(index_dir, backend, settings)
         searcher = await run_in_threadpool(watcher.current)
         service = GazetteService(searcher, llm=backend, settings=settings)
         watcher.on_swap = service.swap
@@ -132,7 +132,7 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True,
                            allow_headers=["*"], allow_credentials="*" not in origins)
     install_error_handlers(app)
     add_routes(app)
-    add_admin_routes(app, settings.admin_token)
+    add_admin_routes(app, settings)
     if ui:
         mount_ui(app, lambda: app.state.service, UI_PATH, CSS_PATH)
     return app
@@ -186,7 +186,9 @@ def add_routes(app: FastAPI) -> None:
                 "reload": request.app.state.watcher.status(), "admin": bool(service.settings.admin_token)}
 
 
-def add_admin_routes(app: FastAPI, token: str | None) -> None:
+def add_admin_routes(app: FastAPI, settings: Settings) -> None:
+    token = settings.admin_token
+
     def require_admin(request: Request) -> None:
         """Bearer token from `GAZETTE_ADMIN_TOKEN`: 503 when unset, 401 when missing or wrong."""
         if not token:
@@ -216,11 +218,12 @@ def add_admin_routes(app: FastAPI, token: str | None) -> None:
     def admin_add(request: Request, file: Annotated[UploadFile, File(description="UTF-8 text or PDF")],
                   replace: Annotated[bool, Form()] = False) -> dict[str, Any]:
         data = file.file.read(MAX_UPLOAD_BYTES + 1)
-        report = ingest_upload(request.app.state.service.index_dir, file.filename or "upload", data, replace)
+        report = ingest_upload(request.app.state.service.index_dir, file.filename or "upload", data, replace,
+                               settings=settings)
         return {**report.to_dict(), "reload": reload(request) if report.changed else None}
 
     @app.delete("/admin/documents/{doc_number}", tags=["admin"], dependencies=admin,
                 summary="Remove a document by document number")
     def admin_remove(request: Request, doc_number: str) -> dict[str, Any]:
-        report = remove_document(request.app.state.service.index_dir, doc_number)
+        report = remove_document(request.app.state.service.index_dir, doc_number, settings=settings)
         return {**report.to_dict(), "reload": reload(request)}

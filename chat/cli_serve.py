@@ -9,7 +9,7 @@ import uvicorn
 
 from chat.api import create_app
 from chat.cli import current_settings
-from index.cli_index import build_cmd
+from index.build import build_files
 from retriever.cli_search import index_option
 
 
@@ -22,8 +22,7 @@ from retriever.cli_search import index_option
 @click.option("--no-ui", is_flag=True, help="API only, without the Gradio UI at /ui.")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-@click.pass_context
-def serve_cmd(ctx: click.Context, host: str | None, port: int | None, index_dir: Path, llm: str | None, no_ui: bool,
+def serve_cmd(host: str | None, port: int | None, index_dir: Path, llm: str | None, no_ui: bool,
               log_level: str) -> None:
     """Serve the HTTP API (docs at /docs) and the web UI (/ui); builds the index on first run."""
     settings = current_settings()
@@ -31,7 +30,7 @@ def serve_cmd(ctx: click.Context, host: str | None, port: int | None, index_dir:
     port = settings.port if port is None else port
     if not (index_dir / "manifest.json").is_file():
         click.echo(f"no index at {index_dir}; building it now (first run)…", err=True)
-        ctx.invoke(build_cmd, files=(), out_dir=index_dir)
+        build_files((), index_dir, settings=settings)
     app = create_app(index_dir, llm=llm, ui=not no_ui, settings=settings)
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     click.echo(f"Gazette Chat: UI http://{shown}:{port}/ui  API docs http://{shown}:{port}/docs", err=True)

@@ -80,10 +80,7 @@ def decide(result: SearchResult, searcher: Searcher) -> Answerability:
 
 def llm_config(settings: Settings, backend: str | None = None) -> LLMConfig:
     """The LLM configuration from the settings read at start-up (`backend` overrides GAZETTE_LLM)."""
-    from_settings = getattr(LLMConfig, "from_settings", None)
-    if from_settings is not None:
-        return from_settings(settings, backend)
-    return LLMConfig.from_env(settings.env or {}, backend)
+    return LLMConfig.from_settings(settings, backend)
 
 
 class GazetteService:
@@ -104,7 +101,7 @@ class GazetteService:
         """Load the index at `index_dir`; `llm` = none | openai | local | None (from the settings)."""
         settings = settings or Settings.from_env()
         backend = llm_config(settings, llm).backend
-        return cls(Searcher.open(index_dir, llm=backend), sessions, backend, settings)
+        return cls(Searcher.open(index_dir, llm=backend, settings=settings), sessions, backend, settings)
 
     # -- index ------------------------------------------------------------------------------------
     @property

@@ -11,6 +11,7 @@ import numpy as np
 
 from index.embedders import embedder_from_identity
 from index.reload import IndexWatcher
+from index.settings import Settings
 from index.store import read_manifest
 from retriever.search import Searcher
 
@@ -44,7 +45,7 @@ class CachedQueryEmbedder:
         return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 
-def make_watcher(index_dir: Path, llm: str | None, query_cache: int = 1024) -> IndexWatcher:
+def make_watcher(index_dir: Path, llm: str | None, settings: Settings) -> IndexWatcher:
     """An `IndexWatcher` whose loader opens a `Searcher`, reusing the current embedder when it still fits."""
     holder: dict[str, Searcher] = {}
 
@@ -55,8 +56,9 @@ def make_watcher(index_dir: Path, llm: str | None, query_cache: int = 1024) -> I
             embedder = current.embedder
         else:
             embedder = embedder_from_identity(identity)
-            embedder = CachedQueryEmbedder(embedder, query_cache) if query_cache > 0 else embedder
-        searcher = Searcher.open(path, llm=llm, embedder=embedder)
+            size = settings.query_cache
+            embedder = CachedQueryEmbedder(embedder, size) if size > 0 else embedder
+        searcher = Searcher.open(path, llm=llm, embedder=embedder, settings=settings)
         holder["searcher"] = searcher
         return searcher
 

@@ -74,24 +74,14 @@ def prepare_index(cfg: EvalConfig) -> tuple[Path, dict[str, Any]]:
 
         m = read_manifest(index_dir)
         return index_dir, {"reused": True, "index_build_seconds": m.build_seconds, "clauses": m.counts["clauses"]}
-    from index.parser import parse_file
-    from index.store import build_index
-    from retriever.embedders import load_embedder
+    from index.build import build_files
+    from index.embedders import load_embedder
 
-    started = time.perf_counter()
-    clauses, documents = [], []
-    for path in cfg.corpus:
-        issue = parse_file(path)
-        clauses.extend(issue.clauses)
-        documents.extend(issue.documents)
-    parse_s = time.perf_counter() - started
-    embedder = load_embedder(cfg.embedder)
-    started = time.perf_counter()
-    manifest = build_index(clauses, embedder, index_dir, list(cfg.corpus), progress=cfg.progress,
-                           documents=documents)
-    wall = time.perf_counter() - started
-    return index_dir, {"reused": False, "parse_seconds": round(parse_s, 3), "index_build_seconds": round(wall, 3),
-                       "manifest_build_seconds": manifest.build_seconds, "clauses": len(clauses)}
+    result = build_files(cfg.corpus, index_dir, embedder=load_embedder(cfg.embedder) if cfg.embedder else None,
+                         progress=cfg.progress)
+    return index_dir, {"reused": False, "parse_seconds": result.parse_seconds,
+                       "index_build_seconds": round(result.seconds - result.parse_seconds, 3),
+                       "manifest_build_seconds": result.manifest.build_seconds, "clauses": result.clauses}
 
 
 def resolve_llm(choice: str) -> tuple[str | None, str | None]:

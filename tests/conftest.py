@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 # --- fake OpenAI-compatible server (tests/fake_openai_server.py) -------------------------------------------
+import os as _os
+import socket as _socket
+import subprocess as _subprocess
 import sys as _sys
+import time as _time
 from pathlib import Path as _Path
 
 import pytest as _pytest
@@ -64,11 +68,6 @@ def sample_service(sample_index):
 
 
 # --- servers: free ports and `gazette serve` processes (shared by the API, UI and store tests) -------------------
-import os as _os  # noqa: E402
-import socket as _socket  # noqa: E402
-import subprocess as _subprocess  # noqa: E402
-import time as _time  # noqa: E402
-
 GAZETTE = _Path(_sys.executable).with_name("gazette")
 
 
@@ -112,13 +111,3 @@ def stop_server(proc: _subprocess.Popen) -> None:
     except _subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=5)
-
-
-# --- servers --------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1 (for a server a test starts)."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

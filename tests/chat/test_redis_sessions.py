@@ -7,6 +7,7 @@ import subprocess
 import time
 
 import pytest
+from conftest import free_port
 
 from chat.redis_sessions import open_session_store
 from chat.sessions import MAX_TURNS, InMemorySessionStore, Turn
@@ -17,17 +18,11 @@ pytest.importorskip("redis", reason="redis-py not installed (optional extra `sca
 REDIS_SERVER = shutil.which("redis-server")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_url():
     if REDIS_SERVER is None:
         pytest.skip("redis-server not found (Debian package `redis-server`: apt-get install -y redis-server)")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "no", "--daemonize", "no"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -99,7 +94,7 @@ def test_open_session_store_selects_redis(redis_url):
 def test_unreachable_redis_fails_at_startup():
     from chat.redis_sessions import RedisSessionStore
 
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     with pytest.raises(GazetteError, match="cannot reach Redis"):
         RedisSessionStore(f"redis://:secret@127.0.0.1:{port}/0", connect_timeout=0.5)
     try:
