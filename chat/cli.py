@@ -1,7 +1,7 @@
 """`gazette` command line: one group, subcommands registered from each stage's own module.
 
 Every subcommand turns a `GazetteError` into a one-line message and exit code 2 (no traceback). The settings are
-read once here (`Settings.from_env()`) and handed to the commands as the click context object (`current_settings()`).
+read once here (`Settings.from_env()`) and handed to the commands as the click context object (`index.settings.from_click()`).
 """
 from __future__ import annotations
 
@@ -25,18 +25,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": ("chat.cli_serve", "serve_cmd", "Serve the HTTP API (/docs) and the web UI (/ui)."),
     "eval": ("eval.cli_eval", "eval_cmd", "Run the question set through search and ask; write the report."),
 }
-
-
-def current_settings() -> Settings:
-    """The settings read at start-up by `main` (read from the environment when run without it, e.g. in tests)."""
-    ctx = click.get_current_context(silent=True)
-    obj = ctx.find_root().obj if ctx is not None else None
-    if isinstance(obj, Settings):
-        return obj
-    settings = Settings.from_env()
-    if ctx is not None:
-        ctx.find_root().obj = settings
-    return settings
 
 
 class LazyGroup(click.Group):

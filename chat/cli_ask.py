@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from chat.cli import current_settings
 from chat.records import AnswerCard
 from chat.service import GazetteService
 from index.errors import GazetteError
+from index.settings import from_click
 from retriever.cli_search import collect_filters, filter_options, index_option, read_batch
 
 
@@ -39,7 +39,7 @@ def ask_cmd(question: str | None, as_json: bool, lang: str | None, llm: str | No
     """Answer a question from the clauses, with citations (composed from the clauses; prose only if verified)."""
     if not question and not batch:
         raise GazetteError("give a QUESTION or --batch FILE")
-    service = GazetteService.open(index_dir, llm=llm, settings=current_settings())
+    service = GazetteService.open(index_dir, llm=llm, settings=from_click())
     flt = collect_filters(**filters)
     questions = read_batch(batch) if batch else [question]
     for q in questions:

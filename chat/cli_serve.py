@@ -8,8 +8,8 @@ import click
 import uvicorn
 
 from chat.api import create_app
-from chat.cli import current_settings
 from index.build import build_files
+from index.settings import from_click
 from retriever.cli_search import index_option
 
 
@@ -25,7 +25,7 @@ from retriever.cli_search import index_option
 def serve_cmd(host: str | None, port: int | None, index_dir: Path, llm: str | None, no_ui: bool,
               log_level: str) -> None:
     """Serve the HTTP API (docs at /docs) and the web UI (/ui); builds the index on first run."""
-    settings = current_settings()
+    settings = from_click()
     host = host or settings.host
     port = settings.port if port is None else port
     if not (index_dir / "manifest.json").is_file():
