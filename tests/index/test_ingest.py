@@ -278,7 +278,7 @@ def test_watcher_is_thread_safe_under_concurrent_adds(base: Path) -> None:
         try:
             while not stop.is_set():
                 store = watcher.current()
-                assert len(store.clauses) == store.faiss_index.ntotal == store.vectors.shape[0]
+                assert len(store.clauses) == store.dense.count() == store.vectors.shape[0]
                 store.bm25_search(tokenize_zh("吸烟"), 3)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)

