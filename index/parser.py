@@ -108,7 +108,8 @@ def parse_text(text: str, source: str | None = None) -> GazetteIssue:
     starts = _document_starts(lines)
     if not starts:
         if not any(match_marker(line.text) for line in lines if not line.is_row):
-            raise InputFileError(f"{name}: no gazette document recognised (no document number, title or numbered clauses)")
+            raise InputFileError(f"{name}: no gazette document recognised "
+                                 "(no document number, title or numbered clauses)")
         first = 1 if lines and _title_like(lines[0]) else 0
         starts = [(0, None)] if first else []
         if not starts:

@@ -43,7 +43,8 @@ def read_source(path: str | Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{p}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        raise InputFileError(f"{p}: not UTF-8 text "
+                             f"(invalid byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
 
 
 def sniff_kind(data: bytes, name: str) -> str:

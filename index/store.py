@@ -24,8 +24,18 @@ from index.embedders import Embedder, describe_identity, identity_mismatch, pass
 from index.errors import GazetteError, IndexError_
 from index.filters import ClauseFilter
 from index.store_build import (  # noqa: F401  (re-exported: the public API lives here)
-    ANN_CHOICES, FILES, FLAT_MAX_VECTORS, FORMAT_VERSION, Manifest, _check_unique, _documents_meta, _embed,
-    _source_entry, _write_index, bm25_text, build_index,
+    ANN_CHOICES,
+    FILES,
+    FLAT_MAX_VECTORS,
+    FORMAT_VERSION,
+    Manifest,
+    _check_unique,
+    _documents_meta,
+    _embed,
+    _source_entry,
+    _write_index,
+    bm25_text,
+    build_index,
 )
 
 

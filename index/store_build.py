@@ -21,11 +21,15 @@ from typing import Any
 import numpy as np
 
 from index.clause import Clause, Document
-from index.errors import GazetteError, IndexError_, InputFileError
 from index.dense import (
-    DEFAULT_EF_SEARCH, FLAT_MAX_VECTORS, HNSW_EF_CONSTRUCTION, HNSW_M, make_faiss_index,
+    DEFAULT_EF_SEARCH,
+    FLAT_MAX_VECTORS,
+    HNSW_EF_CONSTRUCTION,
+    HNSW_M,
+    make_faiss_index,
 )
 from index.embedders import Embedder, passage_text
+from index.errors import GazetteError, IndexError_, InputFileError
 from index.sources import sha256_file
 from index.tokenize import tokenize_zh
 from index.version import package_version
@@ -56,7 +60,7 @@ class Manifest:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Manifest":
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
@@ -155,7 +159,7 @@ def _write_index(out_dir: Path, clauses: list[Clause], vectors: np.ndarray, iden
     manifest = Manifest(FORMAT_VERSION, package_version(), dict(identity), counts, sources, documents, ann_meta,
                         {"library": "bm25s", "method": "lucene", "k1": 1.5, "b": 0.75,
                          "tokenizer": "index.tokenize.tokenize_zh", "text": "path + label + text"},
-                        0.0, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+                        0.0, _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
 
     def write(tmp: Path) -> None:
         _write_clauses(tmp, clauses)

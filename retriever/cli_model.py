@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from index.settings import from_click
-from retriever.llm import LLMConfig
 from retriever import model_fetch
+from retriever.llm import LLMConfig
 
 
 @click.group("model")

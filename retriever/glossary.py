@@ -80,12 +80,12 @@ class Glossary:
 
     # ---------------------------------------------------------------- loading
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Glossary":
+    def load(cls, path: str | Path | None = None) -> Glossary:
         """Load a glossary TSV; the default file is parsed once and cached."""
         return _default() if path is None else cls.from_tsv(Path(path))
 
     @classmethod
-    def from_tsv(cls, path: Path) -> "Glossary":
+    def from_tsv(cls, path: Path) -> Glossary:
         lines = path.read_text(encoding="utf-8").splitlines()
         if not lines or tuple(lines[0].split("\t")) != COLUMNS:
             raise ValueError(f"{path}: header must be the tab-separated columns {', '.join(COLUMNS)}")

@@ -10,11 +10,10 @@ import atexit
 import contextlib
 import importlib.util
 import logging
-import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -190,7 +189,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def llama_cpp_chat_model_class() -> type:
     """The `LlamaCppChatModel` class (a LangChain BaseChatModel), defined on first use."""
     from langchain_core.callbacks import CallbackManagerForLLMRun

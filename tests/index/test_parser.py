@@ -175,6 +175,7 @@ def test_missing_file(tmp_path):
 
 def test_cli_parse_json(tmp_path):
     from click.testing import CliRunner
+
     from chat.cli import cli
     result = CliRunner().invoke(cli, ["parse", str(SAMPLE), "--json"])
     assert result.exit_code == 0
@@ -185,7 +186,8 @@ def test_cli_parse_json(tmp_path):
 
 
 def test_cli_bad_file_exit_code(tmp_path):
-    import subprocess, sys
+    import subprocess
+    import sys
     f = tmp_path / "empty.txt"
     f.write_text("")
     proc = subprocess.run([sys.executable, "-m", "chat.cli", "parse", str(f)], capture_output=True, text=True, cwd=ROOT)

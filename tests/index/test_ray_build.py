@@ -19,8 +19,8 @@ SUBSET = 72
 @pytest.mark.unit
 def test_ray_build_rejects_bad_input(tmp_path):
     pytest.importorskip("ray")
-    from index.ray_build import build_index_ray
     from index.embedders import HashingEmbedder
+    from index.ray_build import build_index_ray
 
     with pytest.raises(GazetteError, match="nothing to index"):
         build_index_ray([], HashingEmbedder(8), tmp_path / "x", [], progress=False)
@@ -77,8 +77,8 @@ def _folder(path: Path) -> tuple[list[dict], np.ndarray, dict]:
 @pytest.mark.slow
 def test_ray_build_equals_single_process_hashing(ray_local, sample, tmp_path):
     """Whole sample, cheap embedder, 2 workers and a batch size that does not divide the clause count."""
-    from index.ray_build import build_index_ray
     from index.embedders import HashingEmbedder
+    from index.ray_build import build_index_ray
 
     clauses, documents = sample
     emb = HashingEmbedder(64)

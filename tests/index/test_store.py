@@ -12,12 +12,12 @@ from click.testing import CliRunner
 
 import index.store_build as store_build
 from index.clause import Clause, Document, GazetteIssue
-from index.errors import GazetteError, IndexError_
-from index.store import IndexStore, add_clauses, build_index, read_manifest, remove_documents
-from index.tokenize import tokenize_zh
 from index.embedders import HashingEmbedder, passage_text
+from index.errors import GazetteError, IndexError_
 from index.filters import ClauseFilter
 from index.lock import IndexBusy, index_lock
+from index.store import IndexStore, add_clauses, build_index, read_manifest, remove_documents
+from index.tokenize import tokenize_zh
 
 DOC_A, DOC_B = "渝府办发〔2024〕22号", "渝府办发〔2024〕27号"
 TEXTS_A = {

