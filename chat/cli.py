@@ -1,7 +1,8 @@
 """`gazette` command line: one group, subcommands registered from each stage's own module.
 
 Every subcommand turns a `GazetteError` into a one-line message and exit code 2 (no traceback). The settings are
-read once here (`Settings.from_env()`) and handed to the commands as the click context object (`index.settings.from_click()`).
+read once here (`Settings.from_env()`) and handed to the commands as the click context object
+(`index.settings.from_click()`).
 """
 from __future__ import annotations
 

@@ -26,7 +26,8 @@ def render(card: AnswerCard) -> str:
 @click.command("ask")
 @click.argument("question", required=False)
 @click.option("--json", "as_json", is_flag=True, help="The answer card as JSON.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Answer language (default: the question's).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Answer language (default: the question's).")
 @click.option("--llm", type=click.Choice(["none", "openai", "local"]), default=None,
               help="LLM back-end (default: from GAZETTE_LLM).")
 @click.option("--batch", type=click.Path(dir_okay=False), default=None, help="File with one question per line.")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+
 from chat.citations import citation, doc_number_en, title
 from chat.records import AnswerCard, Citation, FactView
 from index.clause import Clause
@@ -15,8 +16,10 @@ CLOSE_SCORE = 0.9
 MAX_CITED = 3
 MAX_SENTENCES = 2
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
-_AMOUNT_Q = re.compile(r"多少|金额|补贴|资助|奖励|补助|奖补|how much|amount|subsid|fund|grant|reward|money|cny|yuan|rmb", re.I)
-_UNIT_Q = re.compile(r"牵头|负责|哪个部门|哪个单位|which (agency|department|body|unit)|who (leads|is responsible)|lead", re.I)
+_AMOUNT_Q = re.compile(r"多少|金额|补贴|资助|奖励|补助|奖补|"
+                       r"how much|amount|subsid|fund|grant|reward|money|cny|yuan|rmb", re.I)
+_UNIT_Q = re.compile(r"牵头|负责|哪个部门|哪个单位|"
+                     r"which (agency|department|body|unit)|who (leads|is responsible)|lead", re.I)
 _DATE_Q = re.compile(r"何时|什么时候|时间|期限|截止|完成|when|deadline|by what date|due", re.I)
 
 TEXT = {
@@ -63,7 +66,7 @@ def best_sentences(clause: Clause, terms: set[str], query: str, limit: int = MAX
     wants_unit = bool(_UNIT_Q.search(query))
     scored = []
     for i, s in enumerate(sents):
-        score = sum(len(t) for t in terms if t in s)
+        score: float = sum(len(t) for t in terms if t in s)
         if wants_amount and re.search(r"\d+(\.\d+)?\s*[万亿千百]?元|%", s):
             score += 3
         if wants_unit and re.search(r"牵头|配合", s):

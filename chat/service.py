@@ -35,7 +35,7 @@ from index.version import package_version
 from retriever.answerability import Answerability, judge
 from retriever.llm import LLMConfig
 from retriever.query import detect_language, validate_query
-from retriever.search import SearchResult, Searcher
+from retriever.search import Searcher, SearchResult
 
 log = logging.getLogger(__name__)
 MAX_K = 50

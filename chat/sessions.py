@@ -50,7 +50,8 @@ class InMemorySessionStore:
 
 
 def is_follow_up(question: str, lang: str) -> bool:
-    """Short or elliptical questions that lean on the previous turn (`And for national standards?`, `那国家标准呢？`)."""
+    """Short or elliptical questions that lean on the previous turn (`And for national standards?`,
+    `那国家标准呢？`)."""
     q = question.strip()
     if lang == "zh":
         return bool(_FOLLOW_UP_ZH.match(q)) or (len(q) <= 12 and q.endswith(("呢", "呢？", "呢?")))

@@ -32,7 +32,8 @@ TEXT: dict[str, dict[str, str]] = {
         "chat": "对话", "placeholder": "用中文或英文提问，例如：企业招收博士后有什么资助？",
         "question": "问题", "send": "提问", "clear": "新对话", "examples": "示例问题",
         "searching": "正在检索条款……", "composing": "正在组织回答……", "generating": "正在生成摘要（尚未核验）……",
-        "refused": "文件中未找到答案", "refused_note": "这些文件中没有能回答这个问题的条款；以下条款仅供参考，并非答案。",
+        "refused": "文件中未找到答案",
+        "refused_note": "这些文件中没有能回答这个问题的条款；以下条款仅供参考，并非答案。",
         "sources": "来源", "related": "可能相关的条款（不是答案）", "quote": "摘录", "full": "展开条款全文",
         "facts": "要点", "prose": "摘要（大模型生成，已逐句核对条款）",
         "withheld": "大模型摘要未显示：未能通过条款核对。以下回答完全取自条款原文。",
@@ -103,7 +104,7 @@ def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
 
 def render_card(card: dict[str, Any]) -> str:
     """An answer card as one HTML block: banners, the composed answer, verified prose, the sources panel."""
-    lang = card.get("language") if card.get("language") in ("zh", "en") else "en"
+    lang: str = card["language"] if card.get("language") in ("zh", "en") else "en"
     t = TEXT[lang]
     parts = ['<div class="gz-answer gz-card">']
     llm = card.get("llm") or {}
@@ -145,13 +146,14 @@ def render_status(stage: str, lang: str) -> str:
 
 
 def render_error(message: str, lang: str) -> str:
-    return (f'<div class="gz-answer gz-card"><div class="gz-banner gz-error" role="alert"><b>{esc(TEXT[lang]["error"])}</b> '
+    return (f'<div class="gz-answer gz-card"><div class="gz-banner gz-error" role="alert">'
+            f'<b>{esc(TEXT[lang]["error"])}</b> '
             f'<span>{esc(message)}</span></div></div>')
 
 
 # -- the app --------------------------------------------------------------------------------------------------
-def answer_stream(service: GazetteService, question: str, history: list[dict[str, Any]], choice: str, browser: str,
-                  session_id: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
+def answer_stream(service: GazetteService, question: str, history: list[dict[str, Any]], choice: str,
+                  browser: str, session_id: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
     """Chat updates for one question: progress, then the rendered card with verified prose (or an error)."""
     question = (question or "").strip()
     frame = ui_lang(choice, browser)

@@ -198,7 +198,7 @@ def run_prose(questions: Sequence[Question], index_dir: Path, backend: str, n: i
 
     service = GazetteService.open(index_dir, llm=backend)
     picked = [q for q in questions if q.answerable][:n]
-    rows = []
+    rows: list[dict[str, Any]] = []
     with _bar(len(picked), "prose", progress) as bar:
         for q in picked:
             started = time.perf_counter()
@@ -296,7 +296,7 @@ def run_eval(cfg: EvalConfig) -> dict[str, Any]:
     answerable = {q.id: q.answerable for q in questions}
     report: dict[str, Any] = {
         "meta": {
-            "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "set": str(cfg.set_path), "questions": len(questions),
             "by_lang": {lang: sum(q.lang == lang for q in questions) for lang in ("zh", "en")},
             "answerable": sum(q.answerable for q in questions), "index": str(index_dir),
@@ -330,7 +330,7 @@ def _recall_curves(rows_by_mode: dict[str, list[dict[str, Any]]], baseline_rows:
                          for k in range(1, k_max + 1)]
         return out
 
-    data = {"ours": {m: curve(r) for m, r in rows_by_mode.items()}}
+    data: dict[str, Any] = {"ours": {m: curve(r) for m, r in rows_by_mode.items()}}
     if baseline_rows:
         data["baseline"] = curve(baseline_rows)
     return data

@@ -162,8 +162,10 @@ def test_ask_validation_errors(client: httpx.Client, body: dict, words: list[str
 def test_invalid_json_and_search_validation(client: httpx.Client) -> None:
     r = client.post("/ask", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 422 and "JSON" in r.json()["detail"]
-    for params, word in [({"q": " "}, "empty"), ({"q": "x", "k": 99}, "k"), ({"q": "x", "colour": "red"}, "colour"),
-                         ({"q": "x", "deadline_from": "soon"}, "deadline_from")]:
+    cases: list[tuple[dict[str, str | int], str]] = [
+        ({"q": " "}, "empty"), ({"q": "x", "k": 99}, "k"), ({"q": "x", "colour": "red"}, "colour"),
+        ({"q": "x", "deadline_from": "soon"}, "deadline_from")]
+    for params, word in cases:
         r = client.get("/search", params=params)
         assert 400 <= r.status_code < 500 and word in r.json()["detail"], (params, r.text)
 
