@@ -10,6 +10,7 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
+from langchain_core.language_models import BaseChatModel
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
@@ -23,7 +24,7 @@ CHAIN_BACKEND = "langchain"
 class GazetteRetriever(BaseRetriever):
     """Our hybrid search as a LangChain retriever: each Document carries its clause in metadata."""
 
-    searcher: Any
+    searcher: Searcher
     k: int = 5
     filters: dict[str, Any] | None = None
 
@@ -33,7 +34,7 @@ class GazetteRetriever(BaseRetriever):
                 for h in result.hits]
 
 
-def build_chain(service: GazetteService, model: Any, lang: str | None = None, k: int = 5) -> Runnable:
+def build_chain(service: GazetteService, model: BaseChatModel, lang: str | None = None, k: int = 5) -> Runnable:
     """{"question", optional "session_id" / "filters"} → the card's JSON plus "card" (the `AnswerCard`),
     "prose" (as generated), "verified" and "reasons"."""
 

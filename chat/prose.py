@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import prompts
 from chat.records import AnswerCard, Citation
@@ -17,6 +17,7 @@ from chat.verify import VerifyResult, verify_prose
 from retriever.llm import LLMConfig, get_chat_model
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
     from langchain_core.runnables import Runnable
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def numbered_context(citations: list[Citation]) -> str:
     return "\n\n".join(f"[{c.n}] {c.citation_zh} — {c.clause.doc_title}\n{c.clause.text}" for c in citations)
 
 
-def generation_chain(model: Any, lang: str) -> Runnable:
+def generation_chain(model: BaseChatModel, lang: str) -> Runnable:
     """{"citations": [Citation], "question": str} → prose (a string runnable: prompt | model | parser)."""
     from langchain_core.output_parsers import StrOutputParser
     from langchain_core.prompts import ChatPromptTemplate
@@ -62,7 +63,7 @@ def record_verdict(card: AnswerCard, text: str) -> None:
 
 
 def stream_prose(card: AnswerCard, config: LLMConfig, prose: bool | None = None,
-                 model: Any = None) -> Iterator[str]:
+                 model: BaseChatModel | None = None) -> Iterator[str]:
     """Stream LLM prose tokens for an answered card (drafts), then verify the whole text into `card.llm`."""
     info = card.llm
     if not (config.prose if prose is None else prose):
@@ -71,7 +72,10 @@ def stream_prose(card: AnswerCard, config: LLMConfig, prose: bool | None = None,
     x = {"question": card.question, "citations": card.citations}
     parts: list[str] = []
     try:
-        for chunk in generation_chain(model or get_chat_model(config), card.language).stream(x):
+        chat_model = model or get_chat_model(config)
+        if chat_model is None:
+            raise RuntimeError(f"no chat model for the {config.backend!r} back-end")
+        for chunk in generation_chain(chat_model, card.language).stream(x):
             parts.append(chunk)
             yield chunk
     except Exception as exc:  # noqa: BLE001 - the card stands without prose
@@ -81,7 +85,8 @@ def stream_prose(card: AnswerCard, config: LLMConfig, prose: bool | None = None,
     record_verdict(card, "".join(parts))
 
 
-def add_prose(card: AnswerCard, config: LLMConfig, prose: bool | None = None, model: Any = None) -> None:
+def add_prose(card: AnswerCard, config: LLMConfig, prose: bool | None = None,
+              model: BaseChatModel | None = None) -> None:
     """Generate prose for an answered card and keep it only if it verifies (see `stream_prose`)."""
     for _ in stream_prose(card, config, prose, model):
         pass

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chat.citations import doc_number_en
 from chat.compose import compose_answer
@@ -36,6 +36,9 @@ from retriever.answerability import Answerability, judge
 from retriever.llm import LLMConfig
 from retriever.query import detect_language, validate_query
 from retriever.search import Searcher, SearchResult
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 log = logging.getLogger(__name__)
 MAX_K = 50
@@ -167,7 +170,7 @@ class GazetteService:
         return card
 
     # -- ask, whole -------------------------------------------------------------------------------
-    def answer(self, q: Question, model: Any = None) -> AnswerCard:
+    def answer(self, q: Question, model: BaseChatModel | None = None) -> AnswerCard:
         """The card for a prepared question, with verified prose when the back-end writes it."""
         card = self.card(q)
         if self.wants_prose(q, card):
@@ -177,11 +180,11 @@ class GazetteService:
 
     def ask(self, question: str | None, session_id: str | None = None, lang: str | None = None, k: int = 5,
             filters: dict[str, Any] | None = None, llm: str | None = None, prose: bool | None = None,
-            model: Any = None) -> AnswerCard:
+            model: BaseChatModel | None = None) -> AnswerCard:
         """Answer a question: the deterministic card always; LLM prose only when verified against the clauses."""
         return self.answer(self.prepare(question, session_id, lang, k, filters, llm, prose), model)
 
-    def events(self, q: Question, model: Any = None) -> Iterator[Event]:
+    def events(self, q: Question, model: BaseChatModel | None = None) -> Iterator[Event]:
         """The answer as (event, data) pairs: progress stages, LLM prose drafts, and the card (JSON) last."""
         yield "progress", {"stage": "searching"}
         card = self.card(q)
