@@ -67,6 +67,7 @@ def make_faiss_index(vectors: np.ndarray, ann_type: str, ef_search: int = DEFAUL
     except ImportError as exc:
         raise GazetteError("faiss is required to build the index: pip install faiss-cpu") from exc
     dim = vectors.shape[1]
+    index: Any
     if ann_type == "hnsw":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION

@@ -142,7 +142,7 @@ def _amount_hits(text: str, norm: str) -> list[_Hit]:
             bm = m.group("bm")
             low = _arabic_value(m.group("a"), m.group("am") or bm)
             high = _arabic_value(m.group("b"), bm)
-            low_high = (low, high, None)
+            low_high: tuple[float, float, float | None] = (low, high, None)
         else:
             v = _arabic_value(m.group("a"), m.group("am"))
             low_high = (v, v, v)
@@ -152,9 +152,9 @@ def _amount_hits(text: str, norm: str) -> list[_Hit]:
         c = m.group("c")
         if not free(m.start(), m.end()) or (len(c) == 1 and c == "一"):
             continue
-        v = cn_numeral_value(c)
-        if v is not None:
-            hits.append(_Hit(m.start(), m.end(), Fact("amount", "", v, v, v)))
+        cv = cn_numeral_value(c)
+        if cv is not None:
+            hits.append(_Hit(m.start(), m.end(), Fact("amount", "", cv, cv, cv)))
     return hits
 
 
@@ -379,7 +379,7 @@ def date_spans(text: str) -> list[tuple[int, int, str]]:
             spans.append((s, e, iso))
 
     for h in _date_hits(text or "", norm):
-        if "-" in (h.fact.date or ""):
+        if h.fact.date and "-" in h.fact.date:
             add(h.start, h.end, h.fact.date)
     for rx, has_day in _EN_DATE_RES:
         for m in rx.finditer(norm):

@@ -119,7 +119,7 @@ def embed_with_ray(texts: Sequence[str], identity: dict[str, Any], workers: int 
     # blocks of whole batches: batches then match the single-process ones (same padding, same vectors)
     per_block = max(batch_size, -(-n // max(1, workers * 4) // batch_size) * batch_size)
     num_blocks = max(1, -(-n // per_block))
-    ds = ray.data.from_items([{"row": i, "text": t} for i, t in enumerate(texts)], override_num_blocks=num_blocks)
+    ds: Any = ray.data.from_items([{"row": i, "text": t} for i, t in enumerate(texts)], override_num_blocks=num_blocks)
     ds = ds.map_batches(EmbedActor, fn_constructor_kwargs={"identity": identity, "threads": threads},
                         batch_size=batch_size, concurrency=int(workers), num_cpus=1, batch_format="numpy")
     out = np.zeros((n, dim), dtype=np.float32)

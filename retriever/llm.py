@@ -132,15 +132,10 @@ def _openai_model(config: LLMConfig) -> BaseChatModel:
         from langchain_openai import ChatOpenAI
     except ImportError:  # pragma: no cover - a declared dependency
         raise GazetteError("GAZETTE_LLM=openai needs langchain-openai: pip install langchain-openai") from None
-    return ChatOpenAI(
-        base_url=config.base_url,
-        model=config.model,
-        api_key=config.api_key,
-        temperature=config.temperature,
-        timeout=config.timeout,
-        max_retries=1,
-        max_tokens=config.max_tokens,
-    )
+    kwargs: dict[str, Any] = {"base_url": config.base_url, "model": config.model, "api_key": config.api_key,
+                              "temperature": config.temperature, "timeout": config.timeout, "max_retries": 1,
+                              "max_tokens": config.max_tokens}
+    return ChatOpenAI(**kwargs)
 
 
 def _local_model(config: LLMConfig) -> BaseChatModel:
@@ -230,7 +225,7 @@ def llama_cpp_chat_model_class() -> type:
                     "max_tokens": self.max_tokens}
 
         def _params(self, stop: list[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
-            params = {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": self.seed}
+            params: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": self.seed}
             params.update({k: v for k, v in kwargs.items() if k in {"temperature", "max_tokens", "top_p", "seed"}})
             if stop:
                 params["stop"] = stop

@@ -147,7 +147,7 @@ class Searcher:
                ) -> list[Hit]:
         n = max(CANDIDATES, k * 4)
         allowed = keep.mask(self.store.clauses) if keep is not None else None
-        vectors = self.embedder.embed_queries([v.dense_text for v in variants])
+        vectors = self.embedder.embed_queries([v.dense_text or "" for v in variants])
         dense: list[dict[int, float]] = []
         keyword: list[dict[int, float]] = []
         for v, (rows, scores) in zip(variants, self.store.dense.search(vectors, n, keep)):
@@ -171,7 +171,7 @@ class Searcher:
              keyword_w: list[float]) -> dict[int, float]:
         """Combine the ranked lists: weighted normalised scores (default) or weighted RRF."""
         if self.fusion == "rrf":
-            lists = [sorted(m, key=lambda r, m=m: -m[r]) for m in [*dense, *keyword]]
+            lists = [sorted(m, key=lambda r, m=m: -m[r]) for m in [*dense, *keyword]]  # type: ignore[misc]
             return rrf(lists, [*dense_w, *keyword_w])
         return score_fusion(dense, keyword, dense_w, keyword_w)
 

@@ -233,7 +233,7 @@ def test_killed_add_leaves_previous_index_serving(base: Path) -> None:
     stale = base.parent / f".{base.name}.tmp-{int(dead.stdout)}"
     stale.mkdir()
     (stale / "clauses.jsonl").write_text("{}\n", encoding="utf-8")
-    watcher = IndexWatcher(base, min_interval=0)
+    watcher: IndexWatcher[IndexStore] = IndexWatcher(base, min_interval=0)
     assert len(watcher.current()) == n                                 # the tmp folder is never taken for the index
     report = add_files(base, [SAMPLE])                                 # the next writer succeeds and cleans up
     assert report.added == [D22, D27] and not stale.exists()
@@ -245,7 +245,7 @@ def test_killed_add_leaves_previous_index_serving(base: Path) -> None:
 @pytest.mark.unit
 def test_watcher_swaps_in_new_versions(base: Path) -> None:
     swaps: list[int] = []
-    watcher = IndexWatcher(base, min_interval=0, on_swap=lambda s: swaps.append(len(s)))
+    watcher: IndexWatcher[IndexStore] = IndexWatcher(base, min_interval=0, on_swap=lambda s: swaps.append(len(s)))
     old = watcher.current()
     assert watcher.current() is old and not watcher.check()           # unchanged: no reload
     add_files(base, [GUOFA])
@@ -278,7 +278,7 @@ def test_watcher_keeps_serving_when_a_load_fails(base: Path) -> None:
 @pytest.mark.unit
 @pytest.mark.slow
 def test_watcher_is_thread_safe_under_concurrent_adds(base: Path) -> None:
-    watcher = IndexWatcher(base, min_interval=0)
+    watcher: IndexWatcher[IndexStore] = IndexWatcher(base, min_interval=0)
     watcher.current()
     errors: list[BaseException] = []
     stop = threading.Event()

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 import index.store_build as store_build
 from index.clause import Clause, Document, GazetteIssue
+from index.dense import FaissDenseIndex
 from index.embedders import HashingEmbedder, passage_text
 from index.errors import GazetteError, IndexError_
 from index.filters import ClauseFilter
@@ -127,7 +128,7 @@ def test_hnsw_and_bad_ann(tmp_path, sources, clauses_a):
     emb = HashingEmbedder(64)
     build_index(clauses_a, emb, tmp_path / "h", [sources["a.txt"]], progress=False, ann="hnsw", ef_search=16)
     store = IndexStore.load(tmp_path / "h", emb)
-    assert store.manifest.ann["type"] == "hnsw" and store.dense.index.hnsw.efSearch == 16
+    assert store.manifest.ann["type"] == "hnsw" and isinstance(store.dense, FaissDenseIndex) and store.dense.index.hnsw.efSearch == 16
     ids, _ = store.dense_search(emb.embed_queries([clauses_a[2].text])[0], 2)
     assert ids[0] == 2
     with pytest.raises(GazetteError, match="ANN"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib.util
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -29,8 +30,8 @@ BUSINESS = "全面推行企业开办“一网通办”，压缩企业开办时�
 SMOKING = "室内公共场所、室内工作场所和公共交通工具内禁止吸烟。"
 
 
-def _clause(**kw) -> Clause:
-    base = dict(id="c-1", doc_key="渝府办发〔2024〕22号", doc_number="渝府办发〔2024〕22号", doc_title="行动计划",
+def _clause(**kw: Any) -> Clause:
+    base: dict[str, Any] = dict(id="c-1", doc_key="渝府办发〔2024〕22号", doc_number="渝府办发〔2024〕22号", doc_title="行动计划",
                 kind="clause", label="三、（六）", label_en="Part III (6)", path=["三、保障措施", "（六）支持人才引进"],
                 text="支持人才引进。")
     base.update(kw)
