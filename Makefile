@@ -9,7 +9,7 @@ STAMP   := $(VENV)/.installed
 
 LOCK    := requirements.lock
 
-.PHONY: run test install index model system-deps clean lock
+.PHONY: run test lint install index model system-deps clean lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -47,7 +47,14 @@ run: install index
 system-deps:
 	bash .ci/system-deps.sh
 
-test: install
+# Lint and type checks (config in pyproject.toml); `make test` runs them first.
+LINT_DIRS := index retriever chat prompts eval tests
+
+lint: install
+	$(BIN)/python -m ruff check $(LINT_DIRS)
+	$(BIN)/python -m mypy
+
+test: install lint
 	-bash .ci/system-deps.sh
 	$(BIN)/python -m pytest -q
 

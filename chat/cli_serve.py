@@ -2,19 +2,22 @@
 when it is missing)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
+import uvicorn
 
+from chat.api import create_app
+from index.build import build_files
+from index.recovery import prepare_serving_index
+from index.settings import from_click
+from index.store import IndexStore
 from retriever.cli_search import index_option
 
 
 @click.command("serve")
-@click.option("--host", default=lambda: os.environ.get("GAZETTE_HOST", "127.0.0.1"), show_default="127.0.0.1",
-              help="Interface to listen on ($GAZETTE_HOST).")
-@click.option("--port", type=click.IntRange(0, 65535), default=lambda: int(os.environ.get("GAZETTE_PORT", 8000)),
-              show_default="8000", help="Port ($GAZETTE_PORT).")
+@click.option("--host", default=None, show_default="127.0.0.1", help="Interface to listen on ($GAZETTE_HOST).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, show_default="8000", help="Port ($GAZETTE_PORT).")
 @index_option
 @click.option("--llm", type=click.Choice(["none", "openai", "local"]), default=None,
               help="LLM back-end for translation and prose (default: from GAZETTE_LLM).")
@@ -23,24 +26,20 @@ from retriever.cli_search import index_option
 @click.option("--no-ui", is_flag=True, help="API only, without the Gradio UI at /ui.")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-@click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, index_dir: Path, llm: str | None, no_ui: bool,
+def serve_cmd(host: str | None, port: int | None, index_dir: Path, llm: str | None, no_ui: bool,
               log_level: str, rebuild: bool = False) -> None:
     """Serve the HTTP API (docs at /docs) and the web UI (/ui); builds the index on first run."""
-    from index.cli_index import build_cmd
-    from index.recovery import prepare_serving_index
-    from index.store import IndexStore
+    settings = from_click()
+    host = host or settings.host
+    port = settings.port if port is None else port
 
     def build(out: Path) -> None:
-        ctx.invoke(build_cmd, files=(), out_dir=out, embedder_spec=None, ann="auto", quiet=False)
+        build_files((), out, settings=settings)
 
     for note in prepare_serving_index(index_dir, build, rebuild=rebuild):
         click.echo(note, err=True)
     IndexStore.load(index_dir)   # a damaged index is one line here, not a traceback from the server's start-up
-    import uvicorn
-
-    from chat.api import create_app
-    app = create_app(index_dir, llm=llm, ui=not no_ui)
+    app = create_app(index_dir, llm=llm, ui=not no_ui, settings=settings)
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     click.echo(f"Gazette Chat: UI http://{shown}:{port}/ui  API docs http://{shown}:{port}/docs", err=True)
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)

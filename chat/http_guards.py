@@ -12,7 +12,6 @@ at most 500 characters).
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -27,9 +26,8 @@ UI_UPLOAD_BYTES = 1 * MiB
 API_BODY_BYTES = 64 * 1024
 
 
-def admin_problem(authorization: str) -> tuple[int, str] | None:
+def admin_problem(authorization: str, token: str | None) -> tuple[int, str] | None:
     """(status, message) when an admin request must be refused, None when the bearer token is right."""
-    token = os.environ.get(ADMIN_TOKEN_ENV, "")
     if not token:
         return 503, f"admin disabled (set {ADMIN_TOKEN_ENV} to enable the admin endpoints)"
     scheme, _, given = authorization.partition(" ")
@@ -56,8 +54,9 @@ class BodyTooLarge(Exception):
 class RequestGuard:
     """ASGI middleware: admin auth and body size checks before the body is read."""
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], upload_bytes: int) -> None:
-        self.app, self.upload_bytes = app, int(upload_bytes)
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], upload_bytes: int,
+                 admin_token: str | None) -> None:
+        self.app, self.upload_bytes, self.admin_token = app, int(upload_bytes), admin_token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,7 +65,7 @@ class RequestGuard:
         path = scope.get("path", "")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         if path.startswith("/admin/"):
-            problem = admin_problem(headers.get("authorization", ""))
+            problem = admin_problem(headers.get("authorization", ""), self.admin_token)
             if problem:
                 await respond(send, *problem, extra=[(b"www-authenticate", b"Bearer")] if problem[0] == 401 else [])
                 return

@@ -3,27 +3,20 @@
 Each client (by peer address) gets `limit` concurrent requests on the expensive paths (`/ask`, `/ask/stream`,
 `/search`); further requests wait up to `wait` seconds for a slot, then get a 429 with a one-line message. A
 streamed answer keeps its slot until the stream ends. Other paths (health, docs, UI assets) are not limited.
-Configured by `GAZETTE_CLIENT_CONCURRENCY` (default 4) and `GAZETTE_CLIENT_WAIT` (seconds, default 30).
+Configured by `Settings.client_concurrency` / `client_wait` (`GAZETTE_CLIENT_CONCURRENCY`, default 4;
+`GAZETTE_CLIENT_WAIT`, seconds, default 30).
 """
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
 
-LIMIT_ENV = "GAZETTE_CLIENT_CONCURRENCY"
-WAIT_ENV = "GAZETTE_CLIENT_WAIT"
 EXPENSIVE_PATHS = ("/ask", "/ask/stream", "/search")
-
-
-def limits_from_env() -> tuple[int, float]:
-    """(concurrent requests per client, seconds a request may wait for a slot)."""
-    return int(os.environ.get(LIMIT_ENV) or 4), float(os.environ.get(WAIT_ENV) or 30)
 
 
 class ClientConcurrencyLimit:
@@ -46,7 +39,7 @@ class ClientConcurrencyLimit:
         try:
             try:
                 await asyncio.wait_for(slot.acquire(), timeout=self.wait)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await _too_many(send, self.limit)
                 return
             try:

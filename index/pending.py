@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import InputFileError
-from index.ingest import (MAX_UPLOAD_BYTES, AddReport, DocumentNotFound, IndexReadOnly, UploadTooLarge, add_files,
-                          check_new_documents, is_read_only_error)
+from index.ingest import MAX_UPLOAD_BYTES, AddReport, DocumentNotFound, UploadTooLarge, add_files, check_new_documents
+from index.lock import IndexReadOnly, is_read_only_error
 from index.parser import parse_file
 from index.provenance import now_iso
+from index.settings import Settings
 from index.sources import sniff_kind
 
 MAX_NAME_CHARS = 200
@@ -105,7 +106,7 @@ def _folder(index_dir: str | Path, upload_id: str) -> tuple[Path, dict[str, Any]
 
 
 def publish_pending(index_dir: str | Path, upload_id: str, published_by: str, force: bool = False,
-                    embedder: Any = None) -> AddReport:
+                    embedder: Any = None, settings: Settings | None = None) -> AddReport:
     """Add a pending upload to the index (flagged ones only with `force`), then forget it."""
     folder, meta = _folder(index_dir, upload_id)
     if meta.get("flags") and not force:
@@ -113,7 +114,8 @@ def publish_pending(index_dir: str | Path, upload_id: str, published_by: str, fo
                              f"({meta['flags'][0]}); publish with force=true once it has been checked")
     path = folder / meta["filename"]
     added_by = f"{meta['uploaded_by']} (published by {published_by})"
-    report = add_files(index_dir, [path], replace=bool(meta.get("replace")), embedder=embedder, added_by=added_by)
+    report = add_files(index_dir, [path], replace=bool(meta.get("replace")), embedder=embedder, added_by=added_by,
+                       settings=settings)
     shutil.rmtree(folder, ignore_errors=True)
     return report
 

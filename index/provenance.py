@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import re
+from collections.abc import Callable
 from typing import Any
 
 from index.clause import Document
@@ -33,7 +34,7 @@ _INSTRUCTIONS = [re.compile(p, re.IGNORECASE) for p in (
 
 
 def now_iso() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def default_actor() -> str:
@@ -115,6 +116,15 @@ def _parse_date(value: str | None) -> _dt.date | None:
 
 UNKNOWN_PROVENANCE: dict[str, Any] = {"added_by": "unknown (indexed before provenance was recorded)",
                                       "added_at": None, "source": None, "sha256": None, "flags": []}
+
+
+def provenance_by_doc(documents: list[dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
+    """doc_key → its provenance from the manifest's documents (`UNKNOWN_PROVENANCE` for old indexes)."""
+    by_key = {d.get("doc_key"): d.get("provenance") for d in documents}
+
+    def lookup(doc_key: str) -> dict[str, Any]:
+        return by_key.get(doc_key) or dict(UNKNOWN_PROVENANCE)
+    return lookup
 
 
 def attach_provenance(entries: list[dict[str, Any]], doc_key_of: dict[str, Any],

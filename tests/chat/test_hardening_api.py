@@ -110,7 +110,7 @@ def _raw_post(base: str, path: str, headers: dict[str, str], body: bytes, declar
         s.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
         try:
             data = s.recv(4096)
-        except socket.timeout:
+        except TimeoutError:
             return 0, time.monotonic() - started
     return int(data.split(b" ", 2)[1]), time.monotonic() - started
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
@@ -12,7 +13,7 @@ from starlette.routing import Route
 pytestmark = pytest.mark.unit
 
 
-def _app(limit: int, wait: float, gate: asyncio.Event, started: list[str]) -> object:
+def _app(limit: int, wait: float, gate: asyncio.Event, started: list[str]) -> Any:
     from chat.limits import ClientConcurrencyLimit
 
     async def slow(request):                   # holds its slot until the test opens the gate
@@ -27,13 +28,13 @@ def _app(limit: int, wait: float, gate: asyncio.Event, started: list[str]) -> ob
     return ClientConcurrencyLimit(inner, limit=limit, wait=wait, paths=("/ask",))
 
 
-def _client(app: object, host: str) -> httpx.AsyncClient:
+def _client(app: Any, host: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(host, 1234)), base_url="http://t")
 
 
 def test_a_client_over_its_limit_gets_429_while_others_proceed() -> None:
     async def run() -> None:
-        gate, started = asyncio.Event(), []
+        gate, started = asyncio.Event(), list[str]()
         app = _app(limit=2, wait=0.2, gate=gate, started=started)
         a, b = _client(app, "10.0.0.1"), _client(app, "10.0.0.2")
         busy = [asyncio.create_task(a.post("/ask")) for _ in range(2)]
@@ -49,14 +50,15 @@ def test_a_client_over_its_limit_gets_429_while_others_proceed() -> None:
         gate.set()
         assert [r.status_code for r in await asyncio.gather(*busy, other)] == [200, 200, 200]
         assert (await a.post("/ask")).status_code == 200   # slots are released
-        await a.aclose(), await b.aclose()
+        await a.aclose()
+        await b.aclose()
 
     asyncio.run(run())
 
 
 def test_waiting_requests_get_a_slot_when_one_frees() -> None:
     async def run() -> None:
-        gate, started = asyncio.Event(), []
+        gate, started = asyncio.Event(), list[str]()
         app = _app(limit=1, wait=5.0, gate=gate, started=started)
         a = _client(app, "10.0.0.1")
         first = asyncio.create_task(a.post("/ask"))

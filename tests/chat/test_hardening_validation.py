@@ -22,7 +22,7 @@ def test_invalid_characters_are_query_errors(text: str) -> None:
 
 @pytest.mark.parametrize("value", ["2024-13", "2024-00", "2024-06\n", "2024-6", "24-06", "2024-06-01"])
 def test_bad_months_are_refused(value: str) -> None:
-    from retriever.filters import check_filters
+    from index.filters import check_filters
 
     with pytest.raises(QueryError, match="deadline_from"):
         check_filters({"deadline_from": value})
@@ -30,7 +30,7 @@ def test_bad_months_are_refused(value: str) -> None:
 
 @pytest.mark.parametrize("value", ["2024", "2024-01", "2024-12"])
 def test_good_months_pass(value: str) -> None:
-    from retriever.filters import check_filters
+    from index.filters import check_filters
 
     assert check_filters({"deadline_to": value}) == {"deadline_to": value}
 
@@ -65,10 +65,9 @@ def test_safe_upload_name_keeps_the_base_name() -> None:
     assert safe_upload_name("C:\\Users\\x\\公报.pdf") == "公报.pdf"
 
 
-def test_guard_refuses_admin_and_large_bodies_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_guard_refuses_admin_and_large_bodies_before_reading() -> None:
     from chat.http_guards import RequestGuard
 
-    monkeypatch.setenv("GAZETTE_ADMIN_TOKEN", "t")
     reads: list[int] = []
 
     async def app(scope, receive, send):
@@ -83,8 +82,9 @@ def test_guard_refuses_admin_and_large_bodies_before_reading(monkeypatch: pytest
         await send({"type": "http.response.body", "body": b"ok"})
 
     async def run() -> None:
-        guard = RequestGuard(app, upload_bytes=1000)
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=guard), base_url="http://t") as c:
+        guard = RequestGuard(app, upload_bytes=1000, admin_token="t")
+        transport = httpx.ASGITransport(app=guard)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
             assert (await c.post("/admin/documents", content=b"x" * 10)).status_code == 401
             r = await c.post("/admin/documents", content=b"x" * 10, headers={"Authorization": "Bearer wrong"})
             assert r.status_code == 401

@@ -7,14 +7,16 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from index.embedders import HashingEmbedder
 from index.errors import IndexError_
 from index.parser import parse_file
 from index.store import IndexStore, build_index, read_manifest
-from retriever.embedders import HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "corpus" / "chongqing-gazette-2024-06.txt"
@@ -47,10 +49,10 @@ def recover_index(index_dir: Path) -> str | None:
     return recover(index_dir)
 
 
-def prepare_serving_index(index_dir: Path, **kwargs: object) -> list[str]:
+def prepare_serving_index(index_dir: Path, build: Callable[[Path], object], rebuild: bool) -> list[str]:
     from index.recovery import prepare_serving_index as prepare
 
-    return prepare(index_dir, **kwargs)
+    return prepare(index_dir, build, rebuild=rebuild)
 
 
 def _crash_between_renames(index_dir: Path) -> Path:
@@ -118,8 +120,7 @@ from index.store import IndexStore
 store = IndexStore.load(sys.argv[1])
 with open(sys.argv[1] + '/vectors.npy', 'r+b') as fh:
     fh.truncate(256)                              # in place, as a careless copy or a full disk would
-mask = np.zeros(len(store), dtype=bool); mask[len(store) // 2:] = True
-rows, scores = store.dense_search(store.vectors[-1], 5, allowed=mask)
+rows, scores = store.dense_search(store.vectors[-1], 5, rows=np.arange(len(store) // 2, len(store)))
 print('ok', len(rows))
 """
 
@@ -141,7 +142,7 @@ def test_truncated_vectors_file_is_a_clear_load_error(three_docs: Path) -> None:
 
 
 # -- item 8: malformed manifests, corrupt index ------------------------------------------------------------------
-MALFORMED = {
+MALFORMED: dict[str, Any] = {
     "a list": [],
     "embedder null": {"embedder": None},
     "counts a string": {"counts": "many"},
@@ -155,7 +156,7 @@ MALFORMED = {
 def test_malformed_manifest_is_one_clear_error(three_docs: Path, case: str) -> None:
     path = three_docs / "manifest.json"
     patch = MALFORMED[case]
-    data = patch if isinstance(patch, list) else {**json.loads(path.read_text(encoding="utf-8")), **patch}
+    data: Any = patch if isinstance(patch, list) else {**json.loads(path.read_text(encoding="utf-8")), **patch}
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(IndexError_) as err:
         IndexStore.load(three_docs)
@@ -186,7 +187,7 @@ def test_watcher_first_load_failure_does_not_claim_a_previous_version(three_docs
     from index.reload import IndexWatcher
 
     (three_docs / "clauses.jsonl").write_text("{not json\n", encoding="utf-8")
-    watcher = IndexWatcher(three_docs, embedder=None)
+    watcher: IndexWatcher[IndexStore] = IndexWatcher(three_docs, embedder=None)
     with pytest.raises(IndexError_):
         watcher.current()
     assert "still serving the previous" not in caplog.text

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from index.embedders import HashingEmbedder
 from index.errors import InputFileError
 from index.ingest import add_files
 from index.parser import parse_file
 from index.store import IndexStore, build_index, read_manifest
-from retriever.embedders import HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKING = ROOT / "data" / "corpus" / "more" / "chongqing-public-smoking-control-regulation-2020.txt"
@@ -143,7 +143,7 @@ def test_citations_carry_the_provenance(base: Path) -> None:
     from chat.service import GazetteService
 
     add_files(base, [GUOFA], added_by="cli:tester")
-    card = GazetteService.open(base, llm="none").ask("子女教育专项附加扣除每月多少")
+    card = GazetteService.open(base, llm="none").ask("子女教育专项附加扣除每月多少").to_dict()
     shown = card["citations"] + card.get("related", [])
     assert shown
     for c in shown:

