@@ -115,19 +115,27 @@ async def changes(base: str, index_dir: Path, token: str, seconds: float, log: l
             log.append(f"admin publish: HTTP {r.status_code} in {time.perf_counter() - started:.1f} s")
 
 
-async def run(base: str, index_dir: Path, token: str, clients: int, seconds: float, seed: int
-              ) -> tuple[dict[str, Stats], float, list[str]]:
+async def run(base: str, index_dir: Path, token: str, clients: int, seconds: float, seed: int,
+              shared: bool = False) -> tuple[dict[str, Stats], float, list[str]]:
     stats = {"/ask": Stats(), "/search": Stats(), "/ask/stream": Stats()}
     log: list[str] = []
     counter = [0]
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
+    # one connection per client, each from its own loopback source address (127.0.0.2, …): the server's per-client
+    # limits see 50 clients, as they would 50 users (`--shared-address` sends everything from 127.0.0.1)
+    sessions = [httpx.AsyncClient(base_url=base, timeout=120, limits=httpx.Limits(max_connections=1),
+                                  transport=None if shared else httpx.AsyncHTTPTransport(
+                                      local_address=f"127.0.{(i + 2) // 250}.{(i + 2) % 250 or 1}"))
+                for i in range(clients)]
+    try:
         started = time.monotonic()
         stop_at = started + seconds
         await asyncio.gather(changes(base, index_dir, token, seconds, log),
-                             *(client_loop(client, stop_at, stats, random.Random(seed + i), counter)
-                               for i in range(clients)))
+                             *(client_loop(c, stop_at, stats, random.Random(seed + i), counter)
+                               for i, c in enumerate(sessions)))
         wall = time.monotonic() - started
+    finally:
+        for c in sessions:
+            await c.aclose()
     return stats, wall, log
 
 
@@ -169,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=Path("eval/out/bench_hardening.md"))
+    ap.add_argument("--shared-address", action="store_true",
+                    help="All clients from 127.0.0.1 (the server then sees one client with N requests).")
     args = ap.parse_args(argv)
     if not 1 <= args.clients <= MAX_CLIENTS or not 1 <= args.seconds <= MAX_SECONDS:
         ap.error(f"--clients 1–{MAX_CLIENTS}, --seconds 1–{MAX_SECONDS}")
@@ -182,13 +192,16 @@ def main(argv: list[str] | None = None) -> int:
         proc, base = start_server(index_dir, token, work / "server.log")
         try:
             before = [d["doc_number"] or d["doc_key"] for d in httpx.get(base + "/documents").json()["documents"]]
-            stats, wall, log = asyncio.run(run(base, index_dir, token, args.clients, args.seconds, args.seed))
+            stats, wall, log = asyncio.run(run(base, index_dir, token, args.clients, args.seconds, args.seed,
+                                               args.shared_address))
             time.sleep(3)                                     # let the watcher pick up the last version
             doc_lines, kept = document_check(base, index_dir, before)
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-        report = table(stats, wall, args.clients, args.seconds, base + " (mixed /ask, /search, /ask/stream)")
+        source = "all from 127.0.0.1" if args.shared_address else "each from its own 127.0.x.y"
+        report = table(stats, wall, args.clients, args.seconds,
+                       f"{base} (mixed /ask, /search, /ask/stream; clients {source})")
         report += "\n" + "\n".join(f"- {line}" for line in log + doc_lines) + "\n"
     finally:
         shutil.rmtree(work, ignore_errors=True)
