@@ -8,9 +8,10 @@ from typing import Any
 
 import click
 
+from index.corpus import DEFAULT_MANIFEST, load_corpus
 from index.errors import GazetteError, InputFileError
 
-DEFAULT_FILES = ("data/corpus/chongqing-gazette-2024-06.txt",)
+DEFAULT_FILES = ("data/corpus/chongqing-gazette-2024-06.txt",)   # the sample issue (tests, --sample)
 
 
 def default_index_dir() -> Path:
@@ -35,9 +36,13 @@ def index_group() -> None:
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="ray = embed with Ray Data actors ($RAY_ADDRESS cluster, else a local Ray); see docs/SCALE.md.")
 @click.option("--workers", type=int, default=2, show_default=True, help="Ray embedding actors (--engine ray).")
+@click.option("--corpus", "corpus_path", type=click.Path(path_type=Path), default=None,
+              help="Corpus manifest to build from when no FILES are given (default: data/corpus/manifest.json).")
 def build_cmd(files: tuple[Path, ...], out_dir: Path | None, embedder_spec: str | None, ann: str,
-              quiet: bool, engine: str = "local", workers: int = 2) -> None:
-    """Parse FILES (default: the bundled June 2024 Chongqing gazette) and (re)build the index atomically."""
+              quiet: bool, engine: str = "local", workers: int = 2, corpus_path: Path | None = None) -> None:
+    """Parse FILES, or every source of the corpus manifest (default: the gazette issue, the 100 Chongqing
+    regulations and more/), and (re)build the index atomically. Passages seen before come from the embedding
+    cache ($GAZETTE_EMBED_CACHE)."""
     from index.store import build_index
     from retriever.embedders import describe_identity, load_embedder
 
@@ -45,16 +50,22 @@ def build_cmd(files: tuple[Path, ...], out_dir: Path | None, embedder_spec: str 
         from index.parser import parse_file
     except ImportError as exc:
         raise GazetteError(f"the parser is not available ({exc})") from exc
-    paths = [Path(f) for f in files] or [Path(f) for f in DEFAULT_FILES]
+    paths = [Path(f) for f in files]
     for path in paths:
         if not path.is_file():
             raise InputFileError(f"no such file: {path}")
     out_dir = out_dir or default_index_dir()
     clauses, documents = [], []
-    for path in paths:
-        issue = parse_file(path)
-        documents.extend(issue.documents)
-        clauses.extend(issue.clauses)
+    if paths:
+        for path in paths:
+            issue = parse_file(path)
+            documents.extend(issue.documents)
+            clauses.extend(issue.clauses)
+    else:
+        corpus = load_corpus(corpus_path or DEFAULT_MANIFEST, progress=not quiet)
+        paths, documents, clauses = corpus.files, corpus.documents, corpus.clauses
+        for note in corpus.skipped:
+            click.echo(f"skipped duplicate document {note}", err=True)
     embedder = load_embedder(embedder_spec)
     if engine == "ray":
         from index.ray_build import build_index_ray

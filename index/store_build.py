@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from index.clause import Clause, Document
+from index.embed_cache import with_cache
 from index.errors import GazetteError, IndexError_, InputFileError
 from index.sources import sha256_file
 from retriever.embedders import Embedder, passage_text
@@ -107,18 +108,26 @@ def _documents_meta(clauses: Sequence[Clause], documents: Sequence[Document] | N
     """One entry per doc_key, in clause order; dates from `documents`, else from the previous manifest."""
     dates = {d["doc_key"]: d.get("date") for d in previous}
     dates.update({d.key: d.date for d in documents or []})
+    issuers = {d["doc_key"]: d.get("issuer") for d in previous}
+    issuers.update({d.key: d.issuer for d in documents or []})
     counts = Counter(c.doc_key for c in clauses)
     out: dict[str, dict[str, Any]] = {}
     for c in clauses:
         if c.doc_key not in out:
             out[c.doc_key] = {"doc_key": c.doc_key, "doc_number": c.doc_number, "title": c.doc_title,
                               "title_en": c.doc_title_en, "date": dates.get(c.doc_key),
-                              "clause_count": counts[c.doc_key]}
+                              "clause_count": counts[c.doc_key],
+                              # type, issuer, adoption/amendment (index.doc_meta, index.corpus)
+                              "type": c.doc_type, "issuer": issuers.get(c.doc_key) or c.doc_issuer,
+                              "adopted": c.doc_adopted, "amended": list(c.doc_amended),
+                              "version_date": c.doc_date}
     return list(out.values())
 
 
 def _embed(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
-    """Embed passages (tqdm bar on stderr when `progress`) and check the result's shape."""
+    """Embed passages (tqdm bar on stderr when `progress`) and check the result's shape; passages seen before
+    come from the embedding cache (`index.embed_cache`, `$GAZETTE_EMBED_CACHE`)."""
+    embedder = with_cache(embedder)
     if progress:
         from tqdm import tqdm
 
