@@ -14,6 +14,7 @@ from index.errors import InputFileError
 from index.labels import match_marker
 from index.lines import DOC_NUMBER, FOOTER, Line, read_lines
 from index.masthead import english_title, parse_masthead
+from index.titles_en import english_title as pattern_title
 from index.outline import BodyBuilder, build_body
 
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
@@ -97,7 +98,7 @@ def _build_document(lines: list[Line], title_end: int, number_idx: int | None, s
     body = lines[(number_idx if number_idx is not None else title_end - 1) + 1:]
     key = doc_number or title
     doc = Document(key=key, title=title, doc_number=doc_number, source=source,
-                   title_en=english_title(title, zh_entries, en_entries))
+                   title_en=english_title(title, zh_entries, en_entries) or pattern_title(title))
     if doc_number is None:
         doc.flags.append("no_doc_number")
     builder = BodyBuilder(doc_key=key, doc_number=doc_number, doc_title=title, source=source)
