@@ -112,6 +112,17 @@ def sample_clauses(path: Path = SAMPLE) -> list[Any]:
     return parse_file(path).clauses
 
 
+def corpus_clauses() -> list[Any]:
+    """Clauses of the default corpus (the corpus manifest: the sample, the regulations, more/)."""
+    from index.corpus import load_corpus
+
+    return load_corpus().clauses
+
+
+def _needs_corpus(questions: Sequence[Question], index: dict[str, str]) -> bool:
+    return any(lab not in index for q in questions for lab in q.relevant_labels)
+
+
 def write_questions(questions: Sequence[Question], path: Path | str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for q in questions:
@@ -122,6 +133,8 @@ def refresh_ids(path: Path | str) -> int:
     """Rewrite `relevant` from `relevant_labels` against the current parser; returns how many rows changed."""
     questions = load_questions(path)
     index = label_index(sample_clauses())
+    if _needs_corpus(questions, index):                  # e.g. questions_regulations.jsonl
+        index = label_index(corpus_clauses())
     changed = 0
     for q in questions:
         ids = resolve_labels(q.relevant_labels, index)
@@ -142,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{f}: {refresh_ids(f)} row(s) updated")
             continue
         qs = load_questions(f)
+        if _needs_corpus(qs, index):
+            index = label_index(corpus_clauses())
         problems = check_questions(qs)
         for q in qs:
             try:
