@@ -45,6 +45,7 @@ class Filters(BaseModel):
     lead_unit: str | None = Field(None, description="Lead unit (Chinese or English name)")
     deadline_from: str | None = Field(None, description="Deadline on or after YYYY-MM")
     deadline_to: str | None = Field(None, description="Deadline on or before YYYY-MM")
+    doc_type: str | None = Field(None, description="Document type: gazette_notice, local_regulation or other")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v not in (None, "")}

@@ -6,6 +6,7 @@ from typing import Any
 
 from chat.citations import citation, doc_number_en, title
 from index.clause import Clause
+from index.doc_notes import citation_extras
 from index.facts import format_fact
 from index.tokenize import tokenize_zh
 
@@ -100,6 +101,8 @@ def citation_card(clause: Clause, lang: str, quote: list[str], glossary: Any = N
         "title": clause.doc_title, "title_en": clause.doc_title_en, "kind": clause.kind, "path": clause.path,
         "quote": "".join(quote), "text": clause.text, "facts": clause_facts(clause, lang, glossary),
         "lead_units": clause.lead_units, "deadline": clause.deadline,
+        # 款/项-level citation, document type/issuer/dates, date line, age note (issue 13, index.doc_notes)
+        **citation_extras(clause, quote, lang, clause.citation, citation(clause, "en")),
     }
 
 
@@ -137,8 +140,12 @@ def compose_answer(question: str, lang: str, hits: list[Any], answerable: bool, 
         card = citation_card(hit.clause, lang, quote, glossary, n=i)
         cards.append(card)
         shown_title = title(hit.clause, lang)
+        if card["date_line"]:
+            shown_title += (", " if lang == "en" else "，") + card["date_line"]
         lines.append(f"[{i}] " + t["according"].format(cite=card["citation"], title=shown_title))
         lines.append(f"「{card['quote']}」")
+        if card["age_note"]:
+            lines.append(card["age_note"])
         fixed = tuple(t[k] for k in ("lead", "co", "deadline"))
         in_quote = [f for f in card["facts"] if f.startswith(fixed) or _fact_in(f, card["quote"])]
         if in_quote:

@@ -81,6 +81,15 @@ def esc(text: Any) -> str:
 
 
 # -- rendering ------------------------------------------------------------------------------------------------
+def _full_text(c: dict[str, Any]) -> str:
+    """The clause text, with the quoted paragraph (款/项) highlighted when the citation names one."""
+    text, part = str(c.get("text") or ""), c.get("paragraph")
+    if not part:
+        return esc(text)
+    a, b = int(part["start"]), int(part["end"])
+    return f'{esc(text[:a])}<mark class="gz-para">{esc(text[a:b])}</mark>{esc(text[b:])}'
+
+
 def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
     title = c.get("title_en") if lang == "en" and c.get("title_en") else c.get("title")
     cite = c.get("citation_en") if lang == "en" else c.get("citation_zh")
@@ -90,10 +99,12 @@ def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
         f'<details class="gz-src"><summary>'
         f'<span class="gz-n">[{esc(c.get("n"))}]</span> <span class="gz-cite">{esc(cite)}</span>'
         + (f' <span class="gz-cite-zh">{esc(other)}</span>' if other else "")
-        + f'<span class="gz-title">{esc(title)}</span>'
-        f'<span class="gz-quote" lang="zh">「{esc(c.get("quote"))}」</span>'
+        + f'<span class="gz-title">{esc(title)}'
+        + (f' · {esc(c["date_line"])}' if c.get("date_line") else "") + "</span>"
+        + (f'<span class="gz-age">{esc(c["age_note"])}</span>' if c.get("age_note") else "")
+        + f'<span class="gz-quote" lang="zh">「{esc(c.get("quote"))}」</span>'
         f'<span class="gz-more">{esc(t["full"])}</span></summary>'
-        f'<div class="gz-full" lang="zh">{esc(c.get("text"))}</div>'
+        f'<div class="gz-full" lang="zh">{_full_text(c)}</div>'
         + (f'<div class="gz-facts"><b>{esc(t["facts"])}</b><ul>{facts}</ul></div>' if facts else "")
         + "</details>"
     )

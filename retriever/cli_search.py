@@ -27,12 +27,15 @@ def filter_options(f):
     f = click.option("--kind", default=None, help="Only this clause kind (clause, annex_task, box_item, article…).")(f)
     f = click.option("--lead-unit", default=None, help="Only clauses led by this unit (Chinese or English name).")(f)
     f = click.option("--deadline-from", default=None, help="Deadline on or after YYYY-MM.")(f)
+    f = click.option("--doc-type", default=None, help="Only this document type: gazette_notice, local_regulation, "
+                                                      "other.")(f)
     return click.option("--deadline-to", default=None, help="Deadline on or before YYYY-MM.")(f)
 
 
 def collect_filters(**kw) -> dict:
     return {k: v for k, v in {"doc": kw.get("doc"), "kind": kw.get("kind"), "lead_unit": kw.get("lead_unit"),
-                               "deadline_from": kw.get("deadline_from"), "deadline_to": kw.get("deadline_to")}.items() if v}
+                               "deadline_from": kw.get("deadline_from"), "deadline_to": kw.get("deadline_to"),
+                               "doc_type": kw.get("doc_type")}.items() if v}
 
 
 def read_batch(path: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Metadata filters: document number, clause kind, lead unit, deadline range."""
+"""Metadata filters: document number, document type, clause kind, lead unit, deadline range."""
 from __future__ import annotations
 
 import re
@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.clause import KINDS, Clause
+from index.doc_meta import DOC_TYPES
 from index.errors import QueryError
 
-FILTER_FIELDS = ("doc", "kind", "lead_unit", "deadline_from", "deadline_to")
+FILTER_FIELDS = ("doc", "kind", "lead_unit", "deadline_from", "deadline_to", "doc_type")
 _MONTH = re.compile(r"^\d{4}(-\d{2})?$")
 
 
@@ -20,6 +21,8 @@ def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
         raise QueryError(f"unknown filter field(s): {', '.join(unknown)}; known: {', '.join(FILTER_FIELDS)}")
     if "kind" in clean and clean["kind"] not in KINDS:
         raise QueryError(f"unknown clause kind {clean['kind']!r}; known: {', '.join(KINDS)}")
+    if "doc_type" in clean and clean["doc_type"] not in DOC_TYPES:
+        raise QueryError(f"unknown document type {clean['doc_type']!r}; known: {', '.join(DOC_TYPES)}")
     for key in ("deadline_from", "deadline_to"):
         if key in clean and not _MONTH.match(str(clean[key])):
             raise QueryError(f"{key} must look like 2024-06 or 2024, not {clean[key]!r}")
@@ -52,6 +55,8 @@ class ClauseFilter:
         if doc and doc not in (c.doc_number, c.doc_key):
             return False
         if kind and c.kind != kind:
+            return False
+        if f.get("doc_type") and c.doc_type != f["doc_type"]:
             return False
         if self.units is not None and not any(u in lead or lead in u for u in self.units for lead in c.lead_units):
             return False

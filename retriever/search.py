@@ -13,6 +13,7 @@ import numpy as np
 from index.clause import Clause
 from index.store import IndexStore
 from index.tokenize import tokenize_zh
+from retriever.documents import DocumentIndex, newer_first, prefer_named
 from retriever.filters import check_filters, predicate
 from retriever.fusion import rrf, score_fusion, top_rows
 from retriever.query import Variant, build_variants, detect_language, validate_query
@@ -111,10 +112,25 @@ class Searcher:
         mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
         variants = build_variants(query, lang, terms, translation, mixed)
         hits = self._fused(variants, k, allowed, issuance=asks_issuance(query))
+        hits = self._document_aware(query, variants, hits, k, allowed)
         named = [c for c in referenced(query, self.store.clauses) if keep is None or keep(c)]
         if named:
             hits = self._named_first(named, hits, k)
         return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named])
+
+    def _document_aware(self, query: str, variants: list[Variant], hits: list[Hit], k: int,
+                        allowed: np.ndarray | None) -> list[Hit]:
+        """Hits of a document the question names by title/short name first; newer documents first on ties."""
+        keys = self.documents.named(query).matched
+        if keys and len(keys) < len(self.documents.docs):
+            mask = self.store.mask(lambda c: c.doc_key in keys)
+            hits = prefer_named(hits, self._fused(variants, k, mask if allowed is None else mask & allowed), k)
+        return newer_first(hits, self.documents, getattr(self.store, "vectors", None), self.store.row_of)
+
+    @cached_property
+    def documents(self) -> DocumentIndex:
+        """The indexed documents: titles, short names, English title topics, dates."""
+        return DocumentIndex(self.store.clauses)
 
     def _named_first(self, named: list[Clause], hits: list[Hit], k: int) -> list[Hit]:
         """Clauses the question names by number go first (a question about `task 149` is about task 149)."""

@@ -1,0 +1,71 @@
+"""Document-aware retrieval: names of documents in questions, newer document first, the document-type filter."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.clause import Clause
+from index.errors import QueryError
+from retriever.documents import DocumentIndex, newer_first, prefer_named, short_name
+from retriever.filters import check_filters, predicate
+from retriever.search import Hit
+
+pytestmark = pytest.mark.unit
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _clause(key: str, label: str, date: str | None = None, title_en: str | None = None,
+            doc_type: str = "local_regulation") -> Clause:
+    return Clause(id=f"c-{key}-{label}", doc_key=key, doc_number=None, doc_title=key, kind="article", label=label,
+                  label_en=label, path=[], text=f"{key}{label}", doc_title_en=title_en, doc_date=date,
+                  doc_type=doc_type)
+
+
+DOCS = [
+    _clause("重庆市优化营商环境条例", "第一条", "2021-03-31",
+            "Regulations of Chongqing Municipality on Optimizing the Business Environment"),
+    _clause("重庆市失业保险条例", "第一条", "2011-11-25", "Regulations of Chongqing Municipality on Unemployment Insurance"),
+    _clause("重庆市人民政府办公厅关于印发重庆市进一步优化营商环境若干措施的通知", "一、", "2024-02-26",
+            doc_type="gazette_notice"),
+]
+
+
+def test_short_names_and_near_misses():
+    idx = DocumentIndex(DOCS)
+    assert short_name("重庆市优化营商环境条例") == "优化营商环境条例"
+    assert idx.named("优化营商环境条例对供电有什么要求").matched == ["重庆市优化营商环境条例"]
+    assert idx.named("根据《重庆市失业保险条例》，企业缴多少").matched == ["重庆市失业保险条例"]
+    near = idx.named("重庆市优化营商环境专项行动方案有哪些任务")
+    assert near.matched == [] and near.unmatched == ["重庆市优化营商环境专项行动方案"]
+    assert idx.named("本条例什么时候施行").matched == []
+
+
+def test_english_title_topic():
+    idx = DocumentIndex(DOCS)
+    assert idx.named("When did the regulations on optimizing the business environment take effect?").matched == \
+        ["重庆市优化营商环境条例"]
+    assert idx.named("How do I optimize my business environment?").matched == []   # no document word
+
+
+def test_prefer_named_and_newer_first():
+    old, new, other = (_clause("A条例", "第一条", "2005-01-01"), _clause("B条例", "第一条", "2020-01-01"),
+                       _clause("C条例", "第二条", "2019-01-01"))
+    hits = [Hit(old, 1.0), Hit(new, 0.98), Hit(other, 0.5)]
+    vecs = np.array([[1.0, 0.0], [0.995, 0.0999], [0.0, 1.0]], dtype=np.float32)
+    rows = {c.id: i for i, c in enumerate([old, new, other])}
+    out = newer_first(hits, DocumentIndex([old, new, other]), vecs, rows)
+    assert [h.clause.doc_key for h in out] == ["B条例", "A条例", "C条例"] and out[0].rank == 1
+    far = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]], dtype=np.float32)      # different points: no swap
+    out = newer_first([Hit(old, 1.0), Hit(new, 0.98)], DocumentIndex([old, new]), far, rows)
+    assert [h.clause.doc_key for h in out] == ["A条例", "B条例"]
+    named = prefer_named([Hit(old, 1.0), Hit(new, 0.9)], [Hit(other, 0.3)], k=2)
+    assert [h.clause.doc_key for h in named] == ["C条例", "A条例"]
+
+
+def test_doc_type_filter():
+    keep = predicate(check_filters({"doc_type": "local_regulation"}))
+    assert [keep(c) for c in DOCS] == [True, True, False]
+    with pytest.raises(QueryError, match="unknown document type"):
+        check_filters({"doc_type": "law"})
