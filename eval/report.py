@@ -11,7 +11,7 @@ RET_COLS = (("recall@1", "R@1"), ("recall@5", "R@5"), ("recall@10", "R@10"), ("m
 ANS_COLS = (("n_all", "n"), ("decision_accuracy", "answer/refuse acc."), ("refusal_precision", "refusal P"),
             ("refusal_recall", "refusal R"), ("false_refusal_rate", "false refusals"),
             ("fact_presence", "all facts present"), ("fact_recall", "fact recall"),
-            ("citation_precision", "citation precision"))
+            ("citation_precision", "citation precision"), ("gold_cited", "right clause cited"))
 
 
 def _fmt(v: Any, digits: int = 3) -> str:

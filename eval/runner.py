@@ -25,7 +25,7 @@ ALL_MODES = ("none", "glossary", "translate", "both")
 LLM_MODES = ("translate", "both")
 KS = (1, 5, 10)
 RETRIEVAL_METRICS = ("recall@1", "recall@5", "recall@10", "hit@1", "hit@5", "hit@10", "mrr@10")
-ANSWER_METRICS = ("fact_presence", "fact_recall", "citation_precision", "answered")
+ANSWER_METRICS = ("fact_presence", "fact_recall", "citation_precision", "gold_cited", "answered")
 
 
 @dataclass
@@ -195,6 +195,8 @@ def run_ask(questions: Sequence[Question], index_dir: Path, progress: bool) -> l
                 row["fact_presence"] = float(row["fact_recall"] == 1.0)
                 row["citation_precision"] = M.citation_precision(cites, q.relevant, q.expected_facts) \
                     if answered else None
+                # right clause cited: the answer cites a gold clause (a refusal cites nothing)
+                row["gold_cited"] = float(answered and bool(set(row["cited"]) & set(q.relevant)))
                 row["missing_facts"] = [f for f in q.expected_facts if not M.fact_present(f, text)]
             rows.append(row)
             bar.update()
