@@ -20,7 +20,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-$(INDEX)/manifest.json: | $(STAMP)
+# The default corpus is data/corpus/manifest.json (gazette issue + 100 regulations + more/); rebuilt when it changes.
+# Passages embedded before come from the embedding cache ($$GAZETTE_EMBED_CACHE, default ~/.cache/gazette-chat).
+$(INDEX)/manifest.json: data/corpus/manifest.json | $(STAMP)
 	$(BIN)/gazette index build --out $(INDEX)
 
 index: $(INDEX)/manifest.json

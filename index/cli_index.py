@@ -110,8 +110,8 @@ def _summary_lines(index_dir: Path, m: dict[str, Any]) -> list[str]:
         f"documents: {counts['documents']}",
     ]
     for d in m["documents"]:
-        lines.append(f"  - {d.get('doc_number') or d['doc_key']}  {d.get('date') or '-'}  "
-                     f"{d['clause_count']} clauses  {d['title']}")
+        lines.append(f"  - {d.get('doc_number') or d['doc_key']}  {d.get('version_date') or d.get('date') or '-'}  "
+                     f"{d.get('type') or '-'}  {d['clause_count']} clauses  {d['title']}")
     lines.append(f"sources:   {len(m['sources'])}")
     for s in m["sources"]:
         lines.append(f"  - {s['name']}  {s['size']} bytes  sha256 {s['sha256']}")
