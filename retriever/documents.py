@@ -47,8 +47,10 @@ class _Doc:
 
 
 def short_name(title: str) -> str:
-    """A title without its place prefix: 重庆市优化营商环境条例 → 优化营商环境条例."""
-    return _PLACE.sub("", title) or title
+    """A title without its place prefix and trailing years: 重庆市优化营商环境条例 → 优化营商环境条例,
+    重庆市优化营商环境专项行动方案（2024—2027年） → 优化营商环境专项行动方案."""
+    name = re.sub(r"[（(][^（）()]*\d{4}[^（）()]*[）)]$", "", title)
+    return _PLACE.sub("", name) or name
 
 
 def _topic_en(title_en: str | None) -> str | None:

@@ -27,9 +27,10 @@ DOCS = [
     _clause("重庆市优化营商环境条例", "第一条", "2021-03-31",
             "Regulations of Chongqing Municipality on Optimizing the Business Environment"),
     _clause("重庆市失业保险条例", "第一条", "2011-11-25", "Regulations of Chongqing Municipality on Unemployment Insurance"),
-    _clause("重庆市人民政府办公厅关于印发重庆市进一步优化营商环境若干措施的通知", "一、", "2024-02-26",
+    _clause("重庆市人民政府办公厅关于印发《重庆市优化营商环境专项行动方案（2024—2027年）》的通知", "一、", "2024-03-22",
             doc_type="gazette_notice"),
 ]
+PLAN = DOCS[2].doc_key
 
 
 def test_short_names_and_near_misses():
@@ -37,8 +38,11 @@ def test_short_names_and_near_misses():
     assert short_name("重庆市优化营商环境条例") == "优化营商环境条例"
     assert idx.named("优化营商环境条例对供电有什么要求").matched == ["重庆市优化营商环境条例"]
     assert idx.named("根据《重庆市失业保险条例》，企业缴多少").matched == ["重庆市失业保险条例"]
-    near = idx.named("重庆市优化营商环境专项行动方案有哪些任务")
-    assert near.matched == [] and near.unmatched == ["重庆市优化营商环境专项行动方案"]
+    assert short_name("重庆市优化营商环境专项行动方案（2024—2027年）") == "优化营商环境专项行动方案"
+    assert idx.named("优化营商环境专项行动方案有哪些任务").matched == [PLAN]       # the plan, not the 条例
+    assert idx.named("优化营商环境条例有哪些规定").matched == ["重庆市优化营商环境条例"]  # the 条例, not the plan
+    near = idx.named("重庆市数字经济促进条例对数据交易有什么规定")
+    assert near.matched == [] and near.unmatched == ["重庆市数字经济促进条例"]
     assert idx.named("本条例什么时候施行").matched == []
 
 
