@@ -112,7 +112,8 @@ def test_manifest_contents(built, sources):
     digest = hashlib.sha256(sources["a.txt"].read_bytes()).hexdigest()
     assert m.sources[0] == {"name": "a.txt", "sha256": digest, "size": sources["a.txt"].stat().st_size}
     assert m.documents[0] == {"doc_key": DOC_A, "doc_number": DOC_A, "title": f"{DOC_A}的通知", "title_en": None,
-                              "date": "2024-02-26", "clause_count": 3}
+                              "date": "2024-02-26", "clause_count": 3, "type": None, "issuer": None,
+                              "adopted": None, "amended": [], "version_date": None}
     assert m.documents[1]["date"] is None and m.build_seconds >= 0 and m.created_at.startswith("20")
     lines = (built / "clauses.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 6 and "卫星互联网" in lines[0]
