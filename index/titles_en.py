@@ -89,3 +89,14 @@ def english_title(title: str) -> str | None:
         return f"{kind[1]} of {place} for Implementing {law}"
     topic = _topic(core)
     return f"{kind[1]} of {place} on {topic}" if topic else None
+
+
+def topic_terms() -> list[tuple[str, str]]:
+    """(English topic, Chinese topic) pairs of the term table, e.g. ("unemployment insurance", "失业保险"), for
+    expanding English questions with the Chinese words of regulation titles."""
+    out = []
+    for zh, en in _table().get("topic", {}).items():
+        en = re.sub(r"^the ", "", en.lower())
+        out.append((en, zh))
+    return out
+

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from index.clause import Clause
+from index.titles_en import topic_terms
 
 _PLACE = re.compile(r"^(中国（重庆）|重庆市|[\u4e00-\u9fff]{2,4}?(?:[\u4e00-\u9fff]{1,3}族){1,3}自治县|"
                     r"北京市|上海市|天津市|[\u4e00-\u9fff]{2}省)")
@@ -96,6 +97,28 @@ class DocumentIndex:
             low = " ".join(query.lower().split())
             out.matched = [d.key for d in self.docs.values() if d.topic_en and d.topic_en in low]
         return out
+
+
+def _plural_tolerant(phrase: str) -> re.Pattern[str]:
+    words = [re.escape(w[:-1] if w.endswith("s") and len(w) > 3 else w) + r"s?" for w in phrase.split()]
+    return re.compile(r"\b" + r"\s+".join(words) + r"\b", re.I)
+
+
+_TOPICS = [(_plural_tolerant(en), zh) for en, zh in topic_terms() if len(en) >= 5]
+
+
+def expand_english(query: str) -> list[str]:
+    """Chinese title words for the regulation topics an English question names ("unemployment insurance" →
+    失业保险), longest first; a topic inside a longer matched topic is not repeated."""
+    found: list[tuple[int, str]] = []
+    for pattern, zh in _TOPICS:
+        if m := pattern.search(query):
+            found.append((m.end() - m.start(), zh))
+    out: list[str] = []
+    for _, zh in sorted(found, key=lambda x: -x[0]):
+        if not any(zh in longer for longer in out):
+            out.append(zh)
+    return out
 
 
 def prefer_named(hits: list[Any], doc_hits: list[Any], k: int) -> list[Any]:

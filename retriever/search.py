@@ -13,7 +13,7 @@ import numpy as np
 from index.clause import Clause
 from index.store import IndexStore
 from index.tokenize import tokenize_zh
-from retriever.documents import DocumentIndex, newer_first, prefer_named
+from retriever.documents import DocumentIndex, expand_english, newer_first, prefer_named
 from retriever.filters import check_filters, predicate
 from retriever.fusion import rrf, score_fusion, top_rows
 from retriever.query import Variant, build_variants, detect_language, validate_query
@@ -89,6 +89,7 @@ class Searcher:
         translation = None
         if mode in ("auto", "glossary", "both") and self.glossary is not None:
             terms = self.glossary.expand_english(query)
+            terms += [t for t in expand_english(query) if t not in terms]    # regulation-title topics
         if mode in ("auto", "translate", "both") and self.translator is not None:
             translation = self.translator(query)
         return terms, translation

@@ -73,3 +73,12 @@ def test_doc_type_filter():
     assert [keep(c) for c in DOCS] == [True, True, False]
     with pytest.raises(QueryError, match="unknown document type"):
         check_filters({"doc_type": "law"})
+
+
+def test_english_questions_get_the_chinese_title_topics():
+    from retriever.documents import expand_english
+
+    assert expand_english("What do enterprises pay as unemployment insurance premiums?") == ["失业保险"]
+    assert expand_english("Who supports the ports?") == ["港口"]               # whole words, plural-tolerant
+    assert expand_english("fire protection in rail transit") == ["消防", "轨道交通"]   # longest first
+    assert expand_english("How do I register a company?") == []
