@@ -20,8 +20,9 @@ from index.titles_en import topic_terms
 
 _PLACE = re.compile(r"^(中国（重庆）|重庆市|[\u4e00-\u9fff]{2,4}?(?:[\u4e00-\u9fff]{1,3}族){1,3}自治县|"
                     r"北京市|上海市|天津市|[\u4e00-\u9fff]{2}省)")
-_TYPE = r"条例|办法|规定|规则|方案|意见|通知|细则|决定|计划|措施"
+_TYPE = r"条例|办法|规定|规则|方案|通知|细则|计划|措施"      # 意见 / 决定 only inside 《》 (常见的普通词)
 _MENTION = re.compile(rf"《([^》]{{2,60}})》|([\u4e00-\u9fff（）]{{2,40}}?(?:{_TYPE}))")
+_OTHER_PLACE = re.compile(r"(市|省|区|县|州|特区|自治区)$")
 _NOT_A_NAME = re.compile(r"^(本|该|此|这个|这部|那个|哪个|哪部|什么)")
 _QUESTION = re.compile(r"什么|哪|多少|吗|怎么|如何|是否|有没有")
 _EN_DOC = re.compile(r"\b(regulations?|measures|provisions|rules|law)\b", re.I)
@@ -52,6 +53,13 @@ def short_name(title: str) -> str:
     重庆市优化营商环境专项行动方案（2024—2027年） → 优化营商环境专项行动方案."""
     name = re.sub(r"[（(][^（）()]*\d{4}[^（）()]*[）)]$", "", title)
     return _PLACE.sub("", name) or name
+
+
+def _same_place(prefix: str, title: str) -> bool:
+    """The words before a short name do not name another place (深圳经济特区优化营商环境条例 is not Chongqing's)."""
+    if not _OTHER_PLACE.search(prefix):
+        return True                                   # 根据 / 重庆 / nothing: no other place named
+    return any(title.startswith(prefix[i:]) for i in range(len(prefix) - 1))   # 根据重庆市 → 重庆市…
 
 
 def _topic_en(title_en: str | None) -> str | None:
@@ -88,7 +96,8 @@ class DocumentIndex:
                 continue
             keys = [d.key for d in self.docs.values()
                     if mention.endswith(d.title) or d.title.endswith(mention)
-                    or (len(d.short) >= 4 and mention.endswith(d.short))]
+                    or (len(d.short) >= 4 and mention.endswith(d.short)
+                        and _same_place(mention[: -len(d.short)], d.title))]
             if keys:
                 out.matched += [k for k in keys if k not in out.matched]
             elif m.group(1) or (len(mention) >= 6 and not _QUESTION.search(mention)):

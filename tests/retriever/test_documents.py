@@ -44,6 +44,10 @@ def test_short_names_and_near_misses():
     near = idx.named("重庆市数字经济促进条例对数据交易有什么规定")
     assert near.matched == [] and near.unmatched == ["重庆市数字经济促进条例"]
     assert idx.named("本条例什么时候施行").matched == []
+    other = idx.named("深圳经济特区优化营商环境条例规定的接电时间")           # another place's regulation
+    assert other.matched == [] and other.unmatched == ["深圳经济特区优化营商环境条例"]
+    assert idx.named("根据重庆市优化营商环境条例，接电要几天").matched == ["重庆市优化营商环境条例"]
+    assert idx.named("对营商环境有意见找谁").unmatched == []                   # 意见 here is not a document
 
 
 def test_english_title_topic():
