@@ -82,12 +82,15 @@ def esc(text: Any) -> str:
 
 # -- rendering ------------------------------------------------------------------------------------------------
 def _full_text(c: dict[str, Any]) -> str:
-    """The clause text, with the quoted paragraph (款/项) highlighted when the citation names one."""
-    text, part = str(c.get("text") or ""), c.get("paragraph")
-    if not part:
-        return esc(text)
-    a, b = int(part["start"]), int(part["end"])
-    return f'{esc(text[:a])}<mark class="gz-para">{esc(text[a:b])}</mark>{esc(text[b:])}'
+    """The clause text, with the quoted paragraphs (款/项) highlighted when the citation names them."""
+    text = str(c.get("text") or "")
+    parts = c.get("paragraphs_quoted") or ([c["paragraph"]] if c.get("paragraph") else [])
+    out, pos = [], 0
+    for part in sorted(parts, key=lambda p: int(p["start"])):
+        a, b = int(part["start"]), int(part["end"])
+        out += [esc(text[pos:a]), f'<mark class="gz-para">{esc(text[a:b])}</mark>']
+        pos = b
+    return "".join(out) + esc(text[pos:])
 
 
 def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:

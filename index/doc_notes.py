@@ -62,28 +62,37 @@ def age_note(clause: Clause, lang: str, today: _dt.date | None = None) -> str | 
     return f"注意：该文件现行文本为{date_zh(clause.doc_date)}的版本，距今已逾十年，请核实是否仍然有效、有无新版本。"
 
 
-def quoted_part(clause: Clause, quote: str | list[str]) -> dict[str, Any] | None:
-    """The one 款/项 that holds every quoted sentence, else None."""
+def quoted_parts(clause: Clause, quote: str | list[str]) -> list[dict[str, Any]]:
+    """The 款/项 that hold the quoted sentences, in text order; empty when a sentence lies in none."""
     sents = [quote] if isinstance(quote, str) else list(quote)
-    parts = [locate(clause.paragraphs, clause.text, s) for s in sents if s.strip()]
-    if not parts or any(p is None for p in parts) or len({(p["start"], p["end"]) for p in parts if p}) != 1:
-        return None
-    return parts[0]
+    found = [locate(clause.paragraphs, clause.text, s) for s in sents if s.strip()]
+    if not found or any(p is None for p in found):
+        return []
+    unique = {(p["start"], p["end"]): p for p in found if p is not None}
+    return [unique[key] for key in sorted(unique)]
+
+
+def _joined(article_label: str, labels: list[str], sep: str) -> str:
+    """`第三十二条第一款` + `第三十二条第三款` → `第三十二条第一款、第三款` (the article named once)."""
+    return labels[0] + "".join(sep + (lab[len(article_label):] if lab.startswith(article_label) else lab)
+                               for lab in labels[1:])
 
 
 def citation_extras(clause: Clause, quote: str | list[str], lang: str, cite_zh: str, cite_en: str,
                     today: _dt.date | None = None) -> dict[str, Any]:
-    """Fields a citation card adds: paragraph-level citations (when the quote lies in one 款/项), document type,
+    """Fields a citation card adds: paragraph-level citations (the 款/项 the quote lies in), document type,
     issuer and dates, the date line and the age note. `cite_zh` / `cite_en` are the article-level citations."""
-    part = quoted_part(clause, quote)
-    if part is not None:
+    parts = quoted_parts(clause, quote)
+    if parts:
         if cite_zh.endswith(clause.label):
-            cite_zh = cite_zh[: -len(clause.label)] + part["label"]
+            cite_zh = cite_zh[: -len(clause.label)] + _joined(clause.label, [p["label"] for p in parts], "、")
         if cite_en.endswith(clause.label_en):
-            cite_en = cite_en[: -len(clause.label_en)] + part["label_en"]
+            cite_en = cite_en[: -len(clause.label_en)] + _joined(clause.label_en, [p["label_en"] for p in parts],
+                                                                  ", ")
+    shown = [{k: p[k] for k in ("label", "label_en", "paragraph", "item", "start", "end")} for p in parts]
     return {
-        "paragraph": ({k: part[k] for k in ("label", "label_en", "paragraph", "item", "start", "end")}
-                      if part else None),
+        "paragraph": shown[0] if shown else None,       # the first quoted 款/项 (all of them: "paragraphs_quoted")
+        "paragraphs_quoted": shown,
         "citation": cite_en if lang == "en" else cite_zh, "citation_zh": cite_zh, "citation_en": cite_en,
         "doc_type": clause.doc_type, "doc_issuer": clause.doc_issuer, "doc_date": clause.doc_date,
         "doc_adopted": clause.doc_adopted, "doc_amended": list(clause.doc_amended),

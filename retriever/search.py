@@ -113,16 +113,17 @@ class Searcher:
         mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
         variants = build_variants(query, lang, terms, translation, mixed)
         hits = self._fused(variants, k, allowed, issuance=asks_issuance(query))
-        hits = self._document_aware(query, variants, hits, k, allowed)
-        named = [c for c in referenced(query, self.store.clauses) if keep is None or keep(c)]
+        docs_named = self.documents.named(query).matched
+        hits = self._document_aware(docs_named, variants, hits, k, allowed)
+        named = [c for c in referenced(query, self.store.clauses) if (keep is None or keep(c))
+                 and (not docs_named or c.doc_key in docs_named)]          # 第一条 of the named document
         if named:
             hits = self._named_first(named, hits, k)
         return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named])
 
-    def _document_aware(self, query: str, variants: list[Variant], hits: list[Hit], k: int,
+    def _document_aware(self, keys: list[str], variants: list[Variant], hits: list[Hit], k: int,
                         allowed: np.ndarray | None) -> list[Hit]:
-        """Hits of a document the question names by title/short name first; newer documents first on ties."""
-        keys = self.documents.named(query).matched
+        """Hits of the documents the question names (`keys`) first; newer documents first on ties."""
         if keys and len(keys) < len(self.documents.docs):
             mask = self.store.mask(lambda c: c.doc_key in keys)
             hits = prefer_named(hits, self._fused(variants, k, mask if allowed is None else mask & allowed), k)

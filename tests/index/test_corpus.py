@@ -71,3 +71,14 @@ def test_citation_notes(corpus):
     assert extras["citation_zh"] == "《重庆市失业保险条例》第九条第三款"
     assert extras["citation"] == "Regulations of Chongqing Municipality on Unemployment Insurance, Article 9(3)"
     assert extras["paragraph"]["paragraph"] == 3
+
+
+def test_quote_over_two_paragraphs_names_both(corpus):
+    doc = next(d for d in corpus.documents if d.title == "重庆市优化营商环境条例")
+    art = next(c for c in doc.clauses if c.label == "第三十二条")
+    quote = ["电力企业、供电企业应当依法保障电力设施正常、稳定运行，保证供电可靠性，保证供电质量符合国家规定。",
+             "市场主体申请接入低压供电的，供电企业接电时间不得超过八个工作日。"]
+    extras = citation_extras(art, quote, "zh", art.citation, f"{doc.title_en}, {art.label_en}")
+    assert extras["citation_zh"] == "《重庆市优化营商环境条例》第三十二条第一款、第三款"
+    assert extras["citation_en"].endswith("Article 32(1), (3)")
+    assert [p["paragraph"] for p in extras["paragraphs_quoted"]] == [1, 3]
