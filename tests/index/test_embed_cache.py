@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from index.embed_cache import CachedEmbedder, EmbeddingCache, embedder_key, with_cache
-from retriever.embedders import HashingEmbedder
+from index.embedders import HashingEmbedder
 
 pytestmark = pytest.mark.unit
 
@@ -61,9 +61,10 @@ def test_with_cache_off_and_hash_passthrough(tmp_path, monkeypatch):
 
 
 def test_build_index_uses_the_cache(tmp_path, monkeypatch):
+    from pathlib import Path
+
     from index.parser import parse_file
     from index.store import build_index
-    from pathlib import Path
 
     monkeypatch.setenv("GAZETTE_EMBED_CACHE", str(tmp_path / "cache"))
     src = Path(__file__).resolve().parents[2] / "data" / "corpus" / "more" / "guofa-2018-41-iit-special-deductions.txt"

@@ -8,8 +8,8 @@ import pytest
 
 from index.clause import Clause
 from index.errors import QueryError
+from index.filters import ClauseFilter
 from retriever.documents import DocumentIndex, newer_first, prefer_named, short_name
-from retriever.filters import check_filters, predicate
 from retriever.search import Hit
 
 pytestmark = pytest.mark.unit
@@ -73,10 +73,10 @@ def test_prefer_named_and_newer_first():
 
 
 def test_doc_type_filter():
-    keep = predicate(check_filters({"doc_type": "local_regulation"}))
-    assert [keep(c) for c in DOCS] == [True, True, False]
+    keep = ClauseFilter.parse({"doc_type": "local_regulation"})
+    assert keep is not None and [keep(c) for c in DOCS] == [True, True, False]
     with pytest.raises(QueryError, match="unknown document type"):
-        check_filters({"doc_type": "law"})
+        ClauseFilter.parse({"doc_type": "law"})
 
 
 def test_english_questions_get_the_chinese_title_topics():
