@@ -64,7 +64,8 @@ def test_citation_notes(corpus):
     art = next(c for c in doc.clauses if c.label == "第九条")
     assert date_line(art, "zh") == "2003年9月26日通过，2010年7月23日、2011年11月25日修正"
     assert date_line(art, "en") == "adopted 26 September 2003, amended 23 July 2010 and 25 November 2011"
-    assert "2011年11月25日" in age_note(art, "zh", dt.date(2026, 11, 30))
+    note = age_note(art, "zh", dt.date(2026, 11, 30))
+    assert note is not None and "2011年11月25日" in note
     assert age_note(art, "en", dt.date(2020, 1, 1)) is None
     quote = "有雇工的城镇个体工商户及其雇工按照上年度当地职工月平均工资的百分之三缴纳失业保险费，其中雇主缴费比例为百分之二，雇工缴费比例为百分之一。"
     extras = citation_extras(art, [quote], "en", art.citation, f"{doc.title_en}, {art.label_en}")
