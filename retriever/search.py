@@ -125,9 +125,10 @@ class Searcher:
         terms, translation = self.expand(query, lang, mode)
         mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
         variants = build_variants(query, lang, terms, translation, mixed)
-        hits = self._fused(variants, k, keep, issuance=asks_issuance(query))
+        issuance = asks_issuance(query)
+        hits = self._fused(variants, k, keep, issuance=issuance)
         docs_named = self.documents.named(query).matched
-        hits = self._document_aware(docs_named, variants, hits, k, keep)
+        hits = self._document_aware(docs_named, variants, hits, k, keep, issuance)
         named = [c for c in referenced(query, self.store.clauses) if (keep is None or keep(c))
                  and (not docs_named or c.doc_key in docs_named)]          # 第一条 of the named document
         if named:
@@ -135,13 +136,13 @@ class Searcher:
         return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named])
 
     def _document_aware(self, keys: list[str], variants: list[Variant], hits: list[Hit], k: int,
-                        keep: ClauseFilter | None) -> list[Hit]:
+                        keep: ClauseFilter | None, issuance: bool = False) -> list[Hit]:
         """Hits of the documents the question names (`keys`) first; newer documents first on ties."""
         if keys and len(keys) < len(self.documents.docs):
             doc_hits: list[Hit] = []
             for key in keys:                            # the filter names one document; usually one is named
                 only = replace(keep, doc=key) if keep is not None else ClauseFilter(doc=key)
-                doc_hits += self._fused(variants, k, only)
+                doc_hits += self._fused(variants, k, only, issuance=issuance)   # "when was it issued" → notice
             doc_hits.sort(key=lambda h: -h.score)
             hits = prefer_named(hits, doc_hits, k)
         return newer_first(hits, self.documents, getattr(self.store, "vectors", None), self.store.row_of)
