@@ -142,7 +142,8 @@ class Searcher:
             doc_hits: list[Hit] = []
             for key in keys:                            # the filter names one document; usually one is named
                 only = replace(keep, doc=key) if keep is not None else ClauseFilter(doc=key)
-                doc_hits += self._fused(variants, k, only, issuance=issuance)   # "when was it issued" → notice
+                doc_hits += self._fused(variants, k, only,                     # "when was it issued" → notice
+                                        issuance=issuance and key in self._notices)
             doc_hits.sort(key=lambda h: -h.score)
             hits = prefer_named(hits, doc_hits, k)
         return newer_first(hits, self.documents, getattr(self.store, "vectors", None), self.store.row_of)
