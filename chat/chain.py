@@ -76,8 +76,9 @@ def build_chain(searcher: Any, model: Any, lang: str, k: int = 5) -> Runnable:
 
     def compose(x: dict[str, Any]) -> dict[str, Any]:
         hits = [d.metadata["hit"] for d in x["docs"]]
-        answerable = bool(hits) and judge(x["docs"][0].metadata["result"], searcher).answerable
-        card = compose_answer(x["question"], lang, hits, answerable, searcher.glossary)
+        decision = judge(x["docs"][0].metadata["result"], searcher) if hits else None
+        card = compose_answer(x["question"], lang, hits, bool(decision and decision.answerable), searcher.glossary,
+                              decision=decision)
         return {**x, **card, "clauses": {h.clause.id: h.clause for h in hits}}
 
     def generate(x: dict[str, Any]) -> dict[str, Any]:

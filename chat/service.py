@@ -11,6 +11,7 @@ from chat.compose import compose_answer
 from chat.sessions import SessionStore, Turn, session_store_from_env, standalone_query
 from index.errors import QueryError
 from retriever.answerability import judge
+from retriever.decision import CANDIDATES
 from retriever.query import detect_language, validate_query
 from retriever.search import Searcher
 
@@ -79,10 +80,10 @@ class GazetteService:
         history = self.sessions.history(session_id) if session_id else []
         query = standalone_query(question, q_lang, history)
         searcher = self.searcher
-        result = searcher.run(query, k=k, filters=filters, lang=q_lang)
+        result = searcher.run(query, k=max(k, CANDIDATES), filters=filters, lang=q_lang)
         judged = judge(result, searcher)
-        card = compose_answer(question, lang, result.hits, judged.answerable, searcher.glossary,
-                              result.glossary_terms, result.translation)
+        card = compose_answer(question, lang, result.hits[:k], judged.answerable, searcher.glossary,
+                              result.glossary_terms, result.translation, decision=judged)
         backend = llm if llm is not None else self.llm
         card["llm"] = {"backend": backend or "none", "used": False, "verified": None, "withheld_reason": None,
                        "prose": None}
@@ -92,7 +93,8 @@ class GazetteService:
         if session_id:
             self.sessions.append(session_id, Turn(question, query, q_lang, [c["id"] for c in card["citations"]]))
         card.update({"question": question, "language": lang, "query": query if query != question else None,
-                     "answerability": judged.to_dict(), "glossary_terms": result.glossary_terms,
+                     "answerability": judged.to_dict(), "verdict": judged.verdict,
+                     "confidence": round(judged.confidence, 4), "glossary_terms": result.glossary_terms,
                      "translation": result.translation, "session_id": session_id,
                      "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)})
         return card

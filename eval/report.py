@@ -11,7 +11,8 @@ RET_COLS = (("recall@1", "R@1"), ("recall@5", "R@5"), ("recall@10", "R@10"), ("m
 ANS_COLS = (("n_all", "n"), ("decision_accuracy", "answer/refuse acc."), ("refusal_precision", "refusal P"),
             ("refusal_recall", "refusal R"), ("false_refusal_rate", "false refusals"),
             ("fact_presence", "all facts present"), ("fact_recall", "fact recall"),
-            ("citation_precision", "citation precision"))
+            ("citation_precision", "citation precision"), ("right_first", "right clause first"),
+            ("confidence_ece", "confidence ECE"))
 
 
 def _fmt(v: Any, digits: int = 3) -> str:
@@ -122,12 +123,6 @@ def markdown(report: dict[str, Any]) -> str:
     if report.get("by_category"):
         lines += ["## By category", "", *category_table(report), ""]
     lines += ["## Speed and memory", "", *speed_table(report), ""]
-    cal = {m: c for m, c in (report.get("calibration") or {}).items() if c}
-    if cal:
-        lines += ["## Answerability calibration hint (tuned on this set — optimistic)", ""]
-        lines += [f"- {m}: best threshold {c['best_threshold']} → accuracy {c['accuracy_at_best']}"
-                  for m, c in cal.items()]
-        lines.append("")
     modes = meta["modes_run"]
     if modes:
         miss = misses(report, modes[-1])
@@ -190,6 +185,12 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
     paths.append(out_dir / "latency_hist.png")
     fig.savefig(paths[-1], dpi=110)
     plt.close(fig)
+    asked = [q for q in report["per_question"] if (q.get("ask") or {}).get("confidence") is not None]
+    if asked:
+        from eval.metrics import plot_calibration
+
+        paths.append(plot_calibration([q["ask"]["confidence"] for q in asked], [q["answerable"] for q in asked],
+                                      out_dir / "calibration.png"))
     return paths
 
 
