@@ -81,7 +81,7 @@ class GazetteService:
         query = standalone_query(question, q_lang, history)
         searcher = self.searcher
         result = searcher.run(query, k=max(k, CANDIDATES), filters=filters, lang=q_lang)
-        judged = judge(result, searcher)
+        judged = judge(result, searcher, question)
         card = compose_answer(question, lang, result.hits[:k], judged.answerable, searcher.glossary,
                               result.glossary_terms, result.translation, decision=judged)
         backend = llm if llm is not None else self.llm

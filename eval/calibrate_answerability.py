@@ -48,7 +48,7 @@ class Case:
     named: bool
 
 
-def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cache: Path | None = None
+def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cache: list[Path] | None = None
             ) -> list[Case]:
     """Search every question on every index (results cached in `cache` when given) and compute candidate
     features."""
@@ -59,16 +59,15 @@ def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cac
     from retriever.search import Searcher
 
     questions: list[Question] = [q for s in sets for q in load_questions(s)]
-    saved: dict[tuple[str, str], Any] = {}
-    if cache and cache.is_file():
-        saved = pickle.loads(cache.read_bytes())
+    saved = load_cache(cache or [])
+    known = len(saved)
     cases: list[Case] = []
     for index_dir in index_dirs:
         searcher = Searcher.open(index_dir, llm="none")
         stats = corpus_stats(searcher.store)
         ids = set(searcher.store.by_id)
         for q in tqdm(questions, desc=f"features [{index_dir.name}]", disable=not progress, file=sys.stderr):
-            key = (str(index_dir), q.query)
+            key = (str(Path(index_dir)), q.query)
             r = saved.get(key)
             if r is None:
                 r = saved[key] = searcher.run(q.query, k=CANDIDATES)
@@ -77,9 +76,20 @@ def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cac
             rows = candidate_features(asks, r.hits, stats, r.lang)
             labels = [int(h.clause.id in gold) for h in r.hits]
             cases.append(Case(f"{q.id}", r.lang, bool(gold), gold, rows, labels, asks, r.hits, stats, bool(r.named)))
-    if cache:
-        cache.write_bytes(pickle.dumps(saved))
+    if cache and len(saved) > known:
+        cache[0].write_bytes(pickle.dumps(saved))
     return cases
+
+
+def load_cache(paths: list[Path]) -> dict[tuple[str, str], Any]:
+    """Search results pickled by earlier runs, {(index folder, query): SearchResult} (trusted local files)."""
+    import pickle
+
+    saved: dict[tuple[str, str], Any] = {}
+    for path in paths:
+        if path.is_file():
+            saved.update(pickle.loads(path.read_bytes()))
+    return saved
 
 
 def folds_of(cases: list[Case], k: int = FOLDS) -> list[int]:
@@ -112,10 +122,12 @@ def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float
 
 def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tuple[str, ...] = ANSWER_FEATURES,
                    cand_features_used: tuple[str, ...] = CANDIDATE_FEATURES) -> dict[str, Any]:
-    """Out-of-fold P(answerable) and best candidate per case."""
+    """Out-of-fold P(answerable) and best candidate per case (questions naming an unindexed document get
+    probability 0, as the decision refuses them whatever the model says)."""
     folds = folds_of(cases)
     probs = np.zeros(len(cases))
     best = [-1] * len(cases)
+    blocked = np.zeros(len(cases), dtype=bool)
     for f in range(FOLDS):
         train = [c for c, k in zip(cases, folds) if k != f]
         test_idx = [i for i, k in enumerate(folds) if k == f]
@@ -136,7 +148,8 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
         for j, i in enumerate(test_idx):
             probs[i] = p[j]
             best[i] = b[j]
-    return {"probs": probs, "best": best}
+            blocked[i] = bool(rows[j]["doc_unknown"])
+    return {"probs": np.where(blocked, 0.0, probs), "best": best}
 
 
 def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
@@ -179,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-false-refusal", type=float, default=0.015)
     ap.add_argument("--ablate", action="store_true", help="CV with each answer feature left out in turn")
     ap.add_argument("--errors", action="store_true", help="print the cross-validated mistakes")
-    ap.add_argument("--cache", type=Path, help="pickle of search results to reuse between runs")
+    ap.add_argument("--cache", type=Path, action="append",
+                    help="pickle(s) of search results to reuse between runs (new results go to the first)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     sets = args.set or list(TRAIN_SETS)

@@ -25,16 +25,21 @@ REPORT_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", HOLDOUT_SET, 
 TRAINED_ON = ("questions.jsonl", "questions_decision.jsonl")
 
 
-def ask_rows(service: Any, path: Path, progress: bool = True) -> list[dict[str, Any]]:
-    """One row per question of `path`: verdict, confidence, citations, facts, latency."""
+def ask_rows(service: Any, path: Path, progress: bool = True, cache: dict[tuple[str, str], Any] | None = None
+             ) -> list[dict[str, Any]]:
+    """One row per question of `path`: verdict, confidence, citations, facts, latency. With a `cache` of search
+    results, the cached result goes through the same decision and card as `service.ask` (latency then
+    excludes search)."""
     from tqdm import tqdm
 
     ids = set(service.searcher.store.by_id)
+    index_key = str(Path(service.index_dir))
     rows = []
     for q in tqdm(load_questions(path), desc=f"decide [{path.stem}]", disable=not progress, file=sys.stderr):
         gold = [g for g in q.relevant if g in ids]
         started = time.perf_counter()
-        card = service.ask(q.query, k=5, llm="none")
+        cached = (cache or {}).get((index_key, q.query))
+        card = _card(service, cached) if cached is not None else service.ask(q.query, k=5, llm="none")
         seconds = time.perf_counter() - started
         answered = bool(card.get("answered"))
         cites = card.get("citations") or []
@@ -49,6 +54,18 @@ def ask_rows(service: Any, path: Path, progress: bool = True) -> list[dict[str, 
             row["missing_facts"] = [f for f in q.expected_facts if not M.fact_present(f, text)]
         rows.append(row)
     return rows
+
+
+def _card(service: Any, result: Any) -> dict[str, Any]:
+    """The card `service.ask` makes from a search result (llm none, no session)."""
+    from chat.compose import compose_answer
+    from retriever.answerability import judge
+
+    decision = judge(result, service.searcher)
+    card = compose_answer(result.query, result.lang, result.hits[:5], decision.answerable, service.searcher.glossary,
+                          result.glossary_terms, result.translation, decision=decision)
+    card.update(verdict=decision.verdict, confidence=round(decision.confidence, 4))
+    return card
 
 
 def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
@@ -72,17 +89,19 @@ def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return out
 
 
-def run(index_dirs: Sequence[Path], sets: Sequence[Path], out_dir: Path | None = None, progress: bool = True
-        ) -> dict[str, Any]:
+def run(index_dirs: Sequence[Path], sets: Sequence[Path], out_dir: Path | None = None, progress: bool = True,
+        cache: Sequence[Path] = ()) -> dict[str, Any]:
     from chat.service import GazetteService
+    from eval.calibrate_answerability import load_cache
 
+    saved = load_cache(list(cache))
     report: dict[str, Any] = {"trained_on": list(TRAINED_ON), "results": {}}
     all_rows: list[dict[str, Any]] = []
     for index_dir in index_dirs:
         service = GazetteService.open(index_dir, llm="none")
         service.ask("预热", llm="none")
         for path in sets:
-            rows = ask_rows(service, path, progress)
+            rows = ask_rows(service, path, progress, saved)
             all_rows += rows
             report["results"].setdefault(Path(index_dir).name, {})[path.stem] = {
                 "summary": summarise(rows),
@@ -128,9 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, action="append", required=True)
     ap.add_argument("--set", type=Path, action="append")
     ap.add_argument("--out", type=Path, default=Path("eval/out/decision"))
+    ap.add_argument("--cache", type=Path, action="append", default=[],
+                    help="search results pickled by eval.calibrate_answerability (skips searching)")
     ap.add_argument("-q", "--quiet", action="store_true")
     args = ap.parse_args(argv)
-    report = run(args.index, args.set or list(REPORT_SETS), args.out, progress=not args.quiet)
+    report = run(args.index, args.set or list(REPORT_SETS), args.out, progress=not args.quiet, cache=args.cache)
     print(markdown(report))
     print(f"wrote {args.out}/decision.md, decision.json, calibration.png")
     return 0

@@ -10,7 +10,9 @@ from typing import Any
 from retriever.decision import Decision, decide
 
 
-def judge(result: Any, searcher: Any) -> Decision:
-    """The decision for a `SearchResult` of `searcher` (a clause named by number is answered with it)."""
+def judge(result: Any, searcher: Any, question: str | None = None) -> Decision:
+    """The decision for a `SearchResult` of `searcher` (a clause named by number is answered with it);
+    `question` is the user's wording when the searched query carries a conversation's earlier turn."""
+    follow_up = question if (question and question != result.query) else None
     return decide(result.query, result.lang, result.hits, searcher.store, searcher.glossary, result.translation,
-                  result.glossary_terms, result.named)
+                  result.glossary_terms, result.named, follow_up=follow_up)

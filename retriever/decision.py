@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from retriever.evidence import (Asks, CorpusStats, clause_haystack, corpus_stats, holds, holds_text,
-                                read_question)
+from retriever.evidence import (Asks, CorpusStats, asked_kinds, clause_haystack, corpus_stats, holds, holds_text,
+                                parts, read_question)
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision_model.json"
 #: Candidates the second stage looks at.
@@ -36,8 +36,8 @@ VERDICTS = ("answer", "partial", "refuse")
 CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "inv_rank", "cov", "cov_doc", "sent_cov",
                       "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
                       "same_doc", "en")
-ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "absent", "place_mismatch",
-                   "year_mismatch", "doc_unknown", "unmapped", "en", "n_concepts")
+ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "absent", "absent_share",
+                   "place_mismatch", "year_mismatch", "doc_unknown", "unmapped", "en", "n_concepts")
 
 
 @dataclass
@@ -77,10 +77,22 @@ def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, l
         total += w
         if any(t in hay for t in group):
             found += w
+        elif len(group) == 1 and parts(group[0]) and all(p in hay for p in parts(group[0])):
+            found += w / 2          # a compound whose parts are all there
         else:
             miss = max(miss, w / top)
             missing.append(group[0])
     return found / total, miss, missing
+
+
+def absent_concepts(asks: Asks, stats: CorpusStats) -> list[str]:
+    """Concepts of the question that occur nowhere in the indexed documents (nor do all their parts)."""
+    out = []
+    for group in asks.concepts:
+        if all(stats.df(t) == 0 for t in group) and not (
+                len(group) == 1 and parts(group[0]) and all(stats.df(p) > 0 for p in parts(group[0]))):
+            out.append(group[0])
+    return out
 
 
 def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: str) -> list[dict[str, float]]:
@@ -130,18 +142,21 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
                     stats: CorpusStats, lang: str) -> dict[str, float]:
     """Question-level features given the best candidate (see `ANSWER_FEATURES`)."""
     doc_text = stats.doc_text.get(best.clause.doc_key, "") if best is not None else ""
-    absent = sum(1 for g in asks.concepts if all(stats.df(t) == 0 for t in g))
+    absent = set(absent_concepts(asks, stats))
+    weights = {g[0]: max(min(stats.idf(t) for t in g), 0.1) for g in asks.concepts}
+    absent_share = sum(weights[a] for a in absent) / sum(weights.values()) if weights else 0.0
     p = min(max(cand_p, 1e-4), 1 - 1e-4)
     return {
         "cand_p": cand_p, "cand_logit": math.log(p / (1 - p)),
         "cov": best_row.get("cov", 0.0), "miss_idf": best_row.get("miss_idf", 1.0),
         "ask_match": best_row.get("ask_match", 0.0),
         "dense_top": max((h.dense for h in hits), default=0.0),
-        "absent": min(absent, 2) / 2.0,
+        "absent": min(len(absent), 2) / 2.0, "absent_share": absent_share,
         "place_mismatch": float(any(pl not in doc_text for pl in asks.places)),
         "year_mismatch": float(any(y not in doc_text for y in asks.years)),
         "doc_unknown": float(any(d not in stats.doc_numbers for d in asks.doc_numbers)),
-        "unmapped": min(len(asks.unmapped), 4) / 4.0, "en": float(lang == "en"),
+        "unmapped": len(asks.unmapped) / max(len(asks.unmapped) + len(asks.concepts), 1),
+        "en": float(lang == "en"),
         "n_concepts": math.log1p(len(asks.concepts)),
     }
 
@@ -249,10 +264,15 @@ class Evidence:
 
 
 def gather(question: str, lang: str, hits: list[Any], store: Any, model: DecisionModel, glossary: Any = None,
-           translation: str | None = None, glossary_terms: list[str] | None = None) -> Evidence:
-    """Read the question, score every candidate and build the answer model's features."""
+           translation: str | None = None, glossary_terms: list[str] | None = None,
+           follow_up: str | None = None) -> Evidence:
+    """Read the question, score every candidate and build the answer model's features. For a follow-up
+    (`question` is then the standalone query), what is asked for comes from the follow-up itself
+    ("那截止时间呢？" asks for a date, whatever the previous turn asked)."""
     stats = corpus_stats(store)
     asks = read_question(question, lang, glossary, translation, glossary_terms)
+    if follow_up and asked_kinds(follow_up):
+        asks.kinds = asked_kinds(follow_up)
     hits = hits[:CANDIDATES]
     rows = candidate_features(asks, hits, stats, lang)
     cand_p = model.candidate.prob(rows)
@@ -262,18 +282,19 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     p = float(cand_p[order[0]]) if hits else 0.0
     answer_row = answer_features(asks, best, best_row, p, hits, stats, lang)
     missing = _coverage(asks, clause_haystack(best.clause), stats)[2] if best is not None else []
-    absent = [g[0] for g in asks.concepts if all(stats.df(t) == 0 for t in g)]
+    absent = absent_concepts(asks, stats)
     return Evidence(asks, hits, rows, cand_p, order, answer_row, missing, absent)
 
 
 def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any = None,
            translation: str | None = None, glossary_terms: list[str] | None = None, named: list[str] | None = None,
-           model: DecisionModel | None = None) -> Decision:
-    """Answer, partial or refuse for `question` over its retrieved `hits` (best first in the result)."""
+           model: DecisionModel | None = None, follow_up: str | None = None) -> Decision:
+    """Answer, partial or refuse for `question` (the standalone query) over its retrieved `hits`; `follow_up`
+    is the user's own words when the question continues a conversation."""
     model = model or load_model()
     if not hits:
         return Decision("refuse", 0.0, reasons=["no clause was retrieved"])
-    ev = gather(question, lang, hits, store, model, glossary, translation, glossary_terms)
+    ev = gather(question, lang, hits, store, model, glossary, translation, glossary_terms, follow_up)
     scores = {ev.hits[i].clause.id: round(float(ev.cand_p[i]), 4) for i in range(len(ev.hits))}
     ranked = [ev.hits[i] for i in ev.order]
     if named:
@@ -287,12 +308,17 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
     if lang == "en":   # name what is missing in the question's language where the glossary can
         ev.missing = ev.asks.unmapped[:2] + [(glossary.term_en(m) if glossary is not None else None) or m
                                              for m in ev.missing]
-    if confidence >= model.threshold and not row["doc_unknown"]:
+    if answers(confidence, row, model.threshold):
         return Decision("answer", confidence, _cited(ev, model), reasons, ev.missing, ev.asks.kinds, scores)
     scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"]
     if not scoped and row["cov"] >= model.partial_cov and ev.missing:
         return Decision("partial", confidence, ranked[:1], reasons, ev.missing, ev.asks.kinds, scores)
     return Decision("refuse", confidence, [], reasons, ev.missing, ev.asks.kinds, scores)
+
+
+def answers(confidence: float, row: dict[str, float], threshold: float) -> bool:
+    """The answer rule: confident enough, and no document named that is not indexed."""
+    return confidence >= threshold and not row["doc_unknown"]
 
 
 def _cited(ev: Evidence, model: DecisionModel) -> list[Any]:

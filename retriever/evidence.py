@@ -35,15 +35,23 @@ ZH_STOP = frozenset(
     "多少 什么 哪些 哪个 哪里 如何 怎么 怎样 是否 可以 能否 有没有 有 吗 呢 请问 请 一下 需要 要 我 我们 你 您 的 是 "
     "谁 何时 什么时候 多久 为什么 给予 给 对 关于 相关 规定 政策 哪 几 能 会 被 在 和 与 及 或 了 就 都 还 也 "
     "按 按照 由 到 从 把 让 最多 最高 最低 至少 多长时间 时间 部门 单位 哪一年 一般 具体 情况 方面 里面 这项 "
-    "这个 那个 那么 那 其 之 以 为 得 拿 拿到 能拿 多大 一个 一家 重庆 重庆市 我市 本市".split())
+    "这个 那个 那么 那 其 之 以 为 得 拿 拿到 能拿 多大 一个 一家 重庆 重庆市 我市 本市 时候 几个 几年 几天 几月 "
+    "最多能 能领 能贷 能拿到 获得 得到 享受 准备 放在 怎么办 怎么样 不能 不得 今年 明年 去年 负责 要建 哪天 接到 降到 "
+    "引来 内要 要罚 罚多少 办完 没有 低于 高于 决定 提出 每月 每年 一方 另一方 多长 多少天 多少钱 要求 情形 什么样 "
+    "哪种 哪类 有关 目前 现在 已经 应该 应当 可不可以 能不能 是不是 有没有 会不会 分别 大概 一般来说 牵头 截止 "
+    "由哪个 完成 里面 其中 这些 那些 文件 规定 提到 说".split())
 EN_STOP = frozenset(
     "a an the of for to in on at by with and or is are was were be been do does did can could will would should "
     "what which who whom whose when where why how much many any there this that these those it its i we you my our "
     "your they them their get gets got give given if as from about into per each me us tell please than then so "
     "doing have has had not no yes one all some more most up must may might set sets apply applies "
-    "chongqing city municipal".split())
+    "chongqing city municipal unit units lead leads leading led agency agencies department departments office "
+    "body bodies responsible charge share percentage rate deadline due date time long quickly soon days months "
+    "years maximum minimum total cap ceiling say says said document plan plans project projects measure measures "
+    "support supports policy policies rule rules provide provides offer offers available eligible receive receives "
+    "company companies firm firms enterprise enterprises business businesses someone people person".split())
 _YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
-_DOC_ZH = re.compile(r"[\u4e00-\u9fff]{1,8}〔(\d{4})〕(\d{1,4})号")
+_DOC_ZH = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（](\d{4})[〕\])）](\d{1,4})号")
 _DOC_EN = re.compile(r"\[(\d{4})\]\s*No\.?\s*(\d{1,4})", re.I)
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿点"
 _MONEY = re.compile(rf"[\d{_CN_NUM}.]+\s*[万亿千百]?元")
@@ -75,9 +83,23 @@ def asked_kinds(question: str) -> list[str]:
 
 
 def zh_concepts(text: str) -> list[str]:
-    """Content words of Chinese text (jieba tokens of two or more characters that are not question words)."""
-    return list(dict.fromkeys(w for w in tokenize_zh(text)
-                              if len(w) > 1 and w not in ZH_STOP and not re.fullmatch(r"[\d\W_]+", w)))
+    """Content words of Chinese text (jieba precise-mode words of two or more characters that are not question
+    words; a compound stays one concept: 最低工资, not 最低 + 工资)."""
+    words = _jieba_words(text)
+    return list(dict.fromkeys(w for w in words
+                              if len(w) > 1 and w not in ZH_STOP and not re.fullmatch(r"[\d\W_a-zA-Z]+", w)))
+
+
+def _jieba_words(text: str) -> list[str]:
+    from index.tokenize import _get_jieba  # the project's one jieba initialisation
+    return [w.strip() for w in _get_jieba().lcut(text) if w.strip()]
+
+
+def parts(term: str) -> list[str]:
+    """Sub-words of a long compound (search mode), for partial matches: 纠纷案件 → 纠纷, 案件."""
+    if len(term) < 3:
+        return []
+    return [w for w in tokenize_zh(term) if 1 < len(w) < len(term)]
 
 
 def en_content_words(question: str) -> list[str]:
@@ -90,19 +112,35 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     """Parse a question into what it asks for and the concepts, places, years and documents it names."""
     kinds = asked_kinds(question)
     unmapped: list[str] = []
+    bare = _DOC_EN.sub(" ", _DOC_ZH.sub(" ", question))     # a document number is scope, not a concept
     if lang == "zh":
-        concepts = [(w,) for w in zh_concepts(question)]
+        concepts = [(w,) for w in zh_concepts(bare)]
     else:
-        concepts = en_concepts(question, glossary, glossary_terms)
+        concepts = en_concepts(bare, glossary, None if bare != question else glossary_terms)
         if translation:
             concepts += [(c,) for c in zh_concepts(translation) if all(c not in g for g in concepts)]
         if glossary is not None:
-            unmapped = [w for w in en_content_words(question) if not glossary.expand_english(w)]
+            unmapped = en_unmapped(bare, glossary)
     years = list(dict.fromkeys(_YEAR.findall(question)))
     docs = [(m.group(1), m.group(2)) for m in _DOC_ZH.finditer(question)]
     docs += [(m.group(1), m.group(2)) for m in _DOC_EN.finditer(question)]
     years = [y for y in years if all(y != d[0] for d in docs)]
     return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs)
+
+
+def en_unmapped(question: str, glossary: Any) -> list[str]:
+    """English content words no glossary phrase covers (what the Chinese documents cannot be checked for)."""
+    try:
+        from retriever.glossary import stems
+        tokens = stems(question)
+        covered = {i for start, length, _ in glossary._matches(question) for i in range(start, start + length)}
+    except (ImportError, AttributeError):
+        return [w for w in en_content_words(question) if not glossary.expand_english(w)]
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", " ", question.lower()))
+    if len(words) != len(tokens):
+        return [w for w in en_content_words(question) if not glossary.expand_english(w)]
+    return list(dict.fromkeys(w for i, w in enumerate(words)
+                              if i not in covered and w not in EN_STOP and len(w) > 2 and not w.isdigit()))
 
 
 def en_concepts(question: str, glossary: Any, glossary_terms: list[str] | None = None) -> list[tuple[str, ...]]:
