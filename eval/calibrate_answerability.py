@@ -16,6 +16,7 @@ import argparse
 import datetime as _dt
 import json
 import math
+import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from eval.qrels import DATA_DIR, DEFAULT_SET, Question, load_questions
 from retriever.decision import (ANSWER_FEATURES, CANDIDATE_FEATURES, CANDIDATES, MODEL_FILE, DecisionModel, Logistic,
                                 answer_features, candidate_features)
 from retriever.evidence import corpus_stats, read_question
+from retriever.search import Searcher
 
 TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl")
 FOLDS = 5
@@ -52,11 +54,7 @@ def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cac
             ) -> list[Case]:
     """Search every question on every index (results cached in `cache` when given) and compute candidate
     features."""
-    import pickle
-
     from tqdm import tqdm
-
-    from retriever.search import Searcher
 
     questions: list[Question] = [q for s in sets for q in load_questions(s)]
     saved = load_cache(cache or [])
@@ -83,8 +81,6 @@ def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cac
 
 def load_cache(paths: list[Path]) -> dict[tuple[str, str], Any]:
     """Search results pickled by earlier runs, {(index folder, query): SearchResult} (trusted local files)."""
-    import pickle
-
     saved: dict[tuple[str, str], Any] = {}
     for path in paths:
         if path.is_file():

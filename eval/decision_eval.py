@@ -17,8 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from chat.compose import compose_answer
+from chat.service import GazetteService
 from eval import metrics as M
+from eval.calibrate_answerability import load_cache
 from eval.qrels import DATA_DIR, DEFAULT_SET, HOLDOUT_SET, load_questions
+from retriever.answerability import judge
 
 REPORT_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", HOLDOUT_SET, DATA_DIR / "questions_blind.jsonl",
                DATA_DIR / "questions_decision_holdout.jsonl")
@@ -58,9 +62,6 @@ def ask_rows(service: Any, path: Path, progress: bool = True, cache: dict[tuple[
 
 def _card(service: Any, result: Any) -> dict[str, Any]:
     """The card `service.ask` makes from a search result (llm none, no session)."""
-    from chat.compose import compose_answer
-    from retriever.answerability import judge
-
     decision = judge(result, service.searcher)
     card = compose_answer(result.query, result.lang, result.hits[:5], decision.answerable, service.searcher.glossary,
                           result.glossary_terms, result.translation, decision=decision)
@@ -91,9 +92,6 @@ def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
 
 def run(index_dirs: Sequence[Path], sets: Sequence[Path], out_dir: Path | None = None, progress: bool = True,
         cache: Sequence[Path] = ()) -> dict[str, Any]:
-    from chat.service import GazetteService
-    from eval.calibrate_answerability import load_cache
-
     saved = load_cache(list(cache))
     report: dict[str, Any] = {"trained_on": list(TRAINED_ON), "results": {}}
     all_rows: list[dict[str, Any]] = []

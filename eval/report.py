@@ -52,6 +52,18 @@ def answers_table(report: dict[str, Any]) -> list[str]:
     return _table(["lang", *(h for _, h in ANS_COLS)], rows)
 
 
+DECISION_COLS = (("n_answerable", "answerable"), ("n_ooc", "out of corpus"), ("ooc_refused", "OOC refused"),
+                 ("false_refusal_rate", "answerable refused"), ("refusal_precision", "refusal P"),
+                 ("right_first", "right clause first"), ("fact_presence", "figures in answer"), ("ece", "ECE"))
+
+
+def decision_table(results: dict[str, Any]) -> list[str]:
+    rows = [[index, name, lang, *(s.get(k) for k, _ in DECISION_COLS)]
+            for index, sets in results.items() for name, data in sets.items()
+            for lang, s in data["summary"].items()]
+    return _table(["index", "set", "lang", *(h for _, h in DECISION_COLS)], rows)
+
+
 def speed_table(report: dict[str, Any]) -> list[str]:
     sp = report["speed"]
     rows: list[list[Any]] = []
@@ -128,6 +140,10 @@ def markdown(report: dict[str, Any]) -> str:
         miss = misses(report, modes[-1])
         lines += [f"## Answerable questions with no gold clause in the top 10 (mode {modes[-1]})", "",
                   *(miss or ["- none"]), ""]
+    if report.get("decision"):
+        lines += ["## Answer decision per set", "", *decision_table(report["decision"]), "",
+                  "Model trained on questions.jsonl and questions_decision.jsonl; "
+                  "`questions_decision_holdout.jsonl` is the untouched holdout.", ""]
     fl = report.get("floors") or {}
     if fl.get("floors"):
         lines += ["## Floors", "", f"{len(fl['floors'])} floors checked: "

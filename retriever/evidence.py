@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.clause import Clause
-from index.tokenize import tokenize_zh
+from index.tokenize import _get_jieba, tokenize_zh
 from retriever.scope import PLACES_EN, PROVINCES, places_in
 
 #: What a question can ask for, recognised by wording (Chinese and English).
@@ -91,7 +91,6 @@ def zh_concepts(text: str) -> list[str]:
 
 
 def _jieba_words(text: str) -> list[str]:
-    from index.tokenize import _get_jieba  # the project's one jieba initialisation
     return [w.strip() for w in _get_jieba().lcut(text) if w.strip()]
 
 
