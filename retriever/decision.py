@@ -33,7 +33,7 @@ CANDIDATES = 15
 MAX_CITED = 3
 VERDICTS = ("answer", "partial", "refuse")
 
-CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "inv_rank", "cov", "cov_doc", "sent_cov",
+CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov_doc", "sent_cov",
                       "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
                       "same_doc", "en")
 ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "absent", "absent_share",

@@ -59,6 +59,7 @@ _PERCENT = re.compile(r"百分之|万分之|千分之|%|‰|费率|比例")
 _DURATION = re.compile(rf"[\d{_CN_NUM}]+\s*(个)?(工作日|日|天|月|年|小时)|截止|之前|以前|期限|有效期|届满")
 _AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处|委员会|组织)")
 _COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
+_NUMBER = re.compile(rf"\d|[{_CN_NUM}]+\s*(个|元|年|日|天|月|人|倍|次|项|%|分之)")
 _LOCAL = frozenset({"重庆", "重庆市", "中国", "全国", "中华人民共和国", "渝", "国家", "我市", "本市"})
 
 
@@ -179,12 +180,15 @@ def holds(clause: Clause, kind: str) -> bool:
         return bool(clause.lead_units) or bool(_AGENCY.search(text))
     if kind == "count":
         return bool(_COUNT.search(text)) or "amount" in facts
+    if kind == "number":
+        return bool(facts) or bool(_NUMBER.search(text))
     return True
 
 
 def holds_text(text: str, kind: str) -> bool:
     """Whether a piece of text (a sentence) holds a figure of the asked kind."""
-    rx = {"amount": _MONEY, "percent": _PERCENT, "date": _DURATION, "agency": _AGENCY, "count": _COUNT}.get(kind)
+    rx = {"amount": _MONEY, "percent": _PERCENT, "date": _DURATION, "agency": _AGENCY, "count": _COUNT,
+          "number": _NUMBER}.get(kind)
     return bool(rx.search(text)) if rx else True
 
 
