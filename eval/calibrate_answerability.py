@@ -201,6 +201,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cross-validated ({FOLDS} folds, threshold {threshold:.3f}):")
     for lang, s in summary.items():
         print(f"  {lang:3s} {json.dumps(s)}")
+    trade = {}
+    for rate in (0.0, 0.02, 0.05, 0.10):
+        t = pick_threshold(cv["probs"], y, rate)
+        trade[rate] = summarise(cases, cv["probs"], cv["best"], t)["all"]["ooc_refused"]
+    print("  OOC refused at a cross-validated false-refusal rate of " +
+          ", ".join(f"{r:.0%}: {v:.3f}" for r, v in trade.items()))
     if args.errors:
         for i, c in enumerate(cases):
             wrong_first = c.answerable and cv["best"][i] >= 0 and not c.labels[cv["best"][i]]

@@ -36,7 +36,8 @@ VERDICTS = ("answer", "partial", "refuse")
 CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov_doc", "sent_cov",
                       "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
                       "same_doc", "en")
-ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "absent", "absent_share",
+ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "dense_spread", "absent",
+                   "absent_share",
                    "place_mismatch", "year_mismatch", "doc_unknown", "unmapped", "en", "n_concepts")
 
 
@@ -151,6 +152,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
         "cov": best_row.get("cov", 0.0), "miss_idf": best_row.get("miss_idf", 1.0),
         "ask_match": best_row.get("ask_match", 0.0),
         "dense_top": max((h.dense for h in hits), default=0.0),
+        "dense_spread": (max(h.dense for h in hits) - sum(h.dense for h in hits) / len(hits)) if hits else 0.0,
         "absent": min(len(absent), 2) / 2.0, "absent_share": absent_share,
         "place_mismatch": float(any(pl not in doc_text for pl in asks.places)),
         "year_mismatch": float(any(y not in doc_text for y in asks.years)),
