@@ -60,6 +60,8 @@ _DURATION = re.compile(rf"[\d{_CN_NUM}]+\s*(个)?(工作日|日|天|月|年|小�
 _AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处|委员会|组织)")
 _COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
 _NUMBER = re.compile(rf"\d|[{_CN_NUM}]+\s*(个|元|年|日|天|月|人|倍|次|项|%|分之)")
+_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项]|\bhow (much|many|high|large)\b|\bwhat is the \w*\s*"
+                            r"(rate|amount|level|number|limit|standard|threshold)\b", re.I)
 _LOCAL = frozenset({"重庆", "重庆市", "中国", "全国", "中华人民共和国", "渝", "国家", "我市", "本市"})
 
 
@@ -80,6 +82,8 @@ def asked_kinds(question: str) -> list[str]:
     kinds = [k for k, rx in ASKS.items() if rx.search(question)]
     if "count" in kinds and "amount" in kinds and not re.search(r"how much|多少钱|金额|多少元", question, re.I):
         kinds.remove("amount")
+    if not kinds and _SOME_NUMBER_Q.search(question):
+        kinds = ["number"]          # "标准是多少": some figure, of no more definite kind
     return kinds
 
 
