@@ -25,8 +25,16 @@ from typing import Any
 import numpy as np
 
 from eval.qrels import DATA_DIR, DEFAULT_SET, Question, load_questions
-from retriever.decision import (ANSWER_FEATURES, CANDIDATE_FEATURES, CANDIDATES, MODEL_FILE, DecisionModel, Logistic,
-                                answer_features, candidate_features)
+from retriever.decision import (
+    ANSWER_FEATURES,
+    CANDIDATE_FEATURES,
+    CANDIDATES,
+    MODEL_FILE,
+    DecisionModel,
+    Logistic,
+    answer_features,
+    candidate_features,
+)
 from retriever.evidence import corpus_stats, read_question
 from retriever.search import Searcher
 
@@ -246,8 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         "trained_at": _dt.date.today().isoformat(), "cases": len(cases), "cv": summary})
     for name, m in (("candidate", cand), ("answer", ans)):
         print(f"{name} model coefficients (standardised):")
-        for f, w in sorted(zip(m.features, m.coef), key=lambda t: -abs(t[1])):
-            print(f"    {f:18s} {w:+.3f}")
+        for feature, weight in sorted(zip(m.features, m.coef), key=lambda t: -abs(t[1])):
+            print(f"    {feature:18s} {weight:+.3f}")
     if args.write:
         MODEL_FILE.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_FILE}")

@@ -24,8 +24,17 @@ from typing import Any
 
 import numpy as np
 
-from retriever.evidence import (Asks, CorpusStats, asked_kinds, clause_haystack, corpus_stats, holds, holds_text,
-                                parts, read_question)
+from retriever.evidence import (
+    Asks,
+    CorpusStats,
+    asked_kinds,
+    clause_haystack,
+    corpus_stats,
+    holds,
+    holds_text,
+    parts,
+    read_question,
+)
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision_model.json"
 #: Candidates the second stage looks at.
@@ -188,13 +197,13 @@ class Logistic:
                 "scale": [round(float(v), 6) for v in self.scale]}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Logistic":
+    def from_dict(cls, d: dict[str, Any]) -> Logistic:
         return cls(tuple(d["features"]), np.array(d["coef"], float), float(d["intercept"]),
                    np.array(d["mean"], float), np.array(d["scale"], float))
 
     @classmethod
     def fit(cls, rows: list[dict[str, float]], labels: list[int], features: tuple[str, ...], l2: float = 1.0,
-            weights: list[float] | None = None) -> "Logistic":
+            weights: list[float] | None = None) -> Logistic:
         """Newton's method on the L2-penalised log-likelihood (numpy only)."""
         x = np.array([[r[f] for f in features] for r in rows], dtype=float)
         y = np.array(labels, dtype=float)
@@ -232,7 +241,7 @@ class DecisionModel:
                 "cite_ratio": self.cite_ratio, "cite_min": self.cite_min, **self.meta}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "DecisionModel":
+    def from_dict(cls, d: dict[str, Any]) -> DecisionModel:
         meta = {k: v for k, v in d.items()
                 if k not in ("candidate", "answer", "threshold", "partial_cov", "cite_ratio", "cite_min")}
         return cls(Logistic.from_dict(d["candidate"]), Logistic.from_dict(d["answer"]), float(d["threshold"]),

@@ -117,6 +117,7 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     kinds = asked_kinds(question)
     unmapped: list[str] = []
     bare = _DOC_EN.sub(" ", _DOC_ZH.sub(" ", question))     # a document number is scope, not a concept
+    concepts: list[tuple[str, ...]]
     if lang == "zh":
         concepts = [(w,) for w in zh_concepts(bare)]
     else:
@@ -231,7 +232,7 @@ class CorpusStats:
         return math.log((self.n + 1) / (self.df(term) + 0.5))
 
 
-_STATS: "weakref.WeakKeyDictionary[Any, CorpusStats]" = weakref.WeakKeyDictionary()
+_STATS: weakref.WeakKeyDictionary[Any, CorpusStats] = weakref.WeakKeyDictionary()
 _STATS_LOCK = threading.Lock()
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from index.clause import Clause
 from index.facts import extract_facts
-from retriever.decision import (ANSWER_FEATURES, CANDIDATE_FEATURES, DecisionModel, Logistic, decide, load_model)
+from retriever.decision import ANSWER_FEATURES, CANDIDATE_FEATURES, DecisionModel, Logistic, decide, load_model
 from retriever.evidence import CorpusStats, asked_kinds, holds, read_question
 from retriever.search import Hit
 
