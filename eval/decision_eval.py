@@ -43,7 +43,7 @@ def ask_rows(service: Any, path: Path, progress: bool = True, cache: dict[tuple[
         gold = [g for g in q.relevant if g in ids]
         started = time.perf_counter()
         cached = (cache or {}).get((index_key, q.query))
-        card = _card(service, cached) if cached is not None else service.ask(q.query, k=5, llm="none")
+        card = _card(service, cached) if cached is not None else service.ask(q.query, k=5, llm="none").to_dict()
         seconds = time.perf_counter() - started
         answered = bool(card.get("answered"))
         cites = card.get("citations") or []
@@ -65,8 +65,8 @@ def _card(service: Any, result: Any) -> dict[str, Any]:
     decision = judge(result, service.searcher)
     card = compose_answer(result.query, result.lang, result.hits[:5], decision.answerable, service.searcher.glossary,
                           result.glossary_terms, result.translation, decision=decision)
-    card.update(verdict=decision.verdict, confidence=round(decision.confidence, 4))
-    return card
+    card.answerability = decision
+    return card.to_dict()
 
 
 def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:

@@ -5,12 +5,14 @@ calibrated confidence and the cited clauses best first); it exists so callers ne
 """
 from __future__ import annotations
 
-from typing import Any
-
 from retriever.decision import Decision, decide
+from retriever.search import Searcher, SearchResult
+
+#: The decision record the answer card carries (`chat.records.AnswerCard.answerability`).
+Answerability = Decision
 
 
-def judge(result: Any, searcher: Any, question: str | None = None) -> Decision:
+def judge(result: SearchResult, searcher: Searcher, question: str | None = None) -> Decision:
     """The decision for a `SearchResult` of `searcher` (a clause named by number is answered with it);
     `question` is the user's wording when the searched query carries a conversation's earlier turn."""
     follow_up = question if (question and question != result.query) else None

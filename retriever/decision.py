@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -54,7 +54,7 @@ ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dens
 class Decision:
     """The verdict for one question, with the clauses that answer it (best first) and why."""
 
-    verdict: str                       # answer | partial | refuse
+    verdict: Literal["answer", "partial", "refuse"]
     confidence: float                  # calibrated P(the documents answer the question)
     cited: list[Any] = field(default_factory=list)      # hits that answer, best first (closest for partial)
     reasons: list[str] = field(default_factory=list)
