@@ -22,8 +22,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from chat.mcp_server import mount_mcp
+from chat.openai_api import router as openai_router
 from chat.service import MAX_K, GazetteService
 from index.errors import GazetteError
+from retriever.llm_warmup import start_warmup, warmup_status
 from retriever.query import validate_query
 
 log = logging.getLogger(__name__)
@@ -258,6 +261,7 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True) -
         watcher = _make_watcher(index_dir, backend)
         searcher = await run_in_threadpool(watcher.current)
         service = GazetteService(searcher, llm=backend)
+        start_warmup(backend)                         # the LLM loads in the background; /health says when ready
         watcher.on_swap = service.swap
         interval = float(os.environ.get(RELOAD_INTERVAL_ENV) or 0)
         if interval > 0:
@@ -279,6 +283,8 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True) -
     install_error_handlers(app)
     add_routes(app)
     add_admin_routes(app)
+    app.include_router(openai_router)                 # /v1/models, /v1/chat/completions (chat/openai_api.py)
+    mount_mcp(app, lambda: app.state.service)         # MCP over streamable HTTP at /mcp (chat/mcp_server.py)
     if ui:
         import gradio as gr
 
@@ -344,6 +350,7 @@ def add_routes(app: FastAPI) -> None:
             info["llm_config"] = LLMConfig.from_env(backend=service.llm or "none").describe()
         except GazetteError as exc:
             info["llm_config"] = {"error": str(exc)}
+        info["llm_status"] = warmup_status()          # {state: loading|ready|failed|off, seconds, message}
         info["reload"] = request.app.state.watcher.status()
         info["admin"] = bool(os.environ.get(ADMIN_TOKEN_ENV))
         return JSONResponse(info)

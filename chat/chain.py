@@ -1,6 +1,7 @@
 """The LangChain pipeline: rewrite → retrieve → compose → generate → verify.
 
-Retrieval is a LangChain `BaseRetriever` over our hybrid searcher; prompts are `ChatPromptTemplate`s built from
+Retrieval is our hybrid searcher (as LangChain documents; the `BaseRetriever` is
+`retriever.langchain_retriever.GazetteRetriever`, re-exported here); prompts are `ChatPromptTemplate`s built from
 `prompts/answer_{zh,en}.txt`; the LLM is a LangChain chat model from `retriever.llm`. Generated prose is shown only
 when `chat.verify.verify_prose` accepts every sentence; otherwise it is withheld and the card stands alone.
 """
@@ -10,30 +11,16 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
-from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
 from index.clause import Clause
+from retriever.langchain_retriever import GazetteRetriever, hits_to_documents
+
+__all__ = ["GazetteRetriever", "build_chain", "add_verified_prose", "stream_verified_prose"]
 
 log = logging.getLogger(__name__)
-
-
-class GazetteRetriever(BaseRetriever):
-    """Our hybrid search as a LangChain retriever: each Document carries its clause in metadata."""
-
-    searcher: Any
-    k: int = 5
-    filters: dict[str, Any] | None = None
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        result = self.searcher.run(query, k=self.k, filters=self.filters)
-        return [Document(page_content=h.clause.text,
-                         metadata={"clause": h.clause, "score": h.score, "hit": h, "result": result})
-                for h in result.hits]
 
 
 def numbered_context(citations: list[dict[str, Any]]) -> str:
@@ -72,11 +59,9 @@ def build_chain(searcher: Any, model: Any, lang: str, k: int = 5) -> Runnable:
     from chat.compose import compose_answer
     from retriever.answerability import judge
 
-    retriever = GazetteRetriever(searcher=searcher, k=k)
-
     def compose(x: dict[str, Any]) -> dict[str, Any]:
-        hits = [d.metadata["hit"] for d in x["docs"]]
-        answerable = bool(hits) and judge(x["docs"][0].metadata["result"], searcher).answerable
+        hits = x["result"].hits
+        answerable = bool(hits) and judge(x["result"], searcher).answerable
         card = compose_answer(x["question"], lang, hits, answerable, searcher.glossary)
         return {**x, **card, "clauses": {h.clause.id: h.clause for h in hits}}
 
@@ -90,7 +75,8 @@ def build_chain(searcher: Any, model: Any, lang: str, k: int = 5) -> Runnable:
 
     return (
         RunnablePassthrough.assign(query=lambda x: x.get("query") or x["question"])
-        | RunnablePassthrough.assign(docs=lambda x: retriever.invoke(x["query"]))
+        | RunnablePassthrough.assign(result=lambda x: searcher.run(x["query"], k=k))
+        | RunnablePassthrough.assign(docs=lambda x: hits_to_documents(x["result"].hits))
         | RunnableLambda(compose) | RunnableLambda(generate) | RunnableLambda(verify)
     )
 

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "model": ("retriever.cli_model", "model_group"),
     "ask": ("chat.cli_ask", "ask_cmd"),
     "serve": ("chat.cli_serve", "serve_cmd"),
+    "mcp": ("chat.cli_mcp", "mcp_cmd"),
     "eval": ("eval.cli_eval", "eval_cmd"),
 }
 

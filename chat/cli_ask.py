@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
 
+from chat.remote import ask_remote
 from index.errors import GazetteError
 from retriever.cli_search import filter_options, collect_filters, index_option, read_batch
 
@@ -26,24 +28,37 @@ def render(card: dict) -> str:
 @click.option("--json", "as_json", is_flag=True, help="The answer card as JSON.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Answer language (default: the question's).")
 @click.option("--llm", type=click.Choice(["none", "openai", "local"]), default=None,
-              help="LLM back-end (default: from GAZETTE_LLM).")
+              help="LLM back-end (default: GAZETTE_LLM if set, else none: English questions use the glossary; "
+                   "--llm local loads the local model, ~20 s per call — or use --server).")
+@click.option("--server", default=lambda: os.environ.get("GAZETTE_SERVER") or None,
+              help="Ask a running `gazette serve` at this URL (its model is loaded once), e.g. "
+                   "http://127.0.0.1:8000 ($GAZETTE_SERVER).")
 @click.option("--batch", type=click.Path(dir_okay=False), default=None, help="File with one question per line.")
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50))
 @click.option("--session", "session_id", default=None, help="Conversation id for follow-up questions.")
 @index_option
 @filter_options
-def ask_cmd(question: str | None, as_json: bool, lang: str | None, llm: str | None, batch: str | None, k: int,
-            session_id: str | None, index_dir: Path, **filters) -> None:
+def ask_cmd(question: str | None, as_json: bool, lang: str | None, llm: str | None, server: str | None,
+            batch: str | None, k: int, session_id: str | None, index_dir: Path, **filters) -> None:
     """Answer a question from the clauses, with citations (composed from the clauses; prose only if verified)."""
     if not question and not batch:
         raise GazetteError("give a QUESTION or --batch FILE")
-    from chat.service import GazetteService
-    service = GazetteService.open(index_dir, llm=llm)
+    if server and llm:
+        raise GazetteError("--llm does not apply with --server (the server answers with its own LLM back-end)")
     flt = collect_filters(**filters)
     questions = read_batch(batch) if batch else [question]
+    if server:
+        def answer(q: str) -> dict:
+            return ask_remote(server, q, lang=lang, k=k, session_id=session_id, filters=flt)
+    else:
+        from chat.service import GazetteService
+        service = GazetteService.open(index_dir, llm=llm or os.environ.get("GAZETTE_LLM") or "none")
+
+        def answer(q: str) -> dict:
+            return service.ask(q, session_id=session_id, lang=lang, k=k, filters=flt)
     for q in questions:
         try:
-            card = service.ask(q, session_id=session_id, lang=lang, k=k, filters=flt)
+            card = answer(q)
         except GazetteError as exc:
             if not batch:
                 raise

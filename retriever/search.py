@@ -17,6 +17,7 @@ from retriever.filters import check_filters, predicate
 from retriever.fusion import rrf, score_fusion, top_rows
 from retriever.query import Variant, build_variants, detect_language, validate_query
 from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
+from retriever.llm_warmup import warming
 from retriever.references import referenced
 
 log = logging.getLogger(__name__)
@@ -212,4 +213,5 @@ def make_translator(llm: str | None) -> Any:
         return None
     if model is None:
         return None
-    return lambda question: translate_query(question, model)
+    # while a server loads this model in the background, English questions use the glossary alone
+    return lambda question: None if warming(config) else translate_query(question, model)
