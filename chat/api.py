@@ -261,7 +261,7 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True) -
         watcher = _make_watcher(index_dir, backend)
         searcher = await run_in_threadpool(watcher.current)
         service = GazetteService(searcher, llm=backend)
-        start_warmup(backend)                         # the LLM loads in the background; /health says when ready
+        start_warmup(backend, prepare=lambda: service.search("企业补贴", k=1))   # background; /health says when ready
         watcher.on_swap = service.swap
         interval = float(os.environ.get(RELOAD_INTERVAL_ENV) or 0)
         if interval > 0:

@@ -37,23 +37,13 @@ def card_markdown(card: dict[str, Any]) -> str:
     prose = (card.get("llm") or {}).get("prose")
     if prose:
         out += [f"*{h['prose']}*", "", prose.strip(), ""]
-    for line in card.get("answer", "").splitlines():
-        out += _answer_line(line.strip())
+    answer = card.get("answer", "")
+    heads = {line.split("]", 1)[0] + "]": line for line in answer.splitlines() if line.startswith("[")}
+    for c in card.get("citations", []):
+        tag = f"[{c['n']}]"
+        out += ["", "**" + heads.get(tag, f"{tag} {c['citation']}") + "**", "",
+                _quote(c.get("quote") or c.get("text", "")), ""]
+        out += [f"- {f}" for f in c.get("facts", []) if f in answer]   # the facts the card shows for this quote
     out += ["", f"**{h['sources']}:**" if lang == "en" else f"**{h['sources']}：**"]
     out += [f"- {_source(c, lang)}" for c in card.get("citations", [])]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
-
-
-def _answer_line(line: str) -> list[str]:
-    """One line of the card's plain-text answer as Markdown: `[n] According to …` bold, the verbatim quote as a
-    block quote, `Facts: a; b` / `要点：a；b` as a list."""
-    if not line:
-        return []
-    if line.startswith("「") and line.endswith("」"):
-        return [_quote(line[1:-1]), ""]
-    for prefix, sep in (("Facts: ", "; "), ("要点：", "；")):
-        if line.startswith(prefix):
-            return [f"- {f}" for f in line[len(prefix):].split(sep) if f] + [""]
-    if line.startswith("["):
-        return ["", f"**{line}**", ""]
-    return [line]

@@ -135,9 +135,11 @@ def llm_status_html() -> str:
     """One line under the chat: whether the LLM is still loading (English questions then use the glossary)."""
     status = warmup_status()
     state = status["state"]
+    if state == "off":
+        return ""
     text = {"loading": f"⏳ {status['message']} ({status['seconds'] or 0:.0f} s)…",
-            "ready": f"✓ {status['message']}" + (f" (loaded in {status['seconds']:.0f} s)" if status["seconds"] else ""),
-            "failed": f"⚠ {status['message']}", "off": status["message"]}[state]
+            "ready": f"✓ {status['message']} (loaded in {status['seconds'] or 0:.0f} s)",
+            "failed": f"⚠ {status['message']}"}[state]
     return f'<div class="gz-llm gz-llm-{state}" role="status">{esc(text)}</div>'
 
 

@@ -1,7 +1,8 @@
 """Load the LLM in the background when a server starts, and say when it is ready.
 
-`start_warmup(backend)` returns at once; a daemon thread builds the chat model, loads the local GGUF (several
-seconds, ~1 GB) and runs one query translation so that llama.cpp has the translation prompt evaluated. Until then
+`start_warmup(backend)` returns at once; a daemon thread builds the chat model and runs one query translation: for
+the local back-end that loads the GGUF (seconds to tens of seconds, ~1 GB) and leaves the translation prompt's
+shared prefix evaluated in llama.cpp's cache; for an OpenAI-compatible back-end it is one request. Until then
 `warming(config)` is true and English questions are searched with the glossary alone (no question waits for the
 load); `warmup_status()` is what `/health` and the UI show. The CLI never starts a warm-up, so there a translation
 loads the model when it is first needed, as before.
@@ -13,6 +14,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from retriever.llm import LLMConfig, get_chat_model
@@ -26,7 +28,7 @@ WARMUP_QUESTION = "How much funding does a company get for each postdoc it recru
 
 @dataclass
 class Warmup:
-    """The state of one back-end's background load: off | loading | ready | failed."""
+    """The state of the background load: off (not started) | loading | ready | failed (the LLM; search works)."""
 
     backend: str
     state: str = "off"
@@ -39,18 +41,18 @@ class Warmup:
         seconds = None
         if self.started is not None:
             seconds = round((self.finished or time.monotonic()) - self.started, 1)
-        return {"backend": self.backend, "state": self.state, "ready": self.state in ("ready", "off"),
+        return {"backend": self.backend, "state": self.state, "ready": self.state != "loading",
                 "seconds": seconds, "error": self.error, "message": self.message()}
 
     def message(self) -> str:
+        llm = "" if self.backend == "none" else f" and the {self.backend} LLM"
         if self.state == "loading":
-            return (f"loading the {self.backend} LLM in the background; English questions use the glossary "
-                    "until it is ready")
+            return f"loading the search models{llm}; English questions use the glossary until ready"
         if self.state == "ready":
-            return f"{self.backend} LLM ready"
+            return f"ready (search{llm})" if llm else "ready (no LLM: English questions use the glossary)"
         if self.state == "failed":
-            return f"{self.backend} LLM unavailable ({self.error}); English questions use the glossary"
-        return "no LLM: English questions use the glossary"
+            return f"LLM unavailable ({self.error}); English questions use the glossary"
+        return "not started"
 
 
 _lock = threading.Lock()
@@ -68,33 +70,34 @@ def warming(config: LLMConfig) -> bool:
     return current.state == "loading" and current.config == config
 
 
-def start_warmup(backend: str | None, config: LLMConfig | None = None) -> Warmup:
-    """Start loading the LLM of `backend` in a daemon thread (no-op for none; quick for openai)."""
+def start_warmup(backend: str | None, config: LLMConfig | None = None,
+                 prepare: Callable[[], Any] | None = None) -> Warmup:
+    """Start a daemon thread that runs `prepare()` (e.g. one search, so the embedder and jieba are loaded before
+    the first question) and then loads the LLM of `backend` (none: nothing more)."""
     global _current
     backend = backend or "none"
-    if backend == "none":
-        with _lock:
-            _current = Warmup("none")
-        return _current
-    config = config or LLMConfig.from_env(backend=backend)
+    if backend != "none":
+        config = config or LLMConfig.from_env(backend=backend)
     warm = Warmup(backend, "loading", started=time.monotonic(), config=config)
     with _lock:
         _current = warm
-    print(f"gazette: loading the {backend} LLM in the background (/health says when it is ready)", file=sys.stderr,
-          flush=True)
-    threading.Thread(target=_load, args=(warm,), name="llm-warmup", daemon=True).start()
+    what = "the search models" if backend == "none" else f"the search models and the {backend} LLM"
+    print(f"gazette: loading {what} in the background (/health says when ready)", file=sys.stderr, flush=True)
+    threading.Thread(target=_load, args=(warm, prepare), name="warmup", daemon=True).start()
     return warm
 
 
-def _load(warm: Warmup) -> None:
+def _load(warm: Warmup, prepare: Callable[[], Any] | None) -> None:
     try:
-        model = get_chat_model(warm.config)
-        if model is not None and warm.backend == "local":
-            translate_query(WARMUP_QUESTION, model)
+        if prepare is not None:
+            prepare()
+        model = get_chat_model(warm.config) if warm.config is not None else None
+        if model is not None:
+            translate_query(WARMUP_QUESTION, model)   # loads the weights; evaluates the shared prompt prefix
         warm.state = "ready"
     except Exception as exc:  # noqa: BLE001 - the product works without the LLM
         warm.state, warm.error = "failed", str(exc)
-        log.warning("LLM warm-up failed: %s", exc)
+        log.warning("warm-up failed: %s", exc)
     warm.finished = time.monotonic()
     print(f"gazette: {warm.message()} ({warm.finished - (warm.started or warm.finished):.1f} s)", file=sys.stderr,
           flush=True)
