@@ -69,8 +69,10 @@ def test_earlier_user_messages_are_the_conversation(client: "openai.OpenAI") -> 
         {"role": "user", "content": [{"type": "text", "text": "那国家标准呢？"}]}])
     card = out.model_extra["gazette"]
     assert card["citations"][0]["label"] == "三、（四）" and "30万元" in card["citations"][0]["quote"]
+    assert card["question"] == "那国家标准呢？"
+    assert card["query"] == "对已发布的国际标准的牵头制修订企业给予多少资金支持？ 那国家标准呢？"   # the follow-up
     alone = client.chat.completions.create(model="gazette-chat", messages=[{"role": "user", "content": "那国家标准呢？"}])
-    assert alone.model_extra["gazette"]["citations"][:1] != card["citations"][:1]
+    assert alone.model_extra["gazette"]["query"] is None
 
 
 def test_out_of_corpus_is_refused(client: "openai.OpenAI") -> None:

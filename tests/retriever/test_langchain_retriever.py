@@ -20,7 +20,6 @@ CITE_ZH = "渝府办发〔2024〕22号 三、（六）"
 META_KEYS = {"id", "doc_number", "label", "citation", "title", "score"}
 
 
-@pytest.mark.asyncio   # the suite's `test_ainvoke_returns_documents` is a coroutine (pytest-asyncio)
 class TestGazetteRetrieverStandard(RetrieversIntegrationTests):
     """LangChain's `RetrieversIntegrationTests`: k in the constructor and at invoke time, sync and async."""
 
