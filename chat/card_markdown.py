@@ -23,16 +23,15 @@ def _source(c: dict[str, Any], lang: str) -> str:
 
 def card_markdown(card: dict[str, Any]) -> str:
     """Markdown for an answer card dict (the `/ask` JSON)."""
-    lang = card.get("language") if card.get("language") in HEAD else "zh"
+    lang: str = card["language"] if card.get("language") in HEAD else "zh"
     h = HEAD[lang]
     if not card.get("answered"):
-        first = card.get("answer", "").splitlines()[:1]
-        out = list(first)
+        lines: list[str] = card.get("answer", "").splitlines()[:1]
         related = card.get("related") or []
         if related:
-            out += ["", f"**{h['related']}:**" if lang == "en" else f"**{h['related']}：**"]
-            out += [f"- {_source(c, lang)}" for c in related]
-        return "\n".join(out).strip()
+            lines += ["", f"**{h['related']}:**" if lang == "en" else f"**{h['related']}：**"]
+            lines += [f"- {_source(c, lang)}" for c in related]
+        return "\n".join(lines).strip()
     out: list[str] = []
     prose = (card.get("llm") or {}).get("prose")
     if prose:

@@ -28,7 +28,7 @@ class Gazette:
         self.service = service
 
     @classmethod
-    def open(cls, index: Path | str | None = None, llm: str | None = None) -> "Gazette":
+    def open(cls, index: Path | str | None = None, llm: str | None = None) -> Gazette:
         """Load the index folder `index` (default `$GAZETTE_INDEX` or `data/index`); `llm` = none | openai |
         local | None (from `GAZETTE_LLM`)."""
         return cls(GazetteService.open(Path(index or os.environ.get("GAZETTE_INDEX") or DEFAULT_INDEX), llm=llm))

@@ -28,7 +28,8 @@ INSTRUCTIONS = ("Chinese government gazettes (政府公报) and local regulation
                 "number and clause) or says the documents do not answer; `search_clauses` lists matching "
                 "clauses; `get_clause` gives one clause in full; `list_documents` lists the indexed documents. "
                 "Quote the citation (e.g. 渝府办发〔2024〕22号 三、（六）) when you use an answer.")
-READ_ONLY = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True,
+                            open_world_hint=False)
 
 T = TypeVar("T")
 

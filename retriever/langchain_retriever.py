@@ -41,12 +41,12 @@ class GazetteRetriever(BaseRetriever):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     searcher: Searcher = Field(description="A loaded `retriever.search.Searcher`")
-    k: int = Field(5, ge=1, le=MAX_K, description="Documents to return (overridable per call)")
-    filters: dict[str, Any] | None = Field(None, description="doc / kind / lead_unit / deadline_from / deadline_to")
-    mode: str = Field("auto", description="English handling: auto | none | glossary | translate | both")
+    k: int = Field(default=5, ge=1, le=MAX_K, description="Documents to return (overridable per call)")
+    filters: dict[str, Any] | None = Field(default=None, description="doc, kind, lead_unit, deadline_from/_to")
+    mode: str = Field(default="auto", description="English handling: auto | none | glossary | translate | both")
 
     @classmethod
-    def from_index(cls, index_dir: Path | str, llm: str | None = "none", **kwargs: Any) -> "GazetteRetriever":
+    def from_index(cls, index_dir: Path | str, llm: str | None = "none", **kwargs: Any) -> GazetteRetriever:
         """Open the index at `index_dir` (with the embedder recorded in its manifest)."""
         return cls(searcher=Searcher.open(index_dir, llm=llm), **kwargs)
 

@@ -13,8 +13,8 @@ import logging
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from retriever.llm import LLMConfig, get_chat_model

@@ -1,7 +1,6 @@
 """Progress of the llama-cpp-python build: CMake and Ninja lines, pip stages; a failing build is one line."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
