@@ -11,7 +11,7 @@ LLM     ?= local
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
 
-.PHONY: run test install install-test index model system-deps clean
+.PHONY: run test lint install install-test index model system-deps clean
 
 $(BIN)/python:
 	@echo "==> [1/4] creating the virtual environment $(VENV)"
@@ -57,7 +57,14 @@ run: install index
 system-deps:
 	bash .ci/system-deps.sh
 
-test: install-test
+# Lint and type checks (config in pyproject.toml); `make test` runs them first.
+LINT_DIRS := index retriever chat prompts eval tests
+
+lint: install-test
+	$(BIN)/python -m ruff check $(LINT_DIRS)
+	$(BIN)/python -m mypy
+
+test: install-test lint
 	-bash .ci/system-deps.sh
 	$(BIN)/python -m pytest -q
 

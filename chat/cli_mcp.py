@@ -11,6 +11,7 @@ import click
 
 from chat.mcp_server import build_mcp
 from chat.service import GazetteService
+from index.settings import from_click
 from retriever.cli_search import index_option
 
 
@@ -21,6 +22,6 @@ from retriever.cli_search import index_option
 def mcp_cmd(index_dir: Path, llm: str | None) -> None:
     """Serve the MCP tools search_clauses, ask, get_clause, list_documents over stdio."""
     logging.basicConfig(level=logging.WARNING)
-    service = GazetteService.open(index_dir, llm=llm)
+    service = GazetteService.open(index_dir, llm=llm, settings=from_click())
     click.echo(f"gazette mcp: {len(service.searcher.store)} clauses from {index_dir}; MCP over stdio", err=True)
     build_mcp(lambda: service).run("stdio")

@@ -167,7 +167,7 @@ def build_mcp(get_service: Callable[[], GazetteService]) -> MCPServer:
         k: Annotated[int, Field(ge=1, le=MAX_K, description="Clauses to retrieve")] = 5,
     ) -> AskResult:
         """Answer from the clauses: verbatim quotes, figures and citations; or "not in these documents"."""
-        card = get_service().ask(question, lang=lang, k=k)
+        card = get_service().ask(question, lang=lang, k=k).to_dict()
         llm = card.get("llm") or {}
         return AskResult(question=card["question"], language=card["language"], answered=card["answered"],
                          markdown=card_markdown(card), answer=card["answer"], citations=_cited(card["citations"]),

@@ -86,17 +86,15 @@ def split_conversation(messages: list[ChatMessage]) -> tuple[str, list[str]]:
 
 
 def ask_conversation(service: GazetteService, question: str, earlier: list[str]) -> dict[str, Any]:
-    """The answer card for `question` after the earlier user questions (replayed as a one-off session)."""
-    session_id = None
-    if earlier:
-        session_id = f"openai-{uuid.uuid4().hex}"
-        turns: list[Turn] = []
-        for q in earlier:
-            lang = detect_language(q)
-            turn = Turn(q, standalone_query(q, lang, turns), lang)
-            turns.append(turn)
-            service.sessions.append(session_id, turn)
-    return service.ask(question, session_id=session_id)
+    """The answer card (JSON) for `question` after the earlier user questions: a follow-up carries the previous
+    standalone query along, exactly as in a session (no session is stored)."""
+    q = service.prepare(question)
+    turns: list[Turn] = []
+    for text in earlier:
+        lang = detect_language(text)
+        turns.append(Turn(text, standalone_query(text, lang, turns), lang))
+    q.query = standalone_query(q.text, q.q_lang, turns)
+    return service.answer(q).to_dict()
 
 
 def parse_request(raw: Any) -> ChatCompletionRequest:

@@ -65,9 +65,9 @@ def warmup_status() -> dict[str, Any]:
 
 
 def warming(config: LLMConfig) -> bool:
-    """True while a background load of this configuration is still running (callers then skip the LLM)."""
+    """True while a background load of this back-end is still running (callers then skip the LLM)."""
     current = _current
-    return current.state == "loading" and current.config == config
+    return current.state == "loading" and current.backend == config.backend
 
 
 def start_warmup(backend: str | None, config: LLMConfig | None = None,

