@@ -38,6 +38,7 @@ def test_translation_waits_for_nothing_while_loading_then_uses_the_llm(fake_open
     fake_openai.delay = 1.0
     fake_openai.default = "企业招收博士后资助金额"
     translator = make_translator("openai")
+    assert translator is not None
     warm = llm_warmup.start_warmup("openai")
     assert warm.state == "loading" and llm_warmup.warming(LLMConfig.from_env(backend="openai"))
     started = time.monotonic()
