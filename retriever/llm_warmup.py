@@ -14,6 +14,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +23,11 @@ from retriever.llm import LLMConfig, get_chat_model
 from retriever.translate import translate_query
 
 log = logging.getLogger(__name__)
+
+#: Longest wait for an LLM query translation; past it the question is searched with the glossary alone (the
+#: translation finishes in the background and is cached for the next time). Glossary and translation reach the same
+#: R@5 on the own question set, so a late translation is not worth a slow answer.
+TRANSLATION_BUDGET_S = 2.0
 
 #: The question translated once at start-up (its prompt prefix is the one every translation shares).
 WARMUP_QUESTION = "How much funding does a company get for each postdoc it recruits?"
@@ -101,3 +108,19 @@ def _load(warm: Warmup, prepare: Callable[[], Any] | None) -> None:
     warm.finished = time.monotonic()
     print(f"gazette: {warm.message()} ({warm.finished - (warm.started or warm.finished):.1f} s)", file=sys.stderr,
           flush=True)
+
+
+def within_budget(translate: Callable[[str], str | None],
+                  seconds: float = TRANSLATION_BUDGET_S) -> Callable[[str], str | None]:
+    """`translate`, but giving up (None: glossary only) after `seconds`; one worker, so translations never pile up
+    on the model: while one runs past its budget, the next questions wait at most `seconds` too."""
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="translate")
+
+    def call(question: str) -> str | None:
+        future = worker.submit(translate, question)
+        try:
+            return future.result(timeout=seconds)
+        except FutureTimeout:
+            log.info("query translation took longer than %.1f s; searching with the glossary alone", seconds)
+            return None
+    return call

@@ -67,3 +67,19 @@ def test_without_llm_only_the_search_is_prepared() -> None:
     status = wait_until_done()
     assert calls == ["search"]
     assert status["state"] == "ready" and status["ready"] and "glossary" in status["message"]
+
+
+def test_slow_translation_is_skipped_then_cached(fake_openai, monkeypatch) -> None:
+    monkeypatch.setenv("GAZETTE_OPENAI_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("GAZETTE_OPENAI_MODEL", fake_openai.model)
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    fake_openai.delay = 1.5
+    fake_openai.default = "第149项任务牵头单位"
+    translator = make_translator("openai", budget=0.3)
+    assert translator is not None
+    started = time.monotonic()
+    assert translator("Who leads task 149?") is None                  # over budget: glossary only, at once
+    assert time.monotonic() - started < 1.0
+    time.sleep(1.6)                                                   # the translation finished in the background
+    assert translator("Who leads task 149?") == "第149项任务牵头单位"    # … and is cached
+    assert len(fake_openai.requests) == 1
