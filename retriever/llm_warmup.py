@@ -112,11 +112,13 @@ def _load(warm: Warmup, prepare: Callable[[], Any] | None) -> None:
 
 def within_budget(translate: Callable[[str], str | None],
                   seconds: float = TRANSLATION_BUDGET_S) -> Callable[[str], str | None]:
-    """`translate`, but giving up (None: glossary only) after `seconds`; one worker, so translations never pile up
-    on the model: while one runs past its budget, the next questions wait at most `seconds` too."""
+    """In a server (once `start_warmup` ran), `translate` giving up after `seconds` (None: glossary only); one
+    worker, so translations never pile up on the model. Elsewhere (CLI, eval) `translate` as is: it waits."""
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="translate")
 
     def call(question: str) -> str | None:
+        if _current.state == "off":
+            return translate(question)
         future = worker.submit(translate, question)
         try:
             return future.result(timeout=seconds)

@@ -24,10 +24,12 @@ def wait_until_done(timeout: float = 20) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _reset():
+def _reset(monkeypatch):
+    """Each test starts with no warm-up (as in the CLI) and leaves none behind for other tests."""
     clear_cache()
+    monkeypatch.setattr(llm_warmup, "_current", llm_warmup.Warmup("none"))
     yield
-    llm_warmup.start_warmup("none")
+    wait_until_done()
     clear_cache()
 
 
@@ -77,9 +79,22 @@ def test_slow_translation_is_skipped_then_cached(fake_openai, monkeypatch) -> No
     fake_openai.default = "第149项任务牵头单位"
     translator = make_translator("openai", budget=0.3)
     assert translator is not None
+    llm_warmup.start_warmup("none")                                   # as in a server
+    wait_until_done()
     started = time.monotonic()
     assert translator("Who leads task 149?") is None                  # over budget: glossary only, at once
     assert time.monotonic() - started < 1.0
     time.sleep(1.6)                                                   # the translation finished in the background
     assert translator("Who leads task 149?") == "第149项任务牵头单位"    # … and is cached
     assert len(fake_openai.requests) == 1
+
+
+def test_outside_a_server_translation_waits(fake_openai, monkeypatch) -> None:
+    monkeypatch.setenv("GAZETTE_OPENAI_BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("GAZETTE_OPENAI_MODEL", fake_openai.model)
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    fake_openai.delay = 0.6
+    fake_openai.default = "劳动争议牵头单位"
+    translator = make_translator("openai", budget=0.1)
+    assert translator is not None
+    assert translator("Who handles labour disputes?") == "劳动争议牵头单位"
