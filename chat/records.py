@@ -104,13 +104,15 @@ class AnswerCard:
 
     @property
     def verdict(self) -> Verdict:
-        """answer | partial | refuse (today's decision is binary: "partial" is reserved for the decision issue)."""
+        """answer | partial | refuse, as the decision (`retriever.decision.decide`) gave it."""
+        if self.answerability is not None:
+            return self.answerability.verdict
         return "answer" if self.answered else "refuse"
 
     @property
     def confidence(self) -> float:
-        """0–1, from the answerability score."""
-        score = self.answerability.score if self.answerability else (1.0 if self.answered else 0.0)
+        """The decision's calibrated P(the documents answer the question), 0–1."""
+        score = self.answerability.confidence if self.answerability else (1.0 if self.answered else 0.0)
         return round(min(max(score, 0.0), 1.0), 4)
 
     @property

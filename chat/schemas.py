@@ -103,13 +103,15 @@ class ProseOut(BaseModel):
 
 
 class AnswerabilityOut(BaseModel):
-    """The answer/refuse decision's signals."""
+    """The answer / partial / refuse decision and why (`retriever.decision.Decision`)."""
 
-    score: float
+    verdict: Literal["answer", "partial", "refuse"]
+    confidence: float = Field(..., ge=0, le=1, description="Calibrated P(the documents answer the question)")
     answerable: bool
-    dense: float
-    coverage: float
-    places_not_covered: list[str]
+    cited: list[str] = Field(..., description="Clause ids that answer, best first (the closest one for partial)")
+    reasons: list[str]
+    missing: list[str] = Field(..., description="Concepts of the question the best clause lacks")
+    asks: list[str] = Field(..., description="What the question asks for: amount, percent, date, agency, count")
 
 
 class AnswerCardOut(BaseModel):
