@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
+from index.embed_pool import default_workers
 from retriever.cli_search import index_option
+
+
+def configure_workers() -> None:
+    """One query-embedding worker per core unless $GAZETTE_EMBED_WORKERS says otherwise; the embedder gives each
+    worker cores ÷ workers OpenMP threads, so concurrent questions use every core without oversubscribing."""
+    os.environ.setdefault("GAZETTE_EMBED_WORKERS", str(default_workers()))
 
 
 @click.command("serve")
@@ -25,6 +32,7 @@ from retriever.cli_search import index_option
 def serve_cmd(ctx: click.Context, host: str, port: int, index_dir: Path, llm: str | None, no_ui: bool,
               log_level: str) -> None:
     """Serve the HTTP API (docs at /docs) and the web UI (/ui); builds the index on first run."""
+    configure_workers()
     if not (index_dir / "manifest.json").is_file():
         from index.cli_index import build_cmd
         click.echo(f"no index at {index_dir}; building it now (first run)…", err=True)

