@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from eval.real_vectors import CACHE, cache_dir, load_cache, load_vectors, text_key, write_segment
-from index.ann import EXACT_FILTER_MAX, ann_params, build_faiss, configure, search, search_masked
+from index.ann import ann_params, build_faiss, configure, exact_limit, search, search_masked
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "eval" / "out" / "scale"
@@ -198,10 +198,12 @@ def index_bytes(index: Any) -> int:
 
 
 def bench_config(name: str, x: np.ndarray, queries: np.ndarray, truth: np.ndarray,
-                 masks: dict[str, np.ndarray], ftruth: dict[str, np.ndarray], build_threads: int) -> list[dict]:
+                 masks: dict[str, np.ndarray], ftruth: dict[str, np.ndarray], build_threads: int,
+                 sweep_override: list[int] | None = None) -> list[dict]:
     import faiss
 
     kind, over, sweep_key, sweep = CONFIGS[name]
+    sweep = sweep_override if sweep_override and sweep_key else sweep
     n = len(x)
     params = ann_params(kind, n, **over)
     if kind == "hnsw_sq8":
@@ -230,10 +232,10 @@ def bench_config(name: str, x: np.ndarray, queries: np.ndarray, truth: np.ndarra
             fq = queries[: min(len(queries), 100)]
             f_found, f_lat, f_cpu = timed(lambda q, m=mask: search_masked(index, x, q, K, m), fq)
             row["filtered"][fname] = {
-                "rows": int(mask.sum()), "path": "exact" if mask.sum() <= EXACT_FILTER_MAX or kind == "flat"
+                "rows": int(mask.sum()), "path": "exact" if mask.sum() <= exact_limit(index) or kind == "flat"
                 else "selector", "p50_ms": _pct(f_lat, 50), "p95_ms": _pct(f_lat, 95), "cpu_p50_ms": _pct(f_cpu, 50),
                 "recall@10": round(recall(f_found, ftruth[fname][: len(fq)]), 4)}
-            if kind != "flat" and mask.sum() <= EXACT_FILTER_MAX:  # also the selector path on small filters
+            if kind != "flat" and mask.sum() <= exact_limit(index):  # also the selector path on small filters
                 s_found, s_lat, s_cpu = timed(lambda q, m=mask: search_masked(index, x, q, K, m, exact_max=0), fq)
                 row["filtered"][fname + " (selector)"] = {
                     "rows": int(mask.sum()), "path": "selector", "p50_ms": _pct(s_lat, 50),
@@ -255,7 +257,7 @@ def _line(r: dict) -> str:
 
 
 def run(sizes: list[int], configs: list[str], out: Path, build_threads: int, max_queries: int,
-        roots: list[Path]) -> None:
+        roots: list[Path], sweep: list[int] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     base_all = real_base(roots)
     rng = np.random.default_rng(7)
@@ -270,7 +272,8 @@ def run(sizes: list[int], configs: list[str], out: Path, build_threads: int, max
             "sigma": round(sigma, 4), "cpu_count": os.cpu_count(), "load_avg": os.getloadavg(),
             "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     print(json.dumps(info), file=sys.stderr, flush=True)
-    (out / "data.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for n in sizes:
+        (out / f"data-{n}.json").write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for n in sizes:
         x = grow(base, n, sigma)
         masks = filters(metadata(n))
@@ -278,8 +281,9 @@ def run(sizes: list[int], configs: list[str], out: Path, build_threads: int, max
         ftruth = {f: exact_topk(x, queries, mask=m) for f, m in masks.items()}
         for name in configs:
             t = time.perf_counter()
-            for row in bench_config(name, x, queries, truth, masks, ftruth, build_threads):
+            for row in bench_config(name, x, queries, truth, masks, ftruth, build_threads, sweep):
                 row["load_avg"] = os.getloadavg()
+                row["data"] = {k: info[k] for k in ("real_vectors", "base_real", "median_nn_cosine", "sigma")}
                 with open(out / "results.jsonl", "a", encoding="utf-8") as fh:
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             print(f"{name} at {n}: {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
@@ -367,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=356)
     ap.add_argument("--cache", type=Path, action="append", default=None,
                     help="vector cache root(s) in the embed_cache format (default data/cache/embeddings)")
+    ap.add_argument("--sweep", default="", help="override the swept nprobe / efSearch values, e.g. 16,32")
     ap.add_argument("--report", action="store_true", help="only print the tables and write the plot")
     ap.add_argument("--plot", type=Path, default=REPO / "docs" / "img" / "scale-recall-latency.png")
     args = ap.parse_args(argv)
@@ -375,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         bad = [c for c in configs if c not in CONFIGS]
         if bad:
             ap.error(f"unknown config {', '.join(bad)}")
-        run([int(s) for s in args.sizes.split(",")], configs, args.out, args.build_threads, args.queries, args.cache or [CACHE])
+        run([int(s) for s in args.sizes.split(",")], configs, args.out, args.build_threads, args.queries, args.cache or [CACHE],
+            [int(v) for v in args.sweep.split(",") if v.strip()] or None)
     print(report(args.out, args.plot))
     return 0
 

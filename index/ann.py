@@ -12,8 +12,8 @@ Kinds (`gazette index build --ann KIND`):
 
 Filtered search (`search_masked`): a filter that keeps few rows (≤ `EXACT_FILTER_MAX`) is searched exactly over
 those rows' float vectors; a broader one goes through the ANN index with a FAISS `IDSelectorBitmap`, scanning
-`nprobe / fraction` lists (IVF) or `efSearch / fraction` candidates (HNSW), so that about as many allowed vectors are
-compared as an unfiltered query compares — the same recall for a bounded extra cost of skipping the others.
+`nprobe / fraction` lists (IVF) or `efSearch / fraction` candidates (HNSW), at most SELECTOR_MAX_FACTOR times the
+unfiltered budget — so a filtered query costs at most about twice an unfiltered one (measured in docs/SCALE.md).
 """
 from __future__ import annotations
 
@@ -35,8 +35,14 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 DEFAULT_EF_SEARCH = 128
 PQ_M = 48
-#: A filter keeping at most this many rows is searched exactly over their float vectors.
+#: HNSW: a filter keeping at most this many rows is searched exactly over their float vectors. IVF: at most a
+#: quarter of the rows an unfiltered query scans (nprobe × mean list length; an exact float row costs ~4× an
+#: SQ8 code) and at least EXACT_FILTER_MIN, so the exact path costs about what an unfiltered query does.
 EXACT_FILTER_MAX = 20_000
+EXACT_FILTER_MIN = 2_000
+#: A broader filter scans up to this many times the unfiltered number of lists (IVF) or candidates (HNSW):
+#: skipping rows that the filter drops is not free (≈ 10 ns each at 1M), so the budget is capped.
+SELECTOR_MAX_FACTOR = 4.0
 #: k-means training sample per list (FAISS warns below 39) and k-means iterations (FAISS default 25; 10 loses
 #: nothing measurable in recall here and builds 2.5× faster).
 TRAIN_PER_LIST = 40
@@ -169,8 +175,16 @@ def search(index: Any, queries: np.ndarray, k: int) -> list[Hits]:
     return _hits(scores, ids, k)
 
 
+def exact_limit(index: Any) -> int:
+    """Up to how many kept rows a filtered search is exact (see EXACT_FILTER_MAX)."""
+    if index_kind(index) == "ivf":
+        ivf = _ivf(index)
+        return int(max(EXACT_FILTER_MIN, ivf.nprobe * index.ntotal / max(1, ivf.nlist) / 4))
+    return EXACT_FILTER_MAX
+
+
 def search_masked(index: Any, vectors: np.ndarray, queries: np.ndarray, k: int, mask: np.ndarray,
-                  exact_max: int = EXACT_FILTER_MAX) -> list[Hits]:
+                  exact_max: int | None = None, max_factor: float = SELECTOR_MAX_FACTOR) -> list[Hits]:
     """Top-k among the rows where `mask` is True: exact over their float vectors when few (or the index is flat),
     else through the ANN index with a bitmap selector and a search budget scaled by 1 / (fraction kept)."""
     queries = np.ascontiguousarray(queries, dtype=np.float32)
@@ -178,19 +192,19 @@ def search_masked(index: Any, vectors: np.ndarray, queries: np.ndarray, k: int, 
     if rows.size == 0:
         return [(np.empty(0, np.int64), np.empty(0, np.float32)) for _ in queries]
     kind = index_kind(index)
-    if rows.size <= exact_max or kind == "flat":
+    if rows.size <= (exact_limit(index) if exact_max is None else exact_max) or kind == "flat":
         sub = np.asarray(vectors[rows], dtype=np.float32)
         return [top_k(rows, sub @ q, k) for q in queries]
     faiss = _faiss()
     bits = np.packbits(mask.astype(bool), bitorder="little")
     sel = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
-    fraction = rows.size / len(mask)
+    factor = min(len(mask) / rows.size, max_factor)
     if kind == "hnsw":
-        ef = min(4096, max(index.hnsw.efSearch, math.ceil(index.hnsw.efSearch / fraction)))
+        ef = min(4096, math.ceil(index.hnsw.efSearch * factor))
         params = faiss.SearchParametersHNSW(sel=sel, efSearch=ef)
     else:
         ivf = _ivf(index)
-        nprobe = min(ivf.nlist, math.ceil(ivf.nprobe / fraction))
+        nprobe = min(ivf.nlist, math.ceil(ivf.nprobe * factor))
         params = faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)
     scores, ids = index.search(queries, int(min(k, rows.size)), params=params)
     del bits  # kept alive until the search returned (the selector points into it)

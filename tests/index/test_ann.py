@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from index.ann import (
-    AUTO_LARGE, EXACT_FILTER_MAX, FLAT_MAX_VECTORS, ann_params, build_faiss, choose_ann, default_nlist, search,
+    AUTO_LARGE, FLAT_MAX_VECTORS, ann_params, build_faiss, choose_ann, default_nlist, search,
     search_masked,
 )
 from index.errors import GazetteError
@@ -63,7 +63,7 @@ def test_filtered_search_returns_only_allowed_rows_exactly_or_through_the_select
     mask = rng.random(len(x)) < 0.2
     rows = np.flatnonzero(mask)
     q = x[rows[:5]]
-    for exact_max in (EXACT_FILTER_MAX, 0):  # exact over the kept rows, and the ANN with a bitmap selector
+    for exact_max in (len(x), 0):  # exact over the kept rows, and the ANN with a bitmap selector
         hits = search_masked(index, x, q, 10, mask, exact_max=exact_max)
         for (ids, _), qq in zip(hits, q):
             assert mask[ids].all() and len(ids) == 10
