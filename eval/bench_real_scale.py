@@ -318,7 +318,7 @@ def report(out: Path, plot: Path | None) -> str:
               "wall p95 ms | recall@10 | CPU p50 ÷ unfiltered |",
               "| ---: | --- | --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
-        if r["config"] not in ("flat", "ivf_sq8", "ivf_fp16", "hnsw32") or not _is_default(r):
+        if r["config"] not in ("flat", "ivf_sq8", "hnsw32") or not _is_default(r):
             continue
         p = ", ".join(f"{k}={v}" for k, v in r["params"].items() if k in ("ef_search", "nprobe")) or "exact"
         for fname, f in r["filtered"].items():
@@ -333,7 +333,7 @@ def report(out: Path, plot: Path | None) -> str:
 
 def _is_default(r: dict) -> bool:
     p = r["params"]
-    return p.get("nprobe", 16) in (8, 16) if r["kind"].startswith("ivf") else p.get("ef_search", 128) in (128, 0)
+    return p.get("nprobe", 16) == 16 if r["kind"].startswith("ivf") else p.get("ef_search", 128) in (128, 0)
 
 
 def _plot(rows: list[dict], path: Path) -> None:

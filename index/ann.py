@@ -188,17 +188,19 @@ def search_masked(index: Any, vectors: np.ndarray, queries: np.ndarray, k: int, 
     """Top-k among the rows where `mask` is True: exact over their float vectors when few (or the index is flat),
     else through the ANN index with a bitmap selector and a search budget scaled by 1 / (fraction kept)."""
     queries = np.ascontiguousarray(queries, dtype=np.float32)
-    rows = np.flatnonzero(mask)
-    if rows.size == 0:
+    mask = np.asarray(mask, dtype=bool)
+    count = int(np.count_nonzero(mask))  # not flatnonzero: 2 ms at 1M rows, more than the search itself
+    if count == 0:
         return [(np.empty(0, np.int64), np.empty(0, np.float32)) for _ in queries]
     kind = index_kind(index)
-    if rows.size <= (exact_limit(index) if exact_max is None else exact_max) or kind == "flat":
+    if count <= (exact_limit(index) if exact_max is None else exact_max) or kind == "flat":
+        rows = np.flatnonzero(mask)
         sub = np.asarray(vectors[rows], dtype=np.float32)
         return [top_k(rows, sub @ q, k) for q in queries]
     faiss = _faiss()
-    bits = np.packbits(mask.astype(bool), bitorder="little")
+    bits = np.packbits(mask, bitorder="little")
     sel = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
-    factor = min(len(mask) / rows.size, max_factor)
+    factor = min(len(mask) / count, max_factor)
     if kind == "hnsw":
         ef = min(4096, math.ceil(index.hnsw.efSearch * factor))
         params = faiss.SearchParametersHNSW(sel=sel, efSearch=ef)
@@ -206,6 +208,6 @@ def search_masked(index: Any, vectors: np.ndarray, queries: np.ndarray, k: int, 
         ivf = _ivf(index)
         nprobe = min(ivf.nlist, math.ceil(ivf.nprobe * factor))
         params = faiss.SearchParametersIVF(sel=sel, nprobe=nprobe)
-    scores, ids = index.search(queries, int(min(k, rows.size)), params=params)
+    scores, ids = index.search(queries, int(min(k, count)), params=params)
     del bits  # kept alive until the search returned (the selector points into it)
     return _hits(scores, ids, k)
