@@ -86,14 +86,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(index: Path, env_extra: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
+def start_server(index: Path, env_extra: dict[str, str], log: Path, args: list[str] | None = None
+                 ) -> tuple[subprocess.Popen, int]:
+    """`gazette serve --no-ui` on a free 127.0.0.1 port (`args`: more options; `--with-ui` keeps the UI)."""
     port = free_port()
+    args = list(args or [])
+    ui = "--with-ui" in args
+    args = [a for a in args if a != "--with-ui"]
     env = dict(os.environ, PYTHONPATH=str(REPO), **env_extra)
     for name in ("OMP_NUM_THREADS", "GAZETTE_EMBED_WORKERS", "GAZETTE_EMBED_BATCH", "GAZETTE_MAX_ACTIVE"):
         if name not in env_extra:
             env.pop(name, None)
-    cmd = [sys.executable, "-m", "chat.cli", "serve", "--no-ui", "--index", str(index), "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning"]
+    cmd = [sys.executable, "-m", "chat.cli", "serve", *([] if ui else ["--no-ui"]), "--index", str(index),
+           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", *args]
     proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=open(log, "w"), stderr=subprocess.STDOUT)
     deadline = time.time() + 300
     while time.time() < deadline:
