@@ -11,6 +11,7 @@ from index.ann import (
     build_faiss,
     choose_ann,
     default_nlist,
+    default_nprobe,
     search,
     search_masked,
 )
@@ -39,6 +40,10 @@ def test_auto_is_flat_up_to_the_threshold_then_ivf_sq8():
     assert choose_ann("hnsw", 10) == "hnsw"
     with pytest.raises(GazetteError, match="unknown ANN type 'annoy'"):
         choose_ann("annoy", 10)
+
+
+def test_nprobe_defaults_measured_for_recall():
+    assert [default_nprobe(n) for n in (16, 256, 512, 1024, 4096)] == [16, 32, 32, 32, 128]
 
 
 def test_nlist_grows_with_the_square_root_and_never_starves_training():
