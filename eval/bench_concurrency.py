@@ -232,11 +232,13 @@ def plot(result: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
-    for mode in dict.fromkeys(r["mode"] for r in result["rows"]):
+    palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, mode in enumerate(dict.fromkeys(r["mode"] for r in result["rows"])):
         rs = [r for r in result["rows"] if r["mode"] == mode]
-        a.plot([r["clients"] for r in rs], [r["rps"] for r in rs], "o-", label=mode)
-        b.plot([r["clients"] for r in rs], [r["p50_ms"] for r in rs], "o-", label=f"{mode} p50")
-        b.plot([r["clients"] for r in rs], [r["p95_ms"] for r in rs], "x--", label=f"{mode} p95")
+        c = palette[i % len(palette)]
+        a.plot([r["clients"] for r in rs], [r["rps"] for r in rs], "o-", label=mode, color=c)
+        b.plot([r["clients"] for r in rs], [r["p50_ms"] for r in rs], "o-", label=f"{mode} p50", color=c)
+        b.plot([r["clients"] for r in rs], [r["p95_ms"] for r in rs], "x--", label=f"{mode} p95", color=c)
     a.axhline(result["limit_rps"], color="grey", ls="--", lw=0.8, label="limit (cores ÷ 1-thread embed)")
     a.axhline(0.8 * result["limit_rps"], color="grey", ls=":", lw=0.8, label="80 % of limit")
     for ax in (a, b):

