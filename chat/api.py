@@ -22,6 +22,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from chat.mcp_server import mount_mcp
+from chat.openai_api import router as openai_router
 from chat.schemas import AnswerCardOut, AskRequest, SearchParams
 from chat.service import Event, GazetteService, Question, llm_config
 from chat.serving import make_watcher
@@ -31,6 +33,7 @@ from index.errors import GazetteError, QueryError
 from index.ingest import MAX_UPLOAD_BYTES, ingest_upload, remove_document
 from index.settings import Settings
 from index.version import package_version
+from retriever.llm_warmup import start_warmup, warmup_status
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +122,7 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True,
         watcher = make_watcher(index_dir, backend, settings)
         searcher = await run_in_threadpool(watcher.current)
         service = GazetteService(searcher, llm=backend, settings=settings)
+        start_warmup(backend, service.llm_config, prepare=lambda: service.search("企业补贴", k=1))   # /health: ready?
         watcher.on_swap = service.swap
         if settings.reload_interval > 0:
             watcher.start(settings.reload_interval)
@@ -139,6 +143,8 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True,
     install_error_handlers(app)
     add_routes(app)
     add_admin_routes(app, settings)
+    app.include_router(openai_router)                 # /v1/models, /v1/chat/completions (chat/openai_api.py)
+    mount_mcp(app, lambda: app.state.service)         # MCP over streamable HTTP at /mcp (chat/mcp_server.py)
     if ui:
         mount_ui(app, lambda: app.state.service, UI_PATH, CSS_PATH)
     return app
@@ -189,6 +195,7 @@ def add_routes(app: FastAPI) -> None:
     @app.get("/health", tags=["ops"], summary="Index stats, embedder, LLM back-end, version")
     def health(request: Request, service: ServiceDep) -> dict[str, Any]:
         return {**service.health(), "llm_config": service.llm_config.describe(),
+                "llm_status": warmup_status(),            # {state: loading|ready|failed, seconds, message}
                 "reload": request.app.state.watcher.status(), "admin": bool(service.settings.admin_token)}
 
 

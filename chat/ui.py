@@ -14,6 +14,7 @@ from typing import Any
 
 from chat.service import GazetteService
 from index.errors import GazetteError
+from retriever.llm_warmup import warmup_status
 
 CSS_PATH = Path(__file__).with_name("ui.css")
 
@@ -132,6 +133,18 @@ def render_card(card: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def llm_status_html() -> str:
+    """One line under the chat: whether the LLM is still loading (English questions then use the glossary)."""
+    status = warmup_status()
+    state = status["state"]
+    if state == "off":
+        return ""
+    text = {"loading": f"⏳ {status['message']} ({status['seconds'] or 0:.0f} s)…",
+            "ready": f"✓ {status['message']} (loaded in {status['seconds'] or 0:.0f} s)",
+            "failed": f"⚠ {status['message']}"}[state]
+    return f'<div class="gz-llm gz-llm-{state}" role="status">{esc(text)}</div>'
+
+
 def welcome(lang: str) -> str:
     """The empty chat's placeholder (Markdown)."""
     t = TEXT[lang]
@@ -234,6 +247,8 @@ def build_ui(get_service: Callable[[], GazetteService]) -> Any:
             example_buttons = [gr.Button(q, size="sm", elem_classes="gz-example", elem_id=f"gz-example-{i}")
                                for i, q in enumerate(EXAMPLES)]
         gr.HTML('<div class="gz-footer"><a href="/docs" target="_blank">API · /docs</a></div>')
+        llm_status = gr.HTML(llm_status_html(), elem_id="gz-llm-status")     # says when the local LLM is ready
+        gr.Timer(3).tick(llm_status_html, outputs=llm_status, queue=False)
 
         framed = [head, chatbot, question, send, clear, examples_head]
         demo.load(on_load, inputs=[lang], outputs=[session_id, browser, *framed], queue=False)

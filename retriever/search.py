@@ -22,6 +22,7 @@ from retriever.fusion import rrf, score_fusion, top_rows
 from retriever.glossary import Glossary
 from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
 from retriever.llm import LLMConfig, get_chat_model
+from retriever.llm_warmup import TRANSLATION_BUDGET_S, warming, within_budget
 from retriever.query import Variant, build_variants, detect_language, validate_query
 from retriever.references import referenced
 from retriever.translate import translate_query
@@ -204,8 +205,10 @@ class Searcher:
         return notices
 
 
-def make_translator(llm: str | None, settings: Settings | None = None) -> Translator | None:
-    """A cached English→Chinese query translator for the LLM back-end `llm` (`env` = the configured one), or None."""
+def make_translator(llm: str | None, settings: Settings | None = None,
+                    budget: float = TRANSLATION_BUDGET_S) -> Translator | None:
+    """A cached English→Chinese query translator for the LLM back-end `llm` (`env` = the configured one), or None;
+    a translation that takes longer than `budget` seconds is skipped (glossary only)."""
     if llm in (None, "none"):
         return None
     try:
@@ -216,4 +219,6 @@ def make_translator(llm: str | None, settings: Settings | None = None) -> Transl
         return None
     if model is None:
         return None
-    return lambda question: translate_query(question, model)
+    # while a server loads this model in the background, or past the time budget, English questions use the glossary
+    translate = within_budget(lambda question: translate_query(question, model), budget)
+    return lambda question: None if warming(config) else translate(question)
