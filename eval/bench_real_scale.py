@@ -300,7 +300,8 @@ def load_results(out: Path) -> list[dict]:
     latest: dict[tuple, dict] = {}
     for r in rows:  # a re-run replaces earlier rows of the same (n, config, params)
         latest[(r["n"], r["config"], json.dumps(r["params"], sort_keys=True))] = r
-    return sorted(latest.values(), key=lambda r: (r["n"], r["config"], json.dumps(r["params"], sort_keys=True)))
+    return sorted(latest.values(), key=lambda r: (r["n"], r["config"], r["params"].get("nprobe", 0),
+                                                  r["params"].get("ef_search", 0)))
 
 
 def report(out: Path, plot: Path | None) -> str:
