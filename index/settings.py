@@ -27,6 +27,9 @@ folder.
 | GAZETTE_CORS_ORIGINS         | cors_origins        | comma-separated                                                |
 | GAZETTE_RELOAD_INTERVAL      | reload_interval     | seconds between index-change checks (0 = off)                  |
 | GAZETTE_QUERY_CACHE          | query_cache         | query-embedding cache size (0 = off)                           |
+| GAZETTE_EMBED_WORKERS        | embed_workers       | query-embedding threads (None: 1; `gazette serve`: one a core) |
+| GAZETTE_EMBED_BATCH          | embed_batch         | waiting questions embedded in one call (default 1 = off)       |
+| GAZETTE_MAX_ACTIVE           | max_active          | requests computed at once by the server (default 4 × cores)    |
 | GAZETTE_SESSIONS             | sessions            | `redis://…` or "" (in-process)                                 |
 | GAZETTE_SESSIONS_TTL         | sessions_ttl        | seconds                                                        |
 | GAZETTE_HOST / GAZETTE_PORT  | host / port         | `gazette serve` address                                        |
@@ -115,6 +118,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     reload_interval: float = 0.0
     query_cache: int = 1024
+    embed_workers: int | None = None
+    embed_batch: int = 1
+    max_active: int | None = None
     sessions: str = ""
     sessions_ttl: int | None = None
     host: str = "127.0.0.1"
@@ -155,6 +161,9 @@ class Settings:
             cors_origins=tuple(o.strip() for o in (env.get("GAZETTE_CORS_ORIGINS") or "").split(",") if o.strip()),
             reload_interval=reload_interval if reload_interval is not None else 0.0,
             query_cache=query_cache if query_cache is not None else 1024,
+            embed_workers=_number(env, "GAZETTE_EMBED_WORKERS", int),
+            embed_batch=_number(env, "GAZETTE_EMBED_BATCH", int) or 1,
+            max_active=_number(env, "GAZETTE_MAX_ACTIVE", int),
             sessions=_str(env, "GAZETTE_SESSIONS") or "",
             sessions_ttl=_number(env, "GAZETTE_SESSIONS_TTL", int),
             host=_str(env, "GAZETTE_HOST") or "127.0.0.1",

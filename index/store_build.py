@@ -20,14 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from index.ann import ann_params, choose_ann
 from index.clause import Clause, Document
-from index.dense import (
-    DEFAULT_EF_SEARCH,
-    FLAT_MAX_VECTORS,
-    HNSW_EF_CONSTRUCTION,
-    HNSW_M,
-    make_faiss_index,
-)
+from index.dense import DEFAULT_EF_SEARCH, FLAT_MAX_VECTORS, make_faiss_index
 from index.embed_cache import with_cache
 from index.embedders import Embedder, passage_text
 from index.errors import GazetteError, IndexError_, InputFileError
@@ -39,7 +34,6 @@ FORMAT_VERSION = 1
 #: The embedding step of a build: passages → (n, dim) float32 rows (local embedder, or Ray actors).
 EmbedFn = Callable[[list[str], bool], np.ndarray]
 FILES = ("clauses.jsonl", "dense.faiss", "vectors.npy", "bm25", "manifest.json")
-ANN_CHOICES = ("auto", "flat", "hnsw")
 
 
 @dataclass
@@ -102,9 +96,8 @@ def _check_unique(clauses: Sequence[Clause]) -> None:
 
 
 def _choose_ann(ann: str, n: int) -> str:
-    if ann not in ANN_CHOICES:
-        raise GazetteError(f"unknown ANN type {ann!r}; choose one of {', '.join(ANN_CHOICES)}")
-    return ("flat" if n <= FLAT_MAX_VECTORS else "hnsw") if ann == "auto" else ann
+    """The dense index kind for `n` clauses (`index.ann.choose_ann`: `auto` = flat up to 50k, then IVF-SQ8)."""
+    return choose_ann(ann, n)
 
 
 def _source_entry(path: Path) -> dict[str, Any]:
@@ -160,9 +153,9 @@ def _write_index(out_dir: Path, clauses: list[Clause], vectors: np.ndarray, iden
                  started: float) -> Manifest:
     """Write a complete index folder for (clauses, vectors) atomically; returns its manifest."""
     ann_type = _choose_ann(ann, len(clauses))
-    ann_meta: dict[str, Any] = {"type": ann_type, "requested": ann, "flat_max_vectors": FLAT_MAX_VECTORS}
-    if ann_type == "hnsw":
-        ann_meta.update(M=HNSW_M, ef_construction=HNSW_EF_CONSTRUCTION, ef_search=int(ef_search))
+    ann_meta: dict[str, Any] = {"requested": ann, "flat_max_vectors": FLAT_MAX_VECTORS,
+                                **ann_params(ann_type, len(clauses),
+                                             **({"ef_search": int(ef_search)} if ann_type == "hnsw" else {}))}
     counts = {"clauses": len(clauses), "documents": len(documents),
               "by_kind": dict(sorted(Counter(c.kind for c in clauses).items()))}
     manifest = Manifest(FORMAT_VERSION, package_version(), dict(identity), counts, sources, documents, ann_meta,
@@ -192,7 +185,8 @@ def _write_clauses(tmp: Path, clauses: list[Clause]) -> None:
 def _write_dense(tmp: Path, vectors: np.ndarray, ann: dict[str, Any]) -> None:
     import faiss  # make_faiss_index has checked it is installed
 
-    index = make_faiss_index(vectors, ann["type"], ann.get("ef_search", DEFAULT_EF_SEARCH))
+    params = {k: v for k, v in ann.items() if k not in ("requested", "flat_max_vectors")}
+    index = make_faiss_index(vectors, ann["type"], ann.get("ef_search", DEFAULT_EF_SEARCH), params=params)
     faiss.write_index(index, str(tmp / "dense.faiss"))
 
 
