@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -22,16 +23,20 @@ from starlette.concurrency import run_in_threadpool
 
 from chat.http_guards import RequestGuard, admin_problem
 from chat.limits import ClientConcurrencyLimit
+from chat.mcp_server import mount_mcp
+from chat.openai_api import router as openai_router
 from chat.schemas import AnswerCardOut, AskRequest, SearchParams
 from chat.service import Event, GazetteService, Question, llm_config
 from chat.serving import make_watcher
 from chat.ui import CSS_PATH, mount_ui
+from index.embed_pool import default_workers
 from index.errors import GazetteError, QueryError
 from index.filters import FilterError
 from index.ingest import MAX_UPLOAD_BYTES, remove_document
 from index.pending import discard_pending, list_pending, publish_pending, stage_upload
 from index.settings import Settings
 from index.version import package_version
+from retriever.llm_warmup import start_warmup, warmup_status
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +48,7 @@ UI_PATH = "/ui"
 def status_for(exc: GazetteError) -> int:
     """HTTP status of a user-facing error (ingest errors by class name)."""
     by_name = {"UnsupportedMediaType": 415, "UploadTooLarge": 413, "IndexBusy": 409, "DocumentNotFound": 404,
-               "IndexReadOnly": 503}
+               "IndexReadOnly": 503, "EmbedderBusy": 503}
     for cls in type(exc).__mro__:
         if cls.__name__ in by_name:
             return by_name[cls.__name__]
@@ -114,10 +119,14 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True,
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # requests computed at once (sync routes run in anyio's thread pool, 40 by default): a few more than the
+        # cores keeps them busy; the rest wait without holding the GIL (32 clients: see docs/SCALE.md)
+        to_thread.current_default_thread_limiter().total_tokens = settings.max_active or 4 * default_workers()
         backend = llm_config(settings, llm).backend
         watcher = make_watcher(index_dir, backend, settings)
         searcher = await run_in_threadpool(watcher.current)
         service = GazetteService(searcher, llm=backend, settings=settings)
+        start_warmup(backend, service.llm_config, prepare=lambda: service.search("企业补贴", k=1))   # /health: ready?
         watcher.on_swap = service.swap
         if settings.reload_interval > 0:
             watcher.start(settings.reload_interval)
@@ -141,6 +150,8 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True,
     install_error_handlers(app)
     add_routes(app)
     add_admin_routes(app, settings)
+    app.include_router(openai_router)                 # /v1/models, /v1/chat/completions (chat/openai_api.py)
+    mount_mcp(app, lambda: app.state.service)         # MCP over streamable HTTP at /mcp (chat/mcp_server.py)
     if ui:
         mount_ui(app, lambda: app.state.service, UI_PATH, CSS_PATH)
     return app
@@ -194,7 +205,8 @@ def add_routes(app: FastAPI) -> None:
 
     @app.get("/health", tags=["ops"], summary="Index stats, embedder, LLM back-end, version")
     def health(request: Request, service: ServiceDep) -> dict[str, Any]:
-        info = {**service.health(), "llm_config": service.llm_config.describe()}
+        info = {**service.health(), "llm_config": service.llm_config.describe(),
+                "llm_status": warmup_status()}            # {state: loading|ready|failed, seconds, message}
         return health_view(info, request.app.state.watcher.status(), bool(service.settings.admin_token),
                            admin_problem(request.headers.get("authorization", ""), service.settings.admin_token)
                            is None)

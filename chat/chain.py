@@ -1,37 +1,25 @@
 """The ask service's stages as a LangChain pipeline: rewrite → retrieve → decide → compose → generate → verify.
 
 Every step is a stage of `chat.service.GazetteService` (no second pipeline): the chain only lets LangChain users
-compose, trace or swap the model. `GazetteRetriever` exposes the hybrid search as a LangChain `BaseRetriever`.
+compose, trace or swap the model. `GazetteRetriever` (re-exported from `retriever.langchain_retriever`) exposes the
+hybrid search as a LangChain `BaseRetriever`.
 Generated prose is verified on the `Clause` objects of the composed card (`chat.prose.record_verdict`).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
 from langchain_core.language_models import BaseChatModel
-from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from chat.prose import generation_chain, record_verdict
 from chat.service import GazetteService, decide
+from retriever.langchain_retriever import GazetteRetriever
 from retriever.search import Searcher
 
+__all__ = ["CHAIN_BACKEND", "GazetteRetriever", "build_chain"]
+
 CHAIN_BACKEND = "langchain"
-
-
-class GazetteRetriever(BaseRetriever):
-    """Our hybrid search as a LangChain retriever: each Document carries its clause in metadata."""
-
-    searcher: Searcher
-    k: int = 5
-    filters: dict[str, Any] | None = None
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        result = self.searcher.run(query, k=self.k, filters=self.filters)
-        return [Document(page_content=h.clause.text, metadata={"clause": h.clause, "score": h.score, "hit": h})
-                for h in result.hits]
 
 
 def build_chain(service: GazetteService, model: BaseChatModel, lang: str | None = None, k: int = 5) -> Runnable:
@@ -47,7 +35,7 @@ def build_chain(service: GazetteService, model: BaseChatModel, lang: str | None 
 
     def compose(x: dict[str, Any]) -> dict[str, Any]:
         searcher: Searcher = x["searcher"]
-        decision = decide(x["result"], searcher)
+        decision = decide(x["result"], searcher, x["q"].text)
         return {**x, "card": service.compose(x["q"], x["result"], decision, searcher)}
 
     def generate(x: dict[str, Any]) -> dict[str, Any]:

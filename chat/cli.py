@@ -21,9 +21,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "parse": ("index.cli_parse", "parse_cmd", "Parse a gazette text file into documents and citable clauses."),
     "index": ("index.cli_index", "index_group", "Build or inspect the search index."),
     "search": ("retriever.cli_search", "search_cmd", "Hybrid (dense + keyword) search over the clauses."),
-    "model": ("retriever.cli_model", "model_group", "Local LLM model: fetch the default GGUF, show the LLM set-up."),
+    "model": ("retriever.cli_model", "model_group", "Local LLM: install llama.cpp, fetch the GGUF, show set-up."),
     "ask": ("chat.cli_ask", "ask_cmd", "Answer a question from the clauses, with citations."),
     "serve": ("chat.cli_serve", "serve_cmd", "Serve the HTTP API (/docs) and the web UI (/ui)."),
+    "mcp": ("chat.cli_mcp", "mcp_cmd", "MCP server over stdio: search_clauses, ask, get_clause, list_documents."),
     "eval": ("eval.cli_eval", "eval_cmd", "Run the question set through search and ask; write the report."),
 }
 

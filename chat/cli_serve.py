@@ -9,6 +9,7 @@ import uvicorn
 
 from chat.api import create_app
 from index.build import build_files
+from index.embed_pool import default_workers
 from index.recovery import prepare_serving_index
 from index.settings import from_click
 from index.store import IndexStore
@@ -32,6 +33,8 @@ def serve_cmd(host: str | None, port: int | None, index_dir: Path, llm: str | No
     settings = from_click()
     host = host or settings.host
     port = settings.port if port is None else port
+    if settings.embed_workers is None:  # one query-embedding worker per core (each with cores ÷ workers threads)
+        settings = settings.with_(embed_workers=default_workers())
 
     def build(out: Path) -> None:
         build_files((), out, settings=settings)

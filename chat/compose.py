@@ -1,13 +1,17 @@
 """The deterministic answer card: quotes, citations and facts taken from the clauses themselves (no LLM)."""
 from __future__ import annotations
 
+import calendar
 import re
+from collections.abc import Callable
 
 from chat.citations import citation, doc_number_en, title
 from chat.records import AnswerCard, Citation, FactView
 from index.clause import Clause
+from index.doc_notes import citation_extras
 from index.facts import format_fact
 from index.tokenize import tokenize_zh
+from retriever.decision import Decision
 from retriever.glossary import Glossary
 from retriever.search import Hit
 
@@ -30,6 +34,8 @@ TEXT = {
         "refusal": "这些文件中没有找到能回答这个问题的条款。",
         "related": "可能相关的条款：",
         "none_related": "没有找到相关条款。",
+        "partial": "这些文件中没有关于{missing}的规定；最接近的条款是{cite}（{title}）：",
+        "partial_plain": "这些文件中没有能直接回答这个问题的规定；最接近的条款是{cite}（{title}）：",
     },
     "en": {
         "according": "According to {cite} ({title}):",
@@ -38,6 +44,8 @@ TEXT = {
         "refusal": "These documents do not contain a clause that answers this question.",
         "related": "Possibly related clauses:",
         "none_related": "No related clauses were found.",
+        "partial": "These documents set nothing on {missing}; the closest measure is {cite} ({title}):",
+        "partial_plain": "These documents do not answer this directly; the closest measure is {cite} ({title}):",
     },
 }
 
@@ -99,9 +107,11 @@ def clause_facts(clause: Clause, lang: str, glossary: Glossary | None = None) ->
 def make_citation(clause: Clause, lang: str, quote: list[str], glossary: Glossary | None = None,
                   n: int = 1) -> Citation:
     """One cited clause: citation, titles, verbatim quote and full text, facts in the answer's language."""
-    return Citation(n=n, clause=clause, lang=lang, quote="".join(quote), citation=citation(clause, lang),
-                    citation_zh=clause.citation, citation_en=citation(clause, "en"),
-                    doc_number_en=doc_number_en(clause.doc_number), facts=clause_facts(clause, lang, glossary))
+    extras = citation_extras(clause, quote, lang, clause.citation, citation(clause, "en"))   # issue 13
+    return Citation(n=n, clause=clause, lang=lang, quote="".join(quote), citation=extras.pop("citation"),
+                    citation_zh=extras.pop("citation_zh"), citation_en=extras.pop("citation_en"),
+                    doc_number_en=doc_number_en(clause.doc_number), facts=clause_facts(clause, lang, glossary),
+                    document=extras)
 
 
 def overlap(clause: Clause, terms: set[str]) -> int:
@@ -119,9 +129,17 @@ def select_cited(hits: list[Hit], terms: set[str]) -> list[Hit]:
 
 
 def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, glossary: Glossary | None = None,
-                   expansions: list[str] | None = None, translation: str | None = None) -> AnswerCard:
-    """The answer card: direct answer from the best sentences, citations with quotes and facts; or a refusal."""
+                   expansions: list[str] | None = None, translation: str | None = None,
+                   decision: Decision | None = None) -> AnswerCard:
+    """The answer card: direct answer from the best sentences, citations with quotes and facts; or a refusal.
+
+    With a `retriever.decision.Decision`, its verdict and its cited clauses (best first) decide; a `partial`
+    verdict says what the documents lack and quotes the closest clause."""
     t = TEXT[lang]
+    if decision is not None:
+        answerable = decision.verdict == "answer"
+        if decision.verdict == "partial" and decision.cited:
+            return _partial(question, lang, decision, hits, glossary, expansions, translation)
     if not answerable:
         related = [make_citation(h.clause, lang, sentences(h.clause.text)[:1], glossary, n=i)
                    for i, h in enumerate(hits[:3], start=1)]
@@ -133,14 +151,80 @@ def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, 
     terms = query_terms(question, lang, expansions, translation)
     cited = []
     lines = []
-    for i, hit in enumerate(select_cited(hits, terms), start=1):
+    chosen = decision.cited if (decision is not None and decision.cited) else select_cited(hits, terms)
+    for i, hit in enumerate(chosen, start=1):
         quote = best_sentences(hit.clause, terms, question)
         c = make_citation(hit.clause, lang, quote, glossary, n=i)
         cited.append(c)
-        lines.append(f"[{i}] " + t["according"].format(cite=c.citation, title=title(hit.clause, lang)))
+        shown_title = title(hit.clause, lang)
+        if c.document.get("date_line"):                 # the document's dates with every citation
+            shown_title += (", " if lang == "en" else "，") + c.document["date_line"]
+        lines.append(f"[{i}] " + t["according"].format(cite=c.citation, title=shown_title))
         lines.append(f"「{c.quote}」")
+        if c.document.get("age_note"):                  # the text in force is more than ten years old
+            lines.append(c.document["age_note"])
         in_quote = [f.text for f in c.facts if f.role != "figure" or (f.source and f.source in c.quote)]
         if in_quote:
             sep = "; " if lang == "en" else "；"
             lines.append(("Facts: " if lang == "en" else "要点：") + sep.join(in_quote))
+    summary = reconcile([h.clause for h in chosen], lang, decision.asks if decision is not None else [], glossary)
+    if summary:
+        lines.insert(0, summary)
     return AnswerCard(question, lang, answered=True, answer="\n".join(lines), citations=cited)
+
+
+def reconcile(clauses: list[Clause], lang: str, asks: list[str], glossary: Glossary | None = None) -> str:
+    """One line that puts together what several cited clauses say about the lead unit or the deadline asked
+    for, best clause first, each value with the citations it comes from (`牵头单位：A（[1][2]）；B（[3]）`)."""
+    parts = []
+    if "agency" in asks:
+        show_unit = (lambda u: glossary.translate_units([u])[0]) if (glossary and lang == "en") else None
+        parts.append(_joined(clauses, lambda c: c.lead_units, TEXT[lang]["lead"], lang, show_unit))
+    if "date" in asks:
+        parts.append(_joined(clauses, lambda c: [c.deadline] if c.deadline else [], TEXT[lang]["deadline"], lang,
+                             _month_en if lang == "en" else _month_zh))
+    return ("; " if lang == "en" else "；").join(p for p in parts if p)
+
+
+def _joined(clauses: list[Clause], values: Callable[[Clause], list[str]], name: str, lang: str,
+            show: Callable[[str], str] | None = None) -> str:
+    where: dict[str, list[int]] = {}
+    for n, c in enumerate(clauses, start=1):
+        for v in values(c):
+            where.setdefault(v, []).append(n)
+    if not where:
+        return ""
+    refs = ["".join(f"[{n}]" for n in ns) for ns in where.values()]
+    shown = [show(v) if show else v for v in where]
+    if lang == "en":
+        return f"{name.capitalize()}: " + "; ".join(f"{v} {r}" for v, r in zip(shown, refs))
+    return f"{name}：" + "；".join(f"{v}（{r}）" for v, r in zip(shown, refs))
+
+
+def _month_zh(iso: str) -> str:
+    y, _, m = iso.partition("-")
+    return f"{y}年{int(m)}月" if m else f"{y}年"
+
+
+def _month_en(iso: str) -> str:
+    y, _, m = iso.partition("-")
+    return f"{calendar.month_name[int(m)]} {y} ({_month_zh(iso)})" if m else y
+
+
+def _partial(question: str, lang: str, decision: Decision, hits: list[Hit], glossary: Glossary | None,
+             expansions: list[str] | None, translation: str | None) -> AnswerCard:
+    """Not answered, but the closest clause is quoted, with what the question asked for that it lacks."""
+    t = TEXT[lang]
+    closest = decision.cited[0]
+    terms = query_terms(question, lang, expansions, translation)
+    c = make_citation(closest.clause, lang, best_sentences(closest.clause, terms, question), glossary, n=1)
+    missing = decision.missing[:3]
+    if missing:
+        shown = "、".join(f"“{m}”" for m in missing) if lang == "zh" else ", ".join(f'"{m}"' for m in missing)
+        head = t["partial"].format(missing=shown, cite=c.citation, title=title(closest.clause, lang))
+    else:
+        head = t["partial_plain"].format(cite=c.citation, title=title(closest.clause, lang))
+    others = [h for h in hits if h.clause.id != closest.clause.id][:2]
+    related = [c] + [make_citation(h.clause, lang, sentences(h.clause.text)[:1], glossary, n=i)
+                     for i, h in enumerate(others, start=2)]
+    return AnswerCard(question, lang, answered=False, answer="\n".join([head, f"「{c.quote}」"]), related=related)

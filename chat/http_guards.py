@@ -6,8 +6,9 @@
 * a declared `Content-Length` over the route's cap → 413; a body that turns out larger while streaming (chunked) is
   cut off with 413 as soon as it passes the cap.
 Caps: `/admin/documents` = the upload limit + 1 MiB of multipart overhead; Gradio's upload route
-(`/ui/gradio_api/upload`) = `UI_UPLOAD_BYTES`; other UI traffic 2 MiB; every other route 64 KiB (a question is
-at most 500 characters).
+(`/ui/gradio_api/upload`) = `UI_UPLOAD_BYTES`; other UI traffic 2 MiB; `/v1/*` (OpenAI-compatible, a whole
+conversation) 1 MiB; `/mcp` (one JSON-RPC message) 256 KiB; every other route 64 KiB (a question is at most
+500 characters).
 """
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ ADMIN_TOKEN_ENV = "GAZETTE_ADMIN_TOKEN"
 MiB = 1024 * 1024
 UI_UPLOAD_BYTES = 1 * MiB
 API_BODY_BYTES = 64 * 1024
+#: `/v1/chat/completions` carries the conversation (earlier user questions and the assistant's Markdown cards).
+CHAT_BODY_BYTES = 1 * MiB
+#: `/mcp`: one JSON-RPC message (a tool call with a question or a clause id; client capabilities on `initialize`).
+MCP_BODY_BYTES = 256 * 1024
 
 
 def admin_problem(authorization: str, token: str | None) -> tuple[int, str] | None:
@@ -44,6 +49,10 @@ def body_cap(path: str, upload_bytes: int) -> int:
         return UI_UPLOAD_BYTES
     if path.startswith("/ui"):
         return 2 * MiB
+    if path.startswith("/v1/"):
+        return CHAT_BODY_BYTES
+    if path == "/mcp" or path.startswith("/mcp/"):
+        return MCP_BODY_BYTES
     return API_BODY_BYTES
 
 

@@ -1,7 +1,8 @@
 """Bound the expensive work one client can have in progress (pure ASGI middleware, no app imports).
 
 Each client (by peer address) gets `limit` concurrent requests on the expensive paths (`/ask`, `/ask/stream`,
-`/search`); further requests wait up to `wait` seconds for a slot, then get a 429 with a one-line message. A
+`/search`, the OpenAI-compatible `/v1/chat/completions` and the MCP endpoint `/mcp`, stateless: one request per
+tool call); further requests wait up to `wait` seconds for a slot, then get a 429 with a one-line message. A
 streamed answer keeps its slot until the stream ends. Other paths (health, docs, UI assets) are not limited.
 Configured by `Settings.client_concurrency` / `client_wait` (`GAZETTE_CLIENT_CONCURRENCY`, default 4;
 `GAZETTE_CLIENT_WAIT`, seconds, default 30).
@@ -16,7 +17,7 @@ from typing import Any
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]], Awaitable[None]]
 
-EXPENSIVE_PATHS = ("/ask", "/ask/stream", "/search")
+EXPENSIVE_PATHS = ("/ask", "/ask/stream", "/search", "/v1/chat/completions", "/mcp")
 
 
 class ClientConcurrencyLimit:

@@ -50,6 +50,8 @@ class Citation:
     doc_number_en: str | None
     facts: list[FactView] = field(default_factory=list)
     provenance: dict[str, Any] | None = None   # who added the document, when, from which file (manifest)
+    #: 款/项 quoted, document type/issuer/dates, date line, age note (`index.doc_notes.citation_extras`)
+    document: dict[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -63,7 +65,7 @@ class Citation:
             "citation_zh": self.citation_zh, "citation_en": self.citation_en,
             "title": c.doc_title, "title_en": c.doc_title_en, "kind": c.kind, "path": c.path,
             "quote": self.quote, "text": c.text, "facts": [f.to_json() for f in self.facts],
-            "lead_units": c.lead_units, "deadline": c.deadline, "provenance": self.provenance,
+            "lead_units": c.lead_units, "deadline": c.deadline, "provenance": self.provenance, **self.document,
         }
 
 
@@ -103,13 +105,15 @@ class AnswerCard:
 
     @property
     def verdict(self) -> Verdict:
-        """answer | partial | refuse (today's decision is binary: "partial" is reserved for the decision issue)."""
+        """answer | partial | refuse, as the decision (`retriever.decision.decide`) gave it."""
+        if self.answerability is not None:
+            return self.answerability.verdict
         return "answer" if self.answered else "refuse"
 
     @property
     def confidence(self) -> float:
-        """0–1, from the answerability score."""
-        score = self.answerability.score if self.answerability else (1.0 if self.answered else 0.0)
+        """The decision's calibrated P(the documents answer the question), 0–1."""
+        score = self.answerability.confidence if self.answerability else (1.0 if self.answered else 0.0)
         return round(min(max(score, 0.0), 1.0), 4)
 
     @property

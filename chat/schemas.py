@@ -24,6 +24,7 @@ class Filters(BaseModel):
     lead_unit: str | None = Field(None, description="Lead unit (Chinese or English name)")
     deadline_from: str | None = Field(None, description="Deadline on or after YYYY-MM")
     deadline_to: str | None = Field(None, description="Deadline on or before YYYY-MM")
+    doc_type: str | None = Field(None, description="Document type: gazette_notice, local_regulation or other")
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v not in (None, "")}
@@ -89,6 +90,17 @@ class CitationOut(BaseModel):
     deadline: str | None
     provenance: dict[str, Any] | None = Field(None, description="Who added the document, when (UTC), from which "
                                                                 "file (name, sha256), and review flags")
+    # the document behind the citation, and the 款/项 quoted (issue 13, index.doc_notes)
+    paragraph: dict[str, Any] | None = Field(None, description="The first quoted paragraph/item: label, label_en, "
+                                             "paragraph, item, start, end (character span of `text`)")
+    paragraphs_quoted: list[dict[str, Any]] = Field(default_factory=list, description="Every quoted 款/项")
+    doc_type: str | None = Field(None, description="gazette_notice | local_regulation | other")
+    doc_issuer: str | None = None
+    doc_date: str | None = Field(None, description="Date of the text in force (last amendment, else adoption/issue)")
+    doc_adopted: str | None = None
+    doc_amended: list[str] = Field(default_factory=list)
+    date_line: str | None = Field(None, description="The document's dates in the answer language")
+    age_note: str | None = Field(None, description="Set when the text in force is more than ten years old")
 
 
 class ProseOut(BaseModel):
@@ -102,13 +114,15 @@ class ProseOut(BaseModel):
 
 
 class AnswerabilityOut(BaseModel):
-    """The answer/refuse decision's signals."""
+    """The answer / partial / refuse decision and why (`retriever.decision.Decision`)."""
 
-    score: float
+    verdict: Literal["answer", "partial", "refuse"]
+    confidence: float = Field(..., ge=0, le=1, description="Calibrated P(the documents answer the question)")
     answerable: bool
-    dense: float
-    coverage: float
-    places_not_covered: list[str]
+    cited: list[str] = Field(..., description="Clause ids that answer, best first (the closest one for partial)")
+    reasons: list[str]
+    missing: list[str] = Field(..., description="Concepts of the question the best clause lacks")
+    asks: list[str] = Field(..., description="What the question asks for: amount, percent, date, agency, count")
 
 
 class AnswerCardOut(BaseModel):

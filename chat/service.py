@@ -5,7 +5,8 @@
     prepare   validate the question, check k and lang, detect the language, turn a follow-up into a
               standalone query                                                   → `Question`
     retrieve  hybrid search (`retriever.search.Searcher.run`)                     → `SearchResult`
-    decide    answer or refuse (`decide()`, the one call of `retriever.answerability.judge`) → `Answerability`
+    decide    answer / partial / refuse, cited clauses best first (`decide()`, the one call of
+              `retriever.answerability.judge` → `retriever.decision.decide`)           → `Answerability` (a `Decision`)
     compose   the deterministic card from the clauses (`chat.compose`)          → `AnswerCard`
     prose     optional LLM prose, verified on the card's real clauses (`chat.prose`) → `card.llm`
     finish    remember the turn for follow-ups, stamp the elapsed time
@@ -35,6 +36,7 @@ from index.provenance import provenance_by_doc
 from index.settings import Settings
 from index.version import package_version
 from retriever.answerability import Answerability, judge
+from retriever.decision import CANDIDATES
 from retriever.llm import LLMConfig
 from retriever.query import detect_language, validate_question
 from retriever.search import Searcher, SearchResult
@@ -78,9 +80,10 @@ def check_lang(lang: str | None) -> str | None:
     return lang if lang in LANGS else None
 
 
-def decide(result: SearchResult, searcher: Searcher) -> Answerability:
-    """Answer or refuse: the one decision for every caller (the internals live in `retriever.answerability`)."""
-    return judge(result, searcher)
+def decide(result: SearchResult, searcher: Searcher, question: str | None = None) -> Answerability:
+    """Answer, partial or refuse, with the cited clauses best first: the one decision for every caller (the
+    internals live in `retriever.decision`); `question` is the user's wording of a follow-up."""
+    return judge(result, searcher, question)
 
 
 def llm_config(settings: Settings, backend: str | None = None) -> LLMConfig:
@@ -138,14 +141,14 @@ class GazetteService:
                         filters or None, session_id or None, llm if llm is not None else self.llm, prose, started)
 
     def retrieve(self, q: Question, searcher: Searcher | None = None) -> SearchResult:
-        return (searcher or self.searcher).run(q.query, k=q.k, filters=q.filters, lang=q.q_lang)
+        return (searcher or self.searcher).run(q.query, k=max(q.k, CANDIDATES), filters=q.filters, lang=q.q_lang)
 
     def compose(self, q: Question, result: SearchResult, decision: Answerability,
                 searcher: Searcher | None = None) -> AnswerCard:
         """The deterministic card (no prose yet) with the question's handling details."""
         glossary = (searcher or self.searcher).glossary
-        card = compose_answer(q.text, q.lang, result.hits, decision.answerable, glossary,
-                              result.glossary_terms, result.translation)
+        card = compose_answer(q.text, q.lang, result.hits[:q.k], decision.answerable, glossary,
+                              result.glossary_terms, result.translation, decision=decision)
         card.llm.backend = q.backend or "none"
         card.query = q.query if q.query != q.text else None
         card.answerability, card.session_id = decision, q.session_id
@@ -159,7 +162,7 @@ class GazetteService:
         """retrieve → decide → compose, on one index version."""
         searcher = self.searcher
         result = self.retrieve(q, searcher)
-        return self.compose(q, result, decide(result, searcher), searcher)
+        return self.compose(q, result, decide(result, searcher, q.text), searcher)
 
     def wants_prose(self, q: Question, card: AnswerCard) -> bool:
         return card.answered and q.backend not in (None, "none")

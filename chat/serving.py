@@ -55,7 +55,8 @@ def make_watcher(index_dir: Path, llm: str | None, settings: Settings) -> IndexW
         if current is not None and identity == current.store.manifest.embedder:
             embedder = current.embedder
         else:
-            embedder = embedder_from_identity(identity)
+            embedder = embedder_from_identity(identity, workers=settings.embed_workers or 1,
+                                              max_batch=settings.embed_batch)
             size = settings.query_cache
             embedder = CachedQueryEmbedder(embedder, size) if size > 0 else embedder
         searcher = Searcher.open(path, llm=llm, embedder=embedder, settings=settings)

@@ -15,6 +15,7 @@ from typing import Any
 from chat.http_guards import UI_UPLOAD_BYTES
 from chat.service import GazetteService
 from index.errors import GazetteError
+from retriever.llm_warmup import warmup_status
 
 CSS_PATH = Path(__file__).with_name("ui.css")
 
@@ -85,6 +86,18 @@ def esc(text: Any) -> str:
 
 
 # -- rendering ------------------------------------------------------------------------------------------------
+def _full_text(c: dict[str, Any]) -> str:
+    """The clause text, with the quoted paragraphs (款/项) highlighted when the citation names them."""
+    text = str(c.get("text") or "")
+    parts = c.get("paragraphs_quoted") or ([c["paragraph"]] if c.get("paragraph") else [])
+    out, pos = [], 0
+    for part in sorted(parts, key=lambda p: int(p["start"])):
+        a, b = int(part["start"]), int(part["end"])
+        out += [esc(text[pos:a]), f'<mark class="gz-para">{esc(text[a:b])}</mark>']
+        pos = b
+    return "".join(out) + esc(text[pos:])
+
+
 def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
     title = c.get("title_en") if lang == "en" and c.get("title_en") else c.get("title")
     cite = c.get("citation_en") if lang == "en" else c.get("citation_zh")
@@ -94,10 +107,12 @@ def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
         f'<details class="gz-src"><summary>'
         f'<span class="gz-n">[{esc(c.get("n"))}]</span> <span class="gz-cite">{esc(cite)}</span>'
         + (f' <span class="gz-cite-zh">{esc(other)}</span>' if other else "")
-        + f'<span class="gz-title">{esc(title)}</span>'
-        f'<span class="gz-quote" lang="zh">「{esc(c.get("quote"))}」</span>'
+        + f'<span class="gz-title">{esc(title)}'
+        + (f' · {esc(c["date_line"])}' if c.get("date_line") else "") + "</span>"
+        + (f'<span class="gz-age">{esc(c["age_note"])}</span>' if c.get("age_note") else "")
+        + f'<span class="gz-quote" lang="zh">「{esc(c.get("quote"))}」</span>'
         f'<span class="gz-more">{esc(t["full"])}</span></summary>'
-        f'<div class="gz-full" lang="zh">{esc(c.get("text"))}</div>'
+        f'<div class="gz-full" lang="zh">{_full_text(c)}</div>'
         + (f'<div class="gz-facts"><b>{esc(t["facts"])}</b><ul>{facts}</ul></div>' if facts else "")
         + _provenance(c.get("provenance"), lang)
         + "</details>"
@@ -142,6 +157,18 @@ def render_card(card: dict[str, Any]) -> str:
                      + "".join(_source(c, lang, t) for c in (cited or related)) + "</div>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def llm_status_html() -> str:
+    """One line under the chat: whether the LLM is still loading (English questions then use the glossary)."""
+    status = warmup_status()
+    state = status["state"]
+    if state == "off":
+        return ""
+    text = {"loading": f"⏳ {status['message']} ({status['seconds'] or 0:.0f} s)…",
+            "ready": f"✓ {status['message']} (loaded in {status['seconds'] or 0:.0f} s)",
+            "failed": f"⚠ {status['message']}"}[state]
+    return f'<div class="gz-llm gz-llm-{state}" role="status">{esc(text)}</div>'
 
 
 def welcome(lang: str) -> str:
@@ -247,6 +274,8 @@ def build_ui(get_service: Callable[[], GazetteService]) -> Any:
             example_buttons = [gr.Button(q, size="sm", elem_classes="gz-example", elem_id=f"gz-example-{i}")
                                for i, q in enumerate(EXAMPLES)]
         gr.HTML('<div class="gz-footer"><a href="/docs" target="_blank">API · /docs</a></div>')
+        llm_status = gr.HTML(llm_status_html(), elem_id="gz-llm-status")     # says when the local LLM is ready
+        gr.Timer(3).tick(llm_status_html, outputs=llm_status, queue=False)
 
         framed = [head, chatbot, question, send, clear, examples_head]
         demo.load(on_load, inputs=[lang], outputs=[session_id, browser, *framed], queue=False)

@@ -19,10 +19,10 @@ import numpy as np
 
 from eval.metrics import percentile
 from eval.qrels import DEFAULT_SET, SAMPLE, load_questions
+from index.ann import DEFAULT_EF_SEARCH, HNSW_EF_CONSTRUCTION, HNSW_M
 from index.embedders import load_embedder
 from index.parser import parse_file
 from index.store import build_index
-from index.store_build import DEFAULT_EF_SEARCH, HNSW_EF_CONSTRUCTION, HNSW_M
 from retriever.search import Searcher
 
 DIM = 384

@@ -1,74 +1,266 @@
-"""Calibrate the answerability parameters per language on a question set (qrels with `answerable`).
+"""Train and cross-validate the answer decision (`retriever/decision.py`) on the labelled question sets.
 
-    python -m eval.calibrate_answerability --index data/index [--set eval/data/questions.jsonl] [--write]
+    python -m eval.calibrate_answerability --index DIR [--index DIR2 …] [--set FILE …] [--write]
 
-Grid-searches dense floor/span, dense weight and threshold for the best decision accuracy, prints the top
-settings with their confusion counts, and with `--write` stores the best in `retriever/data/answerability.json`.
-Tuned on the set it is scored on, so report the held-out set's numbers as the honest ones.
+For every index and question: search (top `CANDIDATES`), compute the candidate features, fit the candidate model
+(does this clause answer?) and, with cross-fitted candidate probabilities, the answer model (is the question
+answerable?). 5-fold cross-validation grouped by question; the threshold is the highest P(answerable) cut whose
+cross-validated false-refusal rate stays within `--max-false-refusal`. A question whose gold clauses are not in an
+index counts as out of corpus for that index (regulation questions over the sample-only index are near misses).
+Prints CV figures per language; `--write` stores the model in `retriever/data/decision_model.json`.
+The untouched holdout (`questions_decision_holdout.jsonl`) and the blind sets are never read here.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import json
+import math
+import pickle
+import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from chat.service import GazetteService
-from retriever.answerability import CONFIG, assess
+import numpy as np
 
+from eval.qrels import DATA_DIR, DEFAULT_SET, Question, load_questions
+from retriever.decision import (
+    ANSWER_FEATURES,
+    CANDIDATE_FEATURES,
+    CANDIDATES,
+    MODEL_FILE,
+    DecisionModel,
+    Logistic,
+    answer_features,
+    candidate_features,
+)
+from retriever.evidence import corpus_stats, read_question
+from retriever.search import Searcher
 
-def features(index_dir: Path, qset: Path) -> list[dict]:
-    service = GazetteService.open(index_dir, llm="none")
-    rows = []
-    for line in qset.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        q = json.loads(line)
-        r = service.searcher.run(q["query"], k=10)
-        a = assess(r.query, r.lang, r.hits, service.searcher.glossary, r.translation)
-        rows.append({"lang": r.lang, "answerable": q["answerable"], "dense": a.dense, "coverage": a.coverage,
-                     "named": bool(r.named)})
-    return rows
-
-
-def grid(rows: list[dict]) -> list[tuple]:
-    results = []
-    for floor in (0.76, 0.78, 0.80, 0.82):
-        for span in (0.08, 0.10):
-            for w in (0.0, 0.25, 0.5, 0.75):
-                for t in [i / 20 for i in range(2, 18)]:
-                    tp = fp = tn = fn = 0
-                    for r in rows:
-                        d = min(max((r["dense"] - floor) / span, 0.0), 1.0)
-                        pred = r["named"] or w * d + (1 - w) * r["coverage"] >= t
-                        tp += pred and r["answerable"]
-                        fn += (not pred) and r["answerable"]
-                        fp += pred and not r["answerable"]
-                        tn += (not pred) and not r["answerable"]
-                    results.append(((tp + tn) / max(len(rows), 1), tn, fp, fn,
-                                    {"dense_floor": floor, "dense_span": span, "dense_weight": w, "threshold": t}))
-    return sorted(results, key=lambda x: (-x[0], -x[1]))
+TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl")
+FOLDS = 5
 
 
-def main() -> None:
+@dataclass
+class Case:
+    """One question searched on one index, with its candidate feature rows."""
+
+    qid: str
+    lang: str
+    answerable: bool            # in this index
+    gold: set[str]
+    rows: list[dict[str, float]]
+    labels: list[int]           # per candidate: 1 when it is a gold clause
+    asks: Any
+    hits: list[Any]
+    stats: Any
+    named: bool
+
+
+def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cache: list[Path] | None = None
+            ) -> list[Case]:
+    """Search every question on every index (results cached in `cache` when given) and compute candidate
+    features."""
+    from tqdm import tqdm
+
+    questions: list[Question] = [q for s in sets for q in load_questions(s)]
+    saved = load_cache(cache or [])
+    known = len(saved)
+    cases: list[Case] = []
+    for index_dir in index_dirs:
+        searcher = Searcher.open(index_dir, llm="none")
+        stats = corpus_stats(searcher.store)
+        ids = set(searcher.store.by_id)
+        for q in tqdm(questions, desc=f"features [{index_dir.name}]", disable=not progress, file=sys.stderr):
+            key = (str(Path(index_dir)), q.query)
+            r = saved.get(key)
+            if r is None:
+                r = saved[key] = searcher.run(q.query, k=CANDIDATES)
+            gold = {g for g in q.relevant if g in ids}
+            asks = read_question(r.query, r.lang, searcher.glossary, r.translation, r.glossary_terms)
+            rows = candidate_features(asks, r.hits, stats, r.lang)
+            labels = [int(h.clause.id in gold) for h in r.hits]
+            cases.append(Case(f"{q.id}", r.lang, bool(gold), gold, rows, labels, asks, r.hits, stats, bool(r.named)))
+    if cache and len(saved) > known:
+        cache[0].write_bytes(pickle.dumps(saved))
+    return cases
+
+
+def load_cache(paths: list[Path]) -> dict[tuple[str, str], Any]:
+    """Search results pickled by earlier runs, {(index folder, query): SearchResult} (trusted local files)."""
+    saved: dict[tuple[str, str], Any] = {}
+    for path in paths:
+        if path.is_file():
+            saved.update(pickle.loads(path.read_bytes()))
+    return saved
+
+
+def folds_of(cases: list[Case], k: int = FOLDS) -> list[int]:
+    """Fold per case, grouped by question id (the same question on two indexes stays in one fold)."""
+    qids = sorted({c.qid for c in cases})
+    rng = np.random.default_rng(11)
+    order = rng.permutation(len(qids))
+    fold = {qids[i]: n % k for n, i in enumerate(order)}
+    return [fold[c.qid] for c in cases]
+
+
+def fit_candidate(cases: list[Case], l2: float) -> Logistic:
+    rows = [r for c in cases if c.answerable for r in c.rows]
+    labels = [y for c in cases if c.answerable for y in c.labels]
+    return Logistic.fit(rows, labels, CANDIDATE_FEATURES, l2=l2)
+
+
+def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float]], list[int], list[int]]:
+    """Answer-model rows with `cand`'s probabilities; also the index of the best candidate per case."""
+    rows, best = [], []
+    for c in cases:
+        p = cand.prob(c.rows)
+        i = int(np.argmax(p)) if len(p) else -1
+        best.append(i)
+        hit = c.hits[i] if i >= 0 else None
+        rows.append(answer_features(c.asks, hit, c.rows[i] if i >= 0 else {}, float(p[i]) if i >= 0 else 0.0,
+                                    c.hits, c.stats, c.lang))
+    return rows, [int(c.answerable) for c in cases], best
+
+
+def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tuple[str, ...] = ANSWER_FEATURES,
+                   cand_features_used: tuple[str, ...] = CANDIDATE_FEATURES) -> dict[str, Any]:
+    """Out-of-fold P(answerable) and best candidate per case (questions naming an unindexed document get
+    probability 0, as the decision refuses them whatever the model says)."""
+    folds = folds_of(cases)
+    probs = np.zeros(len(cases))
+    best = [-1] * len(cases)
+    blocked = np.zeros(len(cases), dtype=bool)
+    for f in range(FOLDS):
+        train = [c for c, k in zip(cases, folds) if k != f]
+        test_idx = [i for i, k in enumerate(folds) if k == f]
+        cand = _fit_cand(train, l2, cand_features_used)
+        # cross-fitted candidate probabilities inside the training folds for the answer model
+        inner = folds_of(train, 4)
+        tr_rows: list[dict[str, float]] = [{}] * len(train)
+        for g in range(4):
+            sub = [c for c, k in zip(train, inner) if k != g]
+            cm = _fit_cand(sub, l2, cand_features_used)
+            held = [i for i, k in enumerate(inner) if k == g]
+            rows, _, _ = answer_rows([train[i] for i in held], cm)
+            for i, row in zip(held, rows):
+                tr_rows[i] = row
+        ans = Logistic.fit(tr_rows, [int(c.answerable) for c in train], answer_features_used, l2=l2)
+        rows, _, b = answer_rows([cases[i] for i in test_idx], cand)
+        p = ans.prob(rows)
+        for j, i in enumerate(test_idx):
+            probs[i] = p[j]
+            best[i] = b[j]
+            blocked[i] = bool(rows[j]["doc_unknown"])
+    return {"probs": np.where(blocked, 0.0, probs), "best": best}
+
+
+def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
+    rows = [r for c in cases if c.answerable for r in c.rows]
+    labels = [y for c in cases if c.answerable for y in c.labels]
+    return Logistic.fit(rows, labels, feats, l2=l2)
+
+
+def pick_threshold(probs: np.ndarray, answerable: np.ndarray, max_false_refusal: float) -> float:
+    """The highest cut whose false-refusal rate (answerable questions below it) is within the limit."""
+    pos = np.sort(probs[answerable == 1])
+    if not len(pos):
+        return 0.5
+    allowed = int(math.floor(max_false_refusal * len(pos)))
+    cut = pos[allowed]                   # `allowed` answerable questions fall below this value
+    return float(max(min(cut - 1e-6, 0.95), 0.05))
+
+
+def summarise(cases: list[Case], probs: np.ndarray, best: list[int], threshold: float) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for lang in ("zh", "en", "all"):
+        idx = [i for i, c in enumerate(cases) if lang == "all" or c.lang == lang]
+        ans = [i for i in idx if cases[i].answerable]
+        ooc = [i for i in idx if not cases[i].answerable]
+        answered = {i for i in idx if probs[i] >= threshold or cases[i].named}
+        first = [i for i in ans if best[i] >= 0 and cases[i].labels[best[i]] == 1]
+        out[lang] = {"n_answerable": len(ans), "n_ooc": len(ooc),
+                     "ooc_refused": round(sum(i not in answered for i in ooc) / max(len(ooc), 1), 3),
+                     "answerable_refused": round(sum(i not in answered for i in ans) / max(len(ans), 1), 3),
+                     "right_first": round(len(first) / max(len(ans), 1), 3),
+                     "gold_in_candidates": round(sum(any(cases[i].labels) for i in ans) / max(len(ans), 1), 3)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--index", type=Path, default=Path("data/index"))
-    ap.add_argument("--set", type=Path, default=Path("eval/data/questions.jsonl"))
+    ap.add_argument("--index", type=Path, action="append", required=True, help="index folder (repeatable)")
+    ap.add_argument("--set", type=Path, action="append", help="training question set (repeatable)")
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--max-false-refusal", type=float, default=0.015)
+    ap.add_argument("--ablate", action="store_true", help="CV with each answer feature left out in turn")
+    ap.add_argument("--errors", action="store_true", help="print the cross-validated mistakes")
+    ap.add_argument("--cache", type=Path, action="append",
+                    help="pickle(s) of search results to reuse between runs (new results go to the first)")
     ap.add_argument("--write", action="store_true")
-    args = ap.parse_args()
-    rows = features(args.index, args.set)
-    best = {}
-    for lang in ("zh", "en"):
-        ranked = grid([r for r in rows if r["lang"] == lang])
-        print(f"{lang}: accuracy  TN FP FN  parameters")
-        for acc, tn, fp, fn, params in ranked[:5]:
-            print(f"    {acc:.3f}   {tn:2d} {fp:2d} {fn:2d}  {params}")
-        best[lang] = ranked[0][4]
+    args = ap.parse_args(argv)
+    sets = args.set or list(TRAIN_SETS)
+    cases = collect(args.index, sets, cache=args.cache)
+    cv = cross_validate(cases, args.l2)
+    y = np.array([int(c.answerable) for c in cases])
+    threshold = pick_threshold(cv["probs"], y, args.max_false_refusal)
+    summary = summarise(cases, cv["probs"], cv["best"], threshold)
+    print(f"cross-validated ({FOLDS} folds, threshold {threshold:.3f}):")
+    for lang, s in summary.items():
+        print(f"  {lang:3s} {json.dumps(s)}")
+    trade = {}
+    for rate in (0.0, 0.02, 0.05, 0.10):
+        t = pick_threshold(cv["probs"], y, rate)
+        trade[rate] = summarise(cases, cv["probs"], cv["best"], t)["all"]["ooc_refused"]
+    print("  OOC refused at a cross-validated false-refusal rate of " +
+          ", ".join(f"{r:.0%}: {v:.3f}" for r, v in trade.items()))
+    if args.errors:
+        for i, c in enumerate(cases):
+            wrong_first = c.answerable and cv["best"][i] >= 0 and not c.labels[cv["best"][i]]
+            if (cv["probs"][i] >= threshold) != c.answerable or wrong_first:
+                b = cv["best"][i]
+                what = "WRONG-FIRST" if (wrong_first and (cv["probs"][i] >= threshold) == c.answerable) else (
+                    "ANSWERED-OOC" if not c.answerable else "REFUSED")
+                print(f"  {what:12s} {c.qid:8s} p={cv['probs'][i]:.2f} {c.hits[0].clause.doc_key[:12]} "
+                      f"best={c.hits[b].clause.citation[-16:]} gold_rank={[j for j, y in enumerate(c.labels) if y]}"
+                      f" kinds={c.asks.kinds} q={c.asks.concepts[:6]} unm={c.asks.unmapped[:4]}")
+    if args.ablate:
+        for feat in ANSWER_FEATURES:
+            kept = tuple(f for f in ANSWER_FEATURES if f != feat)
+            cv2 = cross_validate(cases, args.l2, answer_features_used=kept)
+            t2 = pick_threshold(cv2["probs"], y, args.max_false_refusal)
+            s2 = summarise(cases, cv2["probs"], cv2["best"], t2)["all"]
+            print(f"  without {feat:15s} ooc_refused {s2['ooc_refused']:.3f}  answerable_refused "
+                  f"{s2['answerable_refused']:.3f}  right_first {s2['right_first']:.3f}")
+        for feat in CANDIDATE_FEATURES:
+            kept = tuple(f for f in CANDIDATE_FEATURES if f != feat)
+            cv2 = cross_validate(cases, args.l2, cand_features_used=kept)
+            s2 = summarise(cases, cv2["probs"], cv2["best"], threshold)["all"]
+            print(f"  cand without {feat:17s} right_first {s2['right_first']:.3f}")
+    cand = _fit_cand(cases, args.l2, CANDIDATE_FEATURES)
+    # answer model on cross-fitted candidate probabilities, as in CV
+    folds = folds_of(cases)
+    rows: list[dict[str, float]] = [{}] * len(cases)
+    for f in range(FOLDS):
+        cm = _fit_cand([c for c, k in zip(cases, folds) if k != f], args.l2, CANDIDATE_FEATURES)
+        held = [i for i, k in enumerate(folds) if k == f]
+        for i, row in zip(held, answer_rows([cases[i] for i in held], cm)[0]):
+            rows[i] = row
+    ans = Logistic.fit(rows, list(y), ANSWER_FEATURES, l2=args.l2)
+    model = DecisionModel(cand, ans, threshold, meta={
+        "_comment": "Trained by eval/calibrate_answerability.py (logistic regressions, numpy); do not edit by hand.",
+        "trained_on": [str(Path(s).name) for s in sets], "indexes": [str(p) for p in args.index],
+        "trained_at": _dt.date.today().isoformat(), "cases": len(cases), "cv": summary})
+    for name, m in (("candidate", cand), ("answer", ans)):
+        print(f"{name} model coefficients (standardised):")
+        for feature, weight in sorted(zip(m.features, m.coef), key=lambda t: -abs(t[1])):
+            print(f"    {feature:18s} {weight:+.3f}")
     if args.write:
-        saved = json.loads(CONFIG.read_text(encoding="utf-8")) if CONFIG.is_file() else {}
-        saved.update(best)
-        CONFIG.write_text(json.dumps(saved, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {CONFIG}")
+        MODEL_FILE.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL_FILE}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -40,10 +40,14 @@ def _modes(value: str) -> list[str]:
 @click.option("--prose-n", default=20, show_default=True, type=click.IntRange(0, 1000),
               help="Answerable questions asked with LLM prose (when an LLM is available) to measure how much "
                    "the verifier withholds; 0 skips.")
+@click.option("--decision-set", "decision_sets", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Also report the answer decision per language on these sets (repeatable): refusal precision/"
+                   "recall, false refusals, right clause first, facts, calibration (OUT/decision.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 def eval_cmd(set_path: Path, index_dir: Path | None, out_dir: Path, modes: str, floors_path: Path | None,
              no_baseline: bool, no_ask: bool, llm: str, corpus: tuple[Path, ...], embedder_spec: str | None,
-             prose_n: int, quiet: bool) -> None:
+             prose_n: int, decision_sets: tuple[Path, ...], quiet: bool) -> None:
     """Run the question set through search and ask; write OUT/report.md, report.json and plots."""
     from eval.report import markdown, retrieval_table, write_report
     from eval.runner import EvalConfig, load_floors, run_eval
@@ -53,6 +57,11 @@ def eval_cmd(set_path: Path, index_dir: Path | None, out_dir: Path, modes: str, 
                      embedder=embedder_spec, progress=not quiet, floors=load_floors(floors_path),
                      prose_n=prose_n)
     report = run_eval(cfg)
+    if decision_sets:
+        from eval.decision_eval import run as run_decision
+
+        report["decision"] = run_decision([Path(report["meta"]["index"])], list(decision_sets), Path(out_dir),
+                                          progress=not quiet)["results"]
     paths = write_report(report, out_dir)
     text = markdown(report)
     click.echo(text if not quiet else "\n".join(retrieval_table(report)))

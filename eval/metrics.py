@@ -165,6 +165,51 @@ def refusal_scores(answerable: Sequence[bool], answered: Sequence[bool]) -> dict
     }
 
 
+def calibration(confidence: Sequence[float], answerable: Sequence[bool], bins: int = 10) -> dict[str, Any]:
+    """Expected calibration error of P(answerable) and the reliability table (per confidence bin: count, mean
+    confidence, share answerable)."""
+    table = []
+    ece = 0.0
+    n = len(confidence)
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        members = [(c, a) for c, a in zip(confidence, answerable) if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if not members:
+            continue
+        conf = mean(c for c, _ in members)
+        acc = mean(float(a) for _, a in members)
+        ece += len(members) / n * abs(conf - acc)
+        table.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(members), "confidence": round(conf, 4),
+                      "answerable": round(acc, 4)})
+    return {"ece": ece if n else float("nan"), "reliability": table}
+
+
+def plot_calibration(confidence: Sequence[float], answerable: Sequence[bool], path: Any, bins: int = 10) -> Any:
+    """Reliability diagram of the decision confidence (PNG at `path`)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    table = calibration(confidence, answerable, bins)["reliability"]
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="perfect calibration")
+    ax.plot([r["confidence"] for r in table], [r["answerable"] for r in table], marker="o", label="decision")
+    for r in table:
+        ax.annotate(str(r["n"]), (r["confidence"], r["answerable"]), textcoords="offset points", xytext=(4, -10),
+                    fontsize=7)
+    ax.set_xlabel("confidence P(answerable)")
+    ax.set_ylabel("share of questions answerable")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("Answer decision calibration")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 # --- latency -----------------------------------------------------------------------------------------------
 
 def percentile(values: Sequence[float], q: float) -> float:

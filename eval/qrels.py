@@ -22,6 +22,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_SET = DATA_DIR / "questions.jsonl"
 HOLDOUT_SET = DATA_DIR / "questions_holdout.jsonl"
 SAMPLE = REPO_ROOT / "data" / "corpus" / "chongqing-gazette-2024-06.txt"
+#: The 100 Chongqing regulations (shared corpus beside the clone); labels `《title》第X条` resolve against them.
+REGULATIONS = REPO_ROOT.parent / "shared" / "corpus" / "chongqing-regulations"
+DECISION_SET = DATA_DIR / "questions_decision.jsonl"
+#: Written before any score was seen and never used for tuning: report it separately.
+DECISION_HOLDOUT = DATA_DIR / "questions_decision_holdout.jsonl"
 
 LANGS = ("zh", "en")
 CATEGORIES = ("amount", "eligibility", "agency", "deadline", "annex_task", "box_project", "paraphrase", "notice",
@@ -113,6 +118,26 @@ def sample_clauses(path: Path = SAMPLE) -> list[Any]:
     return parse_file(path).clauses
 
 
+BUNDLED_REGULATIONS = REPO_ROOT / "data" / "corpus" / "chongqing-regulations"   # the default corpus's copy
+
+
+def regulation_files(folder: Path | None = None) -> list[Path]:
+    """The regulation text files: the bundled copy, else the shared corpus beside the clone (else none)."""
+    folder = folder or (BUNDLED_REGULATIONS if BUNDLED_REGULATIONS.is_dir() else REGULATIONS)
+    return sorted(folder.glob("*.txt")) if folder.is_dir() else []
+
+
+def corpus_clauses(questions: Sequence[Question] = ()) -> list[Any]:
+    """Sample clauses, plus the regulations' clauses when any question cites a regulation (`《…》…`)."""
+    from index.parser import parse_file
+
+    clauses = sample_clauses()
+    if any(lab.startswith("《") for q in questions for lab in q.relevant_labels):
+        for path in regulation_files():
+            clauses += parse_file(path).clauses
+    return clauses
+
+
 def write_questions(questions: Sequence[Question], path: Path | str) -> None:
     with open(path, "w", encoding="utf-8") as fh:
         for q in questions:
@@ -122,7 +147,7 @@ def write_questions(questions: Sequence[Question], path: Path | str) -> None:
 def refresh_ids(path: Path | str) -> int:
     """Rewrite `relevant` from `relevant_labels` against the current parser; returns how many rows changed."""
     questions = load_questions(path)
-    index = label_index(sample_clauses())
+    index = label_index(corpus_clauses(questions))
     changed = 0
     for q in questions:
         ids = resolve_labels(q.relevant_labels, index)
@@ -137,12 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     write = "--write-ids" in args
     files = [a for a in args if not a.startswith("--")] or [str(DEFAULT_SET), str(HOLDOUT_SET)]
     status = 0
-    index = label_index(sample_clauses())
     for f in files:
         if write:
             print(f"{f}: {refresh_ids(f)} row(s) updated")
             continue
         qs = load_questions(f)
+        index = label_index(corpus_clauses(qs))
         problems = check_questions(qs)
         for q in qs:
             try:

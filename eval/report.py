@@ -11,7 +11,8 @@ RET_COLS = (("recall@1", "R@1"), ("recall@5", "R@5"), ("recall@10", "R@10"), ("m
 ANS_COLS = (("n_all", "n"), ("decision_accuracy", "answer/refuse acc."), ("refusal_precision", "refusal P"),
             ("refusal_recall", "refusal R"), ("false_refusal_rate", "false refusals"),
             ("fact_presence", "all facts present"), ("fact_recall", "fact recall"),
-            ("citation_precision", "citation precision"))
+            ("citation_precision", "citation precision"), ("gold_cited", "right clause cited"),
+            ("right_first", "right clause first"), ("confidence_ece", "confidence ECE"))
 
 
 def _fmt(v: Any, digits: int = 3) -> str:
@@ -49,6 +50,18 @@ def answers_table(report: dict[str, Any]) -> list[str]:
     ans = report.get("answers") or {}
     rows = [[lang, *(ans[lang].get(k) for k, _ in ANS_COLS)] for lang in ("zh", "en", "all") if lang in ans]
     return _table(["lang", *(h for _, h in ANS_COLS)], rows)
+
+
+DECISION_COLS = (("n_answerable", "answerable"), ("n_ooc", "out of corpus"), ("ooc_refused", "OOC refused"),
+                 ("false_refusal_rate", "answerable refused"), ("refusal_precision", "refusal P"),
+                 ("right_first", "right clause first"), ("fact_presence", "figures in answer"), ("ece", "ECE"))
+
+
+def decision_table(results: dict[str, Any]) -> list[str]:
+    rows = [[index, name, lang, *(s.get(k) for k, _ in DECISION_COLS)]
+            for index, sets in results.items() for name, data in sets.items()
+            for lang, s in data["summary"].items()]
+    return _table(["index", "set", "lang", *(h for _, h in DECISION_COLS)], rows)
 
 
 def speed_table(report: dict[str, Any]) -> list[str]:
@@ -122,17 +135,15 @@ def markdown(report: dict[str, Any]) -> str:
     if report.get("by_category"):
         lines += ["## By category", "", *category_table(report), ""]
     lines += ["## Speed and memory", "", *speed_table(report), ""]
-    cal = {m: c for m, c in (report.get("calibration") or {}).items() if c}
-    if cal:
-        lines += ["## Answerability calibration hint (tuned on this set — optimistic)", ""]
-        lines += [f"- {m}: best threshold {c['best_threshold']} → accuracy {c['accuracy_at_best']}"
-                  for m, c in cal.items()]
-        lines.append("")
     modes = meta["modes_run"]
     if modes:
         miss = misses(report, modes[-1])
         lines += [f"## Answerable questions with no gold clause in the top 10 (mode {modes[-1]})", "",
                   *(miss or ["- none"]), ""]
+    if report.get("decision"):
+        lines += ["## Answer decision per set", "", *decision_table(report["decision"]), "",
+                  "Model trained on questions.jsonl and questions_decision.jsonl; "
+                  "`questions_decision_holdout.jsonl` is the untouched holdout.", ""]
     fl = report.get("floors") or {}
     if fl.get("floors"):
         lines += ["## Floors", "", f"{len(fl['floors'])} floors checked: "
@@ -190,6 +201,12 @@ def plot(report: dict[str, Any], out_dir: Path) -> list[Path]:
     paths.append(out_dir / "latency_hist.png")
     fig.savefig(paths[-1], dpi=110)
     plt.close(fig)
+    asked = [q for q in report["per_question"] if (q.get("ask") or {}).get("confidence") is not None]
+    if asked:
+        from eval.metrics import plot_calibration
+
+        paths.append(plot_calibration([q["ask"]["confidence"] for q in asked], [q["answerable"] for q in asked],
+                                      out_dir / "calibration.png"))
     return paths
 
 

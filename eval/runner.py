@@ -25,7 +25,7 @@ ALL_MODES = ("none", "glossary", "translate", "both")
 LLM_MODES = ("translate", "both")
 KS = (1, 5, 10)
 RETRIEVAL_METRICS = ("recall@1", "recall@5", "recall@10", "hit@1", "hit@5", "hit@10", "mrr@10")
-ANSWER_METRICS = ("fact_presence", "fact_recall", "citation_precision", "answered")
+ANSWER_METRICS = ("fact_presence", "fact_recall", "citation_precision", "gold_cited", "answered", "right_first")
 
 
 @dataclass
@@ -126,13 +126,6 @@ def run_search(questions: Sequence[Question], searcher: Any, mode: str, k: int, 
                                    "ranked": ranked[:5], "_ranked": ranked, "_relevant": q.relevant}
             if q.relevant:
                 row.update(M.retrieval_scores(ranked, q.relevant, KS))
-            try:
-                from retriever.answerability import is_answerable
-
-                ok, score = is_answerable(q.query, hits)
-                row.update(answerable_pred=bool(ok), answerability=float(score))
-            except Exception as exc:  # noqa: BLE001 - diagnostics only
-                log.debug("answerability unavailable: %s", exc)
             rows.append(row)
             bar.update()
     return rows
@@ -179,12 +172,16 @@ def run_ask(questions: Sequence[Question], index_dir: Path, progress: bool) -> l
             text = M.card_text(card) if answered else ""
             row: dict[str, Any] = {"id": q.id, "lang": q.lang, "category": q.category, "seconds": elapsed,
                                    "answerable": q.answerable, "answered": float(answered),
-                                   "cited": [c.get("id") for c in cites]}
+                                   "cited": [c.get("id") for c in cites], "verdict": card.get("verdict"),
+                                   "confidence": card.get("confidence")}
             if q.answerable:
+                row["right_first"] = float(answered and bool(cites) and cites[0].get("id") in q.relevant)
                 row["fact_recall"] = M.fact_recall(q.expected_facts, text) if answered else 0.0
                 row["fact_presence"] = float(row["fact_recall"] == 1.0)
                 row["citation_precision"] = M.citation_precision(cites, q.relevant, q.expected_facts) \
                     if answered else None
+                # right clause cited: the answer cites a gold clause (a refusal cites nothing)
+                row["gold_cited"] = float(answered and bool(set(row["cited"]) & set(q.relevant)))
                 row["missing_facts"] = [f for f in q.expected_facts if not M.fact_present(f, text)]
             rows.append(row)
             bar.update()
@@ -225,6 +222,10 @@ def answer_summary(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]
         out.setdefault(lang, {"n": 0})
         out[lang]["n_all"] = len(members)
         out[lang].update(M.refusal_scores([r["answerable"] for r in members], [bool(r["answered"]) for r in members]))
+        scored = [r for r in members if r.get("confidence") is not None]
+        if scored:
+            out[lang]["confidence_ece"] = M.calibration([r["confidence"] for r in scored],
+                                                        [r["answerable"] for r in scored])["ece"]
     return out
 
 
@@ -357,8 +358,9 @@ def _per_question(questions: Sequence[Question], rows_by_mode: dict[str, list[di
     for r in baseline_rows:
         index[r["id"]]["baseline"] = {k: r[k] for k in ("hit@1", "hit@10", "mrr@10") if k in r}
     for r in ask_rows:
-        index[r["id"]]["ask"] = {k: r[k] for k in ("answered", "fact_recall", "citation_precision", "cited",
-                                                   "missing_facts", "seconds") if k in r}
+        index[r["id"]]["ask"] = {k: r[k] for k in ("answered", "verdict", "confidence", "right_first", "fact_recall",
+                                                   "citation_precision", "cited", "missing_facts", "seconds")
+                                 if k in r}
     return list(index.values())
 
 

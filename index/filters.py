@@ -1,4 +1,5 @@
-"""Metadata filters — document number, clause kind, lead unit, deadline range — as one type, `ClauseFilter`.
+"""Metadata filters — document number, document type, clause kind, lead unit, deadline range — as one type,
+`ClauseFilter`.
 
 `ClauseFilter.parse(dict)` validates the user's filter dict (`QueryError` for an unknown field or a malformed
 value) and returns None when nothing filters. The same object is a clause predicate (`f(clause)`), a row mask
@@ -16,10 +17,11 @@ from typing import Any
 import numpy as np
 
 from index.clause import KINDS, Clause
+from index.doc_meta import DOC_TYPES
 from index.errors import QueryError
 
 #: The filter fields, in the order they are documented (API, CLI, UI and the Milvus translation use this list).
-FILTER_FIELDS = ("doc", "kind", "lead_unit", "deadline_from", "deadline_to")
+FILTER_FIELDS = ("doc", "kind", "lead_unit", "deadline_from", "deadline_to", "doc_type")
 _MONTH = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
 _BAD_CHARS = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -47,6 +49,8 @@ def check_filters(filters: Mapping[str, Any] | None) -> dict[str, str]:
             raise FilterError(f"{key} contains an invalid character (a lone surrogate or a control character)")
     if "kind" in clean and clean["kind"] not in KINDS:
         raise FilterError(f"unknown clause kind {clean['kind']!r}; known: {', '.join(KINDS)}")
+    if "doc_type" in clean and clean["doc_type"] not in DOC_TYPES:
+        raise FilterError(f"unknown document type {clean['doc_type']!r}; known: {', '.join(DOC_TYPES)}")
     for key in ("deadline_from", "deadline_to"):
         if key in clean and not _MONTH.fullmatch(str(clean[key])):
             raise FilterError(f"{key} must be a month YYYY-MM (01–12) or a year YYYY, not {clean[key]!r}")
@@ -62,6 +66,7 @@ class ClauseFilter:
     lead_unit: str | None = None             # as typed
     deadline_from: str | None = None
     deadline_to: str | None = None
+    doc_type: str | None = None              # gazette_notice | local_regulation | other
     units: frozenset[str] | None = None      # the Chinese unit names `lead_unit` stands for
 
     @classmethod
@@ -85,6 +90,8 @@ class ClauseFilter:
         if self.doc and self.doc not in (c.doc_number, c.doc_key):
             return False
         if self.kind and c.kind != self.kind:
+            return False
+        if self.doc_type and c.doc_type != self.doc_type:
             return False
         if self.units is not None and not self.matching_units(c.lead_units):
             return False

@@ -54,7 +54,7 @@ STYLE_LEVEL = {"chapter": 0, "section": 1, "article": 2, "l1": 1, "l2": 2, "l3":
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("chapter", re.compile(rf"^第([{_CN_NUM}]+)章\s*(.{{0,30}})$")),
     ("section", re.compile(rf"^第([{_CN_NUM}]+)节\s*(.{{0,30}})$")),
-    ("article", re.compile(rf"^第([{_CN_NUM}]+)条(?:\s+|　+)?(.*)$")),
+    ("article", re.compile(rf"^第([{_CN_NUM}]+)条(\s*)(.*)$")),
     ("l1", re.compile(rf"^([{_CN_NUM}]+)、\s*(.*)$")),
     ("l2", re.compile(rf"^[（(]([{_CN_NUM}]+)[）)]\s*(.*)$")),
     ("l3", re.compile(r"^(\d{1,3})(?:[.．](?!\d)|、)\s*(.*)$")),
@@ -68,10 +68,10 @@ def match_marker(line: str) -> Marker | None:
         m = pattern.match(line)
         if not m:
             continue
-        raw, rest = m.group(1), m.group(2).strip()
+        raw, rest = m.group(1), m.groups()[-1].strip()
         number = int(raw) if raw.isdigit() else cn_to_int(raw)
-        if style == "article" and rest.startswith(("款", "项")):
-            continue
+        if style == "article" and not m.group(2) and rest.startswith(("款", "项")):
+            continue                  # 第三条款… / 第五条项下… is prose; "第三十条 项目…" is an article
         return Marker(style, number, _label_zh(style, raw), rest)
     return None
 

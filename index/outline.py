@@ -8,6 +8,7 @@ from index.clause import Clause, Fact, clause_id
 from index.facts import extract_facts, extract_units, parse_cn_date, split_units
 from index.labels import Marker, cn_to_int, label_en, match_marker
 from index.lines import ANNEX_REFERENCE, ANNEX_START, BOX_START, Line
+from index.paragraphs import paragraph_list
 from index.repair import clean_cell, clean_line
 
 _HEADING_MAX = 40
@@ -174,6 +175,8 @@ class BodyBuilder:
                 clause.facts = extract_facts(clause.text)
                 lead, co = extract_units(clause.text)
                 clause.lead_units, clause.co_units = lead, co
+            if clause.kind == "article":
+                clause.paragraphs = paragraph_list(clause.label, clause.label_en, clause.text)
         return self.clauses
 
 

@@ -9,12 +9,14 @@ import re
 from pathlib import Path
 
 from index.clause import Document, GazetteIssue
+from index.doc_meta import Enactment, classify, is_note_line, parse_enactment
 from index.errors import InputFileError
 from index.labels import match_marker
 from index.lines import DOC_NUMBER, FOOTER, Line, read_lines
 from index.masthead import english_title, parse_masthead
 from index.outline import BodyBuilder, build_body
 from index.sources import read_gazette_text
+from index.titles_en import english_title as pattern_title
 
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _ADOPTION = re.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日.{0,80}(通过|公布|发布|施行|修订|修正)\s*[）)]?$")
@@ -36,6 +38,19 @@ def _iso(m: re.Match[str]) -> str:
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
 
 
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _repeats_title(lines: list[Line], i: int, title: str, lookback: int = 2) -> int | None:
+    """First line index j ≤ i such that lines j..i spell `title` again (a title repeated, maybe split), else None."""
+    key = _compact(title)
+    for j in range(i, max(i - lookback, -1), -1):
+        if _compact("".join(line.text for line in lines[j:i + 1])) == key:
+            return j
+    return None
+
+
 def _document_starts(lines: list[Line]) -> list[tuple[int, int | None]]:
     """(first title line, document-number line or None) for each document, in order."""
     starts: list[tuple[int, int | None]] = []
@@ -53,6 +68,9 @@ def _document_starts(lines: list[Line]) -> list[tuple[int, int | None]]:
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
         if (_title_like(line) and _DOC_TYPE_END.search(line.text)
                 and (_ADOPTION.match(nxt) or re.match(r"^第[一1]\s*[章条]", nxt))):
+            if starts and starts[-1][1] is None and i - starts[-1][0] <= 12 and \
+                    _repeats_title(lines, i, lines[starts[-1][0]].text) is not None:
+                continue                      # the title printed again above the body (maybe over two lines)
             if starts and starts[-1][1] is not None:
                 notice = "".join(x.text for x in lines[starts[-1][0]:i])
                 if f"《{line.text}》" in notice or f"印发{line.text}" in notice:
@@ -81,7 +99,7 @@ def _build_document(lines: list[Line], title_end: int, number_idx: int | None, s
     body = lines[(number_idx if number_idx is not None else title_end - 1) + 1:]
     key = doc_number or title
     doc = Document(key=key, title=title, doc_number=doc_number, source=source,
-                   title_en=english_title(title, zh_entries, en_entries))
+                   title_en=english_title(title, zh_entries, en_entries) or pattern_title(title))
     if doc_number is None:
         doc.flags.append("no_doc_number")
     builder = BodyBuilder(doc_key=key, doc_number=doc_number, doc_title=title, source=source)
@@ -92,12 +110,51 @@ def _build_document(lines: list[Line], title_end: int, number_idx: int | None, s
             rest = rest[1:]                   # the issued document's own title: already in the notice title
     if rest and (m := _ADOPTION.match(rest[0].text)):
         doc.date = doc.date or _iso(m)
+    enactment = None
+    if doc_number is None:
+        rest, enactment = _take_note(rest, title)
+    _set_metadata(doc, enactment)
     build_body(builder, rest)
     doc.clauses = builder.finish()
     for clause in doc.clauses:
         clause.doc_title_en = doc.title_en
         clause.flags = list(doc.flags)
+        clause.doc_type, clause.doc_issuer, clause.doc_date = doc.doc_type, doc.issuer, doc.version_date
+        clause.doc_adopted, clause.doc_amended = doc.adopted, list(doc.amended)
     return doc
+
+
+def _take_note(rest: list[Line], title: str) -> tuple[list[Line], Enactment | None]:
+    """Drop title repeats before the body and read the 题注 (adoption/amendment lines); the note lines stay in
+    the body (they become the preamble clause, so "when was it adopted" finds them)."""
+    key = _compact(title)
+    note: list[str] = []
+    kept: list[Line] = []
+    k = 0
+    while k < len(rest) and k < 12 and match_marker(rest[k].text) is None:
+        text = rest[k].text
+        if is_note_line(text) or (note and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", text)):
+            note.append(text)
+        elif _compact(text) == key:
+            k += 1
+            continue                           # the title printed again
+        elif k + 1 < len(rest) and _compact(text + rest[k + 1].text) == key:
+            k += 2
+            continue                           # … printed again over two lines
+        kept.append(rest[k])
+        k += 1
+    return kept + rest[k:], (parse_enactment("\n".join(note)) if note else None)
+
+
+def _set_metadata(doc: Document, enactment: Enactment | None) -> None:
+    """Type, issuer and dates of a document (a numbered notice keeps its signing issuer and date)."""
+    doc.doc_type = classify(doc.title, doc.doc_number, enactment)
+    if enactment is None:
+        return
+    doc.issuer = doc.issuer or enactment.issuer
+    doc.adopted = enactment.adopted
+    doc.amended = list(enactment.amended)
+    doc.date = doc.date or enactment.adopted or enactment.version_date
 
 
 def parse_text(text: str, source: str | None = None) -> GazetteIssue:

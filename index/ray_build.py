@@ -144,7 +144,8 @@ class RayEmbedding:
     workers: int = 2
     batch_size: int = DEFAULT_BATCH
     address: str | None = None
-    threads: int | None = None
+    #: OpenMP threads per actor: each actor reserves one CPU (`num_cpus=1`), so one thread (more oversubscribes).
+    threads: int | None = 1
 
     def __call__(self, texts: list[str], progress: bool) -> np.ndarray:
         if self.workers < 1:
@@ -157,7 +158,7 @@ class RayEmbedding:
 
 def build_index_ray(clauses: Sequence[Clause], embedder: Embedder, out_dir: Path | str, sources: Sequence[Path],
                     ann: str = "auto", *, documents: Sequence[Document] | None = None, workers: int = 2,
-                    batch_size: int = DEFAULT_BATCH, address: str | None = None, threads: int | None = None,
+                    batch_size: int = DEFAULT_BATCH, address: str | None = None, threads: int | None = 1,
                     progress: bool = True) -> Manifest:
     """`build_index` with the embedding done by Ray actors; returns the manifest."""
     if workers < 1:

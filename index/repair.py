@@ -14,6 +14,7 @@ CJK_PUNCT = "，。、；：？！（）【】《》〈〉「」『』“”‘�
 _CJK_OR_PUNCT = f"[{CJK}{re.escape(CJK_PUNCT)}]"
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_HAS_HALF = re.compile(r"[,;:?!()]")
 
 #: A line ends a sentence or a structural unit when it ends with one of these.
 TERMINAL = tuple("。；！？：:;!?）)」』”\"")
@@ -40,6 +41,8 @@ def _is_cjk_context(ch: str) -> bool:
 
 def normalise_punctuation(text: str) -> str:
     """Turn half-width `,;:?!()` full-width where a neighbouring character is Chinese (paired brackets alike)."""
+    if not _HAS_HALF.search(text):
+        return text                            # nothing to turn (most lines of clean text)
     chars = list(text)
     n = len(chars)
     opened: list[int] = []

@@ -29,6 +29,9 @@ folder.
 | GAZETTE_CLIENT_CONCURRENCY   | client_concurrency  | expensive requests one client may have in progress (default 4) |
 | GAZETTE_CLIENT_WAIT          | client_wait         | seconds a further request waits for a slot before 429 (30)     |
 | GAZETTE_QUERY_CACHE          | query_cache         | query-embedding cache size (0 = off)                           |
+| GAZETTE_EMBED_WORKERS        | embed_workers       | query-embedding threads (None: 1; `gazette serve`: one a core) |
+| GAZETTE_EMBED_BATCH          | embed_batch         | waiting questions embedded in one call (default 1 = off)       |
+| GAZETTE_MAX_ACTIVE           | max_active          | requests computed at once by the server (default 4 × cores)    |
 | GAZETTE_SESSIONS             | sessions            | `redis://…` or "" (in-process)                                 |
 | GAZETTE_SESSIONS_TTL         | sessions_ttl        | seconds                                                        |
 | GAZETTE_HOST / GAZETTE_PORT  | host / port         | `gazette serve` address                                        |
@@ -123,6 +126,9 @@ class Settings:
     client_concurrency: int = 4
     client_wait: float = 30.0
     query_cache: int = 1024
+    embed_workers: int | None = None
+    embed_batch: int = 1
+    max_active: int | None = None
     sessions: str = ""
     sessions_ttl: int | None = None
     host: str = "127.0.0.1"
@@ -165,6 +171,9 @@ class Settings:
             client_concurrency=_number(env, "GAZETTE_CLIENT_CONCURRENCY", int) or 4,
             client_wait=_or(_number(env, "GAZETTE_CLIENT_WAIT", float, allow_zero=True), 30.0),
             query_cache=query_cache if query_cache is not None else 1024,
+            embed_workers=_number(env, "GAZETTE_EMBED_WORKERS", int),
+            embed_batch=_number(env, "GAZETTE_EMBED_BATCH", int) or 1,
+            max_active=_number(env, "GAZETTE_MAX_ACTIVE", int),
             sessions=_str(env, "GAZETTE_SESSIONS") or "",
             sessions_ttl=_number(env, "GAZETTE_SESSIONS_TTL", int),
             host=_str(env, "GAZETTE_HOST") or "127.0.0.1",

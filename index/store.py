@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from index.ann import ANN_CHOICES  # noqa: F401  (re-exported)
 from index.clause import Clause, Document
 from index.dense import DEFAULT_EF_SEARCH, DenseIndex, FaissDenseIndex, Hits, empty_hits, top_k
 from index.embedders import Embedder, describe_identity, identity_mismatch, passage_text
 from index.errors import GazetteError, IndexError_
 from index.filters import ClauseFilter
 from index.store_build import (  # noqa: F401  (re-exported: the public API lives here)
-    ANN_CHOICES,
     FILES,
     FLAT_MAX_VECTORS,
     FORMAT_VERSION,
@@ -148,8 +148,7 @@ class IndexStore:
             raise IndexError_(f"index at {index_dir} is inconsistent (manifest.json says {n} clauses; "
                               f"{'; '.join(bad)}) — {rebuild_hint(index_dir)}")
         dense = FaissDenseIndex(faiss_index, vectors, clauses)
-        if manifest.ann.get("type") == "hnsw":
-            dense.set_ef_search(int(manifest.ann.get("ef_search", DEFAULT_EF_SEARCH)))
+        dense.configure(manifest.ann)  # efSearch (HNSW) or nprobe (IVF) as built
         return cls(index_dir, clauses, manifest, dense, bm25, vectors)
 
     def mask(self, predicate: Callable[[Clause], bool]) -> np.ndarray:

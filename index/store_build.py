@@ -20,14 +20,10 @@ from typing import Any
 
 import numpy as np
 
+from index.ann import ann_params, choose_ann
 from index.clause import Clause, Document
-from index.dense import (
-    DEFAULT_EF_SEARCH,
-    FLAT_MAX_VECTORS,
-    HNSW_EF_CONSTRUCTION,
-    HNSW_M,
-    make_faiss_index,
-)
+from index.dense import DEFAULT_EF_SEARCH, FLAT_MAX_VECTORS, make_faiss_index
+from index.embed_cache import with_cache
 from index.embedders import Embedder, passage_text
 from index.errors import GazetteError, IndexError_, InputFileError
 from index.provenance import new_provenance
@@ -39,7 +35,6 @@ FORMAT_VERSION = 1
 #: The embedding step of a build: passages → (n, dim) float32 rows (local embedder, or Ray actors).
 EmbedFn = Callable[[list[str], bool], np.ndarray]
 FILES = ("clauses.jsonl", "dense.faiss", "vectors.npy", "bm25", "manifest.json")
-ANN_CHOICES = ("auto", "flat", "hnsw")
 
 
 @dataclass
@@ -128,9 +123,8 @@ def _check_unique(clauses: Sequence[Clause]) -> None:
 
 
 def _choose_ann(ann: str, n: int) -> str:
-    if ann not in ANN_CHOICES:
-        raise GazetteError(f"unknown ANN type {ann!r}; choose one of {', '.join(ANN_CHOICES)}")
-    return ("flat" if n <= FLAT_MAX_VECTORS else "hnsw") if ann == "auto" else ann
+    """The dense index kind for `n` clauses (`index.ann.choose_ann`: `auto` = flat up to 50k, then IVF-SQ8)."""
+    return choose_ann(ann, n)
 
 
 def _source_entry(path: Path) -> dict[str, Any]:
@@ -151,6 +145,8 @@ def _documents_meta(clauses: Sequence[Clause], documents: Sequence[Document] | N
     kept = {d["doc_key"]: d["provenance"] for d in previous if d.get("provenance")}
     fresh = {d.key for d in documents or []}
     sha_of = {s["name"]: s.get("sha256") for s in sources}
+    issuers = {d["doc_key"]: d.get("issuer") for d in previous}
+    issuers.update({d.key: d.issuer for d in documents or []})
     counts = Counter(c.doc_key for c in clauses)
     out: dict[str, dict[str, Any]] = {}
     for c in clauses:
@@ -160,12 +156,18 @@ def _documents_meta(clauses: Sequence[Clause], documents: Sequence[Document] | N
                               "title_en": c.doc_title_en, "date": dates.get(c.doc_key),
                               "clause_count": counts[c.doc_key],
                               "provenance": prov or new_provenance(c.source, sha_of.get(c.source or ""), added_by,
-                                                                   (flags or {}).get(c.doc_key))}
+                                                                   (flags or {}).get(c.doc_key)),
+                              # type, issuer, adoption/amendment (index.doc_meta, index.corpus)
+                              "type": c.doc_type, "issuer": issuers.get(c.doc_key) or c.doc_issuer,
+                              "adopted": c.doc_adopted, "amended": list(c.doc_amended),
+                              "version_date": c.doc_date}
     return list(out.values())
 
 
 def _embed(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
-    """Embed passages (tqdm bar on stderr when `progress`) and check the result's shape."""
+    """Embed passages (tqdm bar on stderr when `progress`) and check the result's shape; passages seen before
+    come from the embedding cache (`index.embed_cache`, `$GAZETTE_EMBED_CACHE`)."""
+    embedder = with_cache(embedder)
     if progress:
         from tqdm import tqdm
 
@@ -188,9 +190,9 @@ def _write_index(out_dir: Path, clauses: list[Clause], vectors: np.ndarray, iden
                  started: float) -> Manifest:
     """Write a complete index folder for (clauses, vectors) atomically; returns its manifest."""
     ann_type = _choose_ann(ann, len(clauses))
-    ann_meta: dict[str, Any] = {"type": ann_type, "requested": ann, "flat_max_vectors": FLAT_MAX_VECTORS}
-    if ann_type == "hnsw":
-        ann_meta.update(M=HNSW_M, ef_construction=HNSW_EF_CONSTRUCTION, ef_search=int(ef_search))
+    ann_meta: dict[str, Any] = {"requested": ann, "flat_max_vectors": FLAT_MAX_VECTORS,
+                                **ann_params(ann_type, len(clauses),
+                                             **({"ef_search": int(ef_search)} if ann_type == "hnsw" else {}))}
     counts = {"clauses": len(clauses), "documents": len(documents),
               "by_kind": dict(sorted(Counter(c.kind for c in clauses).items()))}
     manifest = Manifest(FORMAT_VERSION, package_version(), dict(identity), counts, sources, documents, ann_meta,
@@ -220,7 +222,8 @@ def _write_clauses(tmp: Path, clauses: list[Clause]) -> None:
 def _write_dense(tmp: Path, vectors: np.ndarray, ann: dict[str, Any]) -> None:
     import faiss  # make_faiss_index has checked it is installed
 
-    index = make_faiss_index(vectors, ann["type"], ann.get("ef_search", DEFAULT_EF_SEARCH))
+    params = {k: v for k, v in ann.items() if k not in ("requested", "flat_max_vectors")}
+    index = make_faiss_index(vectors, ann["type"], ann.get("ef_search", DEFAULT_EF_SEARCH), params=params)
     faiss.write_index(index, str(tmp / "dense.faiss"))
 
 

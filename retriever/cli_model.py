@@ -48,3 +48,24 @@ def info_cmd(as_json: bool) -> None:
         click.echo(f"{key}: {value}")
     if not path.is_file():
         click.echo("hint: run `gazette model fetch` to get the local model")
+
+
+@model_group.command("install")
+@click.option("--no-fetch", is_flag=True, help="Only install llama-cpp-python, not the GGUF.")
+@click.pass_context
+def install_cmd(ctx: click.Context, no_fetch: bool) -> None:
+    """Install the local LLM: build llama-cpp-python (compiles llama.cpp, minutes, once) with a progress bar,
+    then `gazette model fetch`."""
+    from retriever.llama_install import install_llama_cpp, llama_cpp_installed
+    from retriever.llm import LLMConfig
+
+    if llama_cpp_installed():
+        click.echo("llama-cpp-python: already installed", err=True)
+    else:
+        log = LLMConfig.from_env(backend="none").local_model.parent / "llama-cpp-build.log"
+        click.echo("building llama-cpp-python from source: pip compiles llama.cpp, about 6–15 minutes on 2 cores, "
+                   f"once (full log: {log}; skip with `make run LLM=none`)", err=True)
+        seconds = install_llama_cpp(log)
+        click.echo(f"llama-cpp-python installed in {int(seconds // 60)} min {int(seconds % 60)} s", err=True)
+    if not no_fetch:
+        ctx.invoke(fetch_cmd, dest=None, quiet=False)

@@ -37,6 +37,8 @@ def filter_options(f: F) -> F:
     f = click.option("--kind", default=None, help="Only this clause kind (clause, annex_task, box_item, article…).")(f)
     f = click.option("--lead-unit", default=None, help="Only clauses led by this unit (Chinese or English name).")(f)
     f = click.option("--deadline-from", default=None, help="Deadline on or after YYYY-MM.")(f)
+    f = click.option("--doc-type", default=None, help="Only this document type: gazette_notice, local_regulation, "
+                                                      "other.")(f)
     return click.option("--deadline-to", default=None, help="Deadline on or before YYYY-MM.")(f)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,12 @@ from index.settings import Settings
 from index.store import IndexStore, read_manifest
 from index.tokenize import tokenize_zh
 from index.vector_store import open_store
+from retriever.documents import DocumentIndex, expand_english, newer_first, prefer_named
 from retriever.fusion import rrf, score_fusion, top_rows
 from retriever.glossary import Glossary
 from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
 from retriever.llm import LLMConfig, get_chat_model
+from retriever.llm_warmup import TRANSLATION_BUDGET_S, warming, within_budget
 from retriever.query import Variant, build_variants, detect_language, validate_query
 from retriever.references import referenced
 from retriever.translate import translate_query
@@ -103,6 +105,7 @@ class Searcher:
         translation = None
         if mode in ("auto", "glossary", "both") and self.glossary is not None:
             terms = self.glossary.expand_english(query)
+            terms += [t for t in expand_english(query) if t not in terms]    # regulation-title topics
         if mode in ("auto", "translate", "both") and self.translator is not None:
             translation = self.translator(query)
         return terms, translation
@@ -123,11 +126,33 @@ class Searcher:
         terms, translation = self.expand(query, lang, mode)
         mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
         variants = build_variants(query, lang, terms, translation, mixed)
-        hits = self._fused(variants, k, keep, issuance=asks_issuance(query))
-        named = [c for c in referenced(query, self.store.clauses) if keep is None or keep(c)]
+        issuance = asks_issuance(query)
+        hits = self._fused(variants, k, keep, issuance=issuance)
+        docs_named = self.documents.named(query).matched
+        hits = self._document_aware(docs_named, variants, hits, k, keep, issuance)
+        named = [c for c in referenced(query, self.store.clauses) if (keep is None or keep(c))
+                 and (not docs_named or c.doc_key in docs_named)]          # 第一条 of the named document
         if named:
             hits = self._named_first(named, hits, k)
         return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named])
+
+    def _document_aware(self, keys: list[str], variants: list[Variant], hits: list[Hit], k: int,
+                        keep: ClauseFilter | None, issuance: bool = False) -> list[Hit]:
+        """Hits of the documents the question names (`keys`) first; newer documents first on ties."""
+        if keys and len(keys) < len(self.documents.docs):
+            doc_hits: list[Hit] = []
+            for key in keys:                            # the filter names one document; usually one is named
+                only = replace(keep, doc=key) if keep is not None else ClauseFilter(doc=key)
+                doc_hits += self._fused(variants, k, only,                     # "when was it issued" → notice
+                                        issuance=issuance and key in self._notices)
+            doc_hits.sort(key=lambda h: -h.score)
+            hits = prefer_named(hits, doc_hits, k)
+        return newer_first(hits, self.documents, getattr(self.store, "vectors", None), self.store.row_of)
+
+    @cached_property
+    def documents(self) -> DocumentIndex:
+        """The indexed documents: titles, short names, English title topics, dates."""
+        return DocumentIndex(self.store.clauses)
 
     def _named_first(self, named: list[Clause], hits: list[Hit], k: int) -> list[Hit]:
         """Clauses the question names by number go first (a question about `task 149` is about task 149)."""
@@ -204,8 +229,10 @@ class Searcher:
         return notices
 
 
-def make_translator(llm: str | None, settings: Settings | None = None) -> Translator | None:
-    """A cached English→Chinese query translator for the LLM back-end `llm` (`env` = the configured one), or None."""
+def make_translator(llm: str | None, settings: Settings | None = None,
+                    budget: float = TRANSLATION_BUDGET_S) -> Translator | None:
+    """A cached English→Chinese query translator for the LLM back-end `llm` (`env` = the configured one), or None;
+    a translation that takes longer than `budget` seconds is skipped (glossary only)."""
     if llm in (None, "none"):
         return None
     try:
@@ -216,4 +243,6 @@ def make_translator(llm: str | None, settings: Settings | None = None) -> Transl
         return None
     if model is None:
         return None
-    return lambda question: translate_query(question, model)
+    # while a server loads this model in the background, or past the time budget, English questions use the glossary
+    translate = within_budget(lambda question: translate_query(question, model), budget)
+    return lambda question: None if warming(config) else translate(question)

@@ -7,6 +7,7 @@ import socket as _socket
 import subprocess as _subprocess
 import sys as _sys
 import time as _time
+from collections.abc import Iterator as _Iterator
 from pathlib import Path as _Path
 
 import pytest as _pytest
@@ -121,3 +122,12 @@ def stop_server(proc: _subprocess.Popen) -> None:
     except _subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=5)
+
+
+@_pytest.fixture(scope="session")
+def api_server(sample_index: _Path, tmp_path_factory: _pytest.TempPathFactory) -> _Iterator[str]:
+    """Base URL of one read-only `gazette serve` over the sample index for the session (OpenAI SDK, MCP client and
+    `gazette ask --server` tests); tests that change the index start their own."""
+    proc, base = start_gazette_server(sample_index, tmp_path_factory.mktemp("api-shared") / "server.log")
+    yield base
+    stop_server(proc)

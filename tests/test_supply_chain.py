@@ -68,9 +68,33 @@ def test_lock_pins_every_dependency_within_pyproject() -> None:
 def test_make_run_and_make_test_install_the_lock() -> None:
     make = (ROOT / "Makefile").read_text(encoding="utf-8")
     stamp = make[make.index("$(STAMP):"):].split("\n\n", 1)[0]
-    assert "-r $(LOCK)" in stamp and "--no-deps -e ." in stamp
+    test_stamp = make[make.index("$(TSTAMP):"):].split("\n\n", 1)[0]
+    # `make run`: the runtime dependencies only, each at its locked version; `make test`: the extras on top, same pins
+    assert "-c $(LOCK) -e ." in stamp and "[st" not in stamp and "$(LOCK)" in stamp.splitlines()[0]
+    assert "-c $(LOCK) -e '.[st,test,scale]'" in test_stamp and "$(LOCK)" in test_stamp.splitlines()[0]
     assert re.search(r"^LOCK\s*:=\s*requirements\.lock", make, re.M)
-    assert re.search(r"^run: install", make, re.M) and re.search(r"^test: install", make, re.M)
+    assert re.search(r"^run: install\b", make, re.M) and re.search(r"^test: install-test\b", make, re.M)
+
+
+def test_lock_pins_every_runtime_dependency_of_the_installed_project() -> None:
+    """`pip install -c requirements.lock -e .` leaves nothing unpinned: every requirement of every locked
+    package (runtime ones included) is itself in the lock."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    pins = _lock()
+    missing = []
+    for name in pins:
+        try:
+            reqs = requires(name) or []
+        except PackageNotFoundError:
+            continue
+        for raw in reqs:
+            req = Requirement(raw)
+            if req.marker and not req.marker.evaluate({"extra": ""}):
+                continue
+            if _norm(req.name) not in pins and _norm(req.name) != "torch":
+                missing.append(f"{name} → {req.name}")
+    assert not missing, f"not in requirements.lock: {missing}"
 
 
 @pytest.mark.parametrize("name", ["fastapi", "starlette", "python-multipart", "gradio", "uvicorn", "h11"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from chat.compose import compose_answer
-from chat.records import AnswerCard
+from chat.records import AnswerCard, Verdict
 from chat.schemas import AnswerCardOut, CitationOut, ProseOut
-from retriever.answerability import Answerability
+from retriever.decision import Decision
 from retriever.search import Hit
 
 pytestmark = pytest.mark.unit
@@ -20,9 +20,11 @@ def postdoc_clause(sample_clauses):
     return next(c for c in sample_clauses if c.doc_number == "渝府办发〔2024〕22号" and c.label == "三、（六）")
 
 
-def _card(clause, answered: bool, score: float) -> AnswerCard:
-    card = compose_answer("企业每招收1名全职博士后给多少资助？", "en", [Hit(clause, 1.0)], answered)
-    card.answerability = Answerability(score, answered, 0.9, 0.5)
+def _card(clause, answered: bool, score: float, verdict: Verdict | None = None) -> AnswerCard:
+    hit = Hit(clause, 1.0)
+    decision = Decision(verdict or ("answer" if answered else "refuse"), score, cited=[hit], asks=["amount"])
+    card = compose_answer("企业每招收1名全职博士后给多少资助？", "en", [hit], answered, decision=decision)
+    card.answerability = decision
     return card
 
 
@@ -41,6 +43,9 @@ def test_verdict_and_confidence(postdoc_clause):
     assert refused.verdict == "refuse" and refused.confidence == 0.3123
     assert refused.citations == [] and refused.related[0].clause is postdoc_clause
     AnswerCardOut.model_validate(refused.to_dict())
+    partial = _card(postdoc_clause, False, 0.2, "partial")
+    assert partial.verdict == "partial" and not partial.answered and partial.related[0].clause is postdoc_clause
+    AnswerCardOut.model_validate(partial.to_dict())
 
 
 def test_english_facts_keep_their_source_figure(postdoc_clause):

@@ -8,11 +8,15 @@ import pytest
 
 from eval.qrels import (
     CATEGORIES,
+    DECISION_HOLDOUT,
+    DECISION_SET,
     DEFAULT_SET,
     HOLDOUT_SET,
     check_questions,
+    corpus_clauses,
     label_index,
     load_questions,
+    regulation_files,
     resolve_labels,
     sample_clauses,
 )
@@ -80,3 +84,26 @@ def test_expected_facts_occur_in_the_gold_clauses(qset):
         text = "\n".join(f"{c.citation} {c.text} {' '.join(c.lead_units)} {c.deadline or ''}" for c in clauses)
         missing = [f for f in q.expected_facts if not fact_present(f, text)]
         assert not missing, (q.id, missing)
+
+
+DECISION_SETS = [DECISION_SET, DECISION_HOLDOUT]
+
+
+@pytest.mark.skipif(not regulation_files(), reason="the shared regulations corpus is not beside the clone")
+@pytest.mark.parametrize("path", DECISION_SETS, ids=["decision", "decision-holdout"])
+def test_decision_sets_resolve_against_sample_and_regulations(path):
+    qs = load_questions(path)
+    assert check_questions(qs) == []
+    index = label_index(corpus_clauses(qs))
+    for q in qs:
+        assert resolve_labels(q.relevant_labels, index) == q.relevant, q.id
+
+
+def test_decision_sets_are_near_misses_in_both_languages_and_disjoint():
+    train, hold = load_questions(DECISION_SET), load_questions(DECISION_HOLDOUT)
+    for qs in (train, hold):
+        cells = Counter((q.lang, q.answerable) for q in qs)
+        assert min(cells[(lang, a)] for lang in ("zh", "en") for a in (True, False)) >= 15, cells
+    assert not {q.query for q in train} & {q.query for q in hold}
+    everything = [q for s in (DEFAULT_SET, HOLDOUT_SET, DECISION_SET, DECISION_HOLDOUT) for q in load_questions(s)]
+    assert len({q.query for q in everything}) == len(everything)

@@ -117,7 +117,8 @@ def test_manifest_contents(built, sources):
     assert m.sources[0] == {"name": "a.txt", "sha256": digest, "size": sources["a.txt"].stat().st_size}
     provenance = m.documents[0].pop("provenance")
     assert m.documents[0] == {"doc_key": DOC_A, "doc_number": DOC_A, "title": f"{DOC_A}的通知", "title_en": None,
-                              "date": "2024-02-26", "clause_count": 3}
+                              "date": "2024-02-26", "clause_count": 3, "type": None, "issuer": None,
+                              "adopted": None, "amended": [], "version_date": None}
     assert provenance["source"] == "a.txt" and provenance["sha256"] == digest and provenance["added_by"]
     assert m.documents[1]["date"] is None and m.build_seconds >= 0 and m.created_at.startswith("20")
     lines = (built / "clauses.jsonl").read_text(encoding="utf-8").splitlines()

@@ -1,0 +1,52 @@
+"""Resident memory of a real `gazette serve` (API + UI, or `--no-ui`) after start-up and a few questions.
+
+    .venv/bin/python -m eval.bench_memory --index data/index [--llm local] [--no-ui]
+
+Starts the server on 127.0.0.1, waits for /health, asks `/search` and `/ask` a few questions, and prints the server
+process's RSS (MiB) after start-up and after the questions. With `--llm local` the local GGUF model is loaded too
+(needs `make model`).
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from eval.bench_concurrency import server_rss_mb, start_server
+
+QUESTIONS = ["企业招收博士后有什么资助？", "How much funding does a company get for each postdoc it recruits?",
+             "首台套保费补贴上限是多少", "Who leads task 149 and by when?"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m eval.bench_memory", description=__doc__.splitlines()[0])
+    ap.add_argument("--index", type=Path, default=Path("data/index"))
+    ap.add_argument("--llm", choices=["none", "local", "openai"], default="none")
+    ap.add_argument("--no-ui", action="store_true")
+    ap.add_argument("--log", type=Path, default=Path("/tmp/gazette-bench-memory.log"))
+    args = ap.parse_args(argv)
+    extra = ["--llm", args.llm] + ([] if args.no_ui else ["--with-ui"])
+    proc, port = start_server(args.index, {}, args.log, extra)
+    try:
+        started = server_rss_mb(proc.pid)
+        for q in QUESTIONS:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+            conn.request("GET", "/search?q=" + quote(q) + "&k=5")
+            conn.getresponse().read()
+            conn.request("POST", "/ask", body=json.dumps({"question": q}, ensure_ascii=False).encode(),
+                         headers={"content-type": "application/json"})
+            conn.getresponse().read()
+        after = server_rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print(json.dumps({"index": str(args.index), "llm": args.llm, "ui": not args.no_ui, "rss_started_mib": started,
+                      "rss_after_questions_mib": after}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

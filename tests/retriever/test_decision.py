@@ -1,0 +1,114 @@
+"""The answer decision: question reading, clause evidence, the logistic models and `decide` (unit tests on
+hand-made clauses and hits; the real-model behaviour is in tests/chat/test_decision_answers.py)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from index.clause import Clause
+from index.facts import extract_facts
+from retriever.decision import ANSWER_FEATURES, CANDIDATE_FEATURES, DecisionModel, Logistic, decide, load_model
+from retriever.evidence import CorpusStats, asked_kinds, holds, read_question
+from retriever.search import Hit
+
+pytestmark = pytest.mark.unit
+
+
+def clause(cid: str, text: str, doc: str = "《重庆市公共场所控制吸烟条例》", label: str = "第十九条", **kw) -> Clause:
+    return Clause(id=cid, doc_key=doc, doc_number=kw.pop("doc_number", None), doc_title=doc.strip("《》"),
+                  kind=kw.pop("kind", "article"), label=label, label_en="Article 19", path=[], text=text,
+                  facts=extract_facts(text), **kw)
+
+
+class Store:
+    def __init__(self, clauses: list[Clause]) -> None:
+        self.clauses = clauses
+
+
+SMOKING = clause("c1", "第十九条 在禁止吸烟公共场所吸烟的，由相关监督管理部门责令改正，可以处五十元罚款；拒不改正的，处两百元罚款。")
+TASK = clause("c2", "完成《重庆市地理标志条例》立法调研。", doc="渝府办发〔2024〕27号", label="附件 第102项",
+              kind="annex_task", doc_number="渝府办发〔2024〕27号", lead_units=["市知识产权局"], deadline="2024-12")
+OTHER = clause("c3", "第五条 市民政部门负责全市最低生活保障的综合管理。", doc="《重庆市城乡居民最低生活保障条例》", label="第五条")
+STORE = Store([SMOKING, TASK, OTHER])
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("在禁烟场所抽烟罚多少钱", ["amount"]),
+    ("这项任务由哪个部门牵头，什么时候完成", ["date", "agency"]),
+    ("What share of payroll goes to unemployment insurance?", ["percent"]),
+    ("How many recruitment events must be held?", ["count"]),
+    ("Who leads task 149 and by when?", ["date", "agency"]),
+])
+def test_what_the_question_asks_for(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+def test_question_scope_places_years_and_documents():
+    zh = read_question("渝府办发〔2023〕15号规定北京2025年的补贴是多少", "zh")
+    assert zh.doc_numbers == [("2023", "15")] and zh.years == ["2025"] and zh.places == ["北京"]
+    en = read_question("What does Yu Fu Ban Fa [2024] No. 30 say about Chengdu in Chongqing?", "en")
+    assert en.doc_numbers == [("2024", "30")] and en.places == ["成都"]   # Chongqing itself is never out of scope
+
+
+def test_what_a_clause_holds():
+    assert holds(SMOKING, "amount") and holds(SMOKING, "agency") and not holds(SMOKING, "percent")
+    assert holds(TASK, "date") and holds(TASK, "agency") and not holds(TASK, "amount")
+
+
+def test_corpus_stats_document_frequency():
+    stats = CorpusStats(STORE.clauses)
+    assert stats.df("吸烟") == 1 and stats.df("贴息") == 0 and stats.df("市") >= 2
+    assert stats.idf("贴息") > stats.idf("吸烟") > stats.idf("市")
+    assert ("2024", "27") in stats.doc_numbers
+
+
+def test_logistic_fit_separates_and_round_trips():
+    rng = np.random.default_rng(0)
+    rows = [{"a": float(x), "b": float(rng.normal())} for x in rng.normal(size=200)]
+    labels = [int(r["a"] > 0) for r in rows]
+    model = Logistic.fit(rows, labels, ("a", "b"), l2=0.1)
+    p = model.prob([{"a": 2.0, "b": 0.0}, {"a": -2.0, "b": 0.0}])
+    assert p[0] > 0.95 and p[1] < 0.05 and abs(model.coef[0]) > 5 * abs(model.coef[1])
+    again = Logistic.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert np.allclose(again.prob(rows[:5]), model.prob(rows[:5]), atol=1e-4)
+
+
+def _model(bias: float, threshold: float = 0.5) -> DecisionModel:
+    """A hand-made model: candidates ranked by concept coverage, P(answerable) = σ(bias + 4·coverage)."""
+    cand = Logistic(CANDIDATE_FEATURES, np.array([3.0 if f == "cov" else 0.0 for f in CANDIDATE_FEATURES]), 0.0,
+                    np.zeros(len(CANDIDATE_FEATURES)), np.ones(len(CANDIDATE_FEATURES)))
+    ans = Logistic(ANSWER_FEATURES, np.array([4.0 if f == "cov" else 0.0 for f in ANSWER_FEATURES]), bias,
+                   np.zeros(len(ANSWER_FEATURES)), np.ones(len(ANSWER_FEATURES)))
+    return DecisionModel(cand, ans, threshold, partial_cov=0.5)
+
+
+def hits(*clauses: Clause) -> list[Hit]:
+    return [Hit(c, 1.0 - i / 10, 0.85 - i / 100, 5.0, i + 1) for i, c in enumerate(clauses)]
+
+
+def test_decide_cites_the_covering_clause_first_even_when_ranked_second():
+    d = decide("公共场所吸烟罚款多少", "zh", hits(OTHER, SMOKING), STORE, model=_model(-1.0))
+    assert d.verdict == "answer" and d.cited[0].clause.id == "c1" and 0.5 < d.confidence <= 1.0
+    assert d.asks == ["amount"]
+
+
+def test_decide_partial_names_what_is_missing():
+    d = decide("公共场所吸烟贴息罚款多少", "zh", hits(SMOKING, OTHER), STORE, model=_model(-4.5))
+    assert d.verdict == "partial" and d.cited[0].clause.id == "c1" and "贴息" in d.missing
+    assert any("贴息" in r for r in d.reasons)
+
+
+def test_decide_refuses_an_unindexed_document_and_answers_a_named_clause():
+    d = decide("渝府办发〔2023〕15号对公共场所吸烟罚款多少", "zh", hits(SMOKING), STORE, model=_model(5.0))
+    assert d.verdict == "refuse" and "not indexed" in " ".join(d.reasons)
+    named = decide("第102项由谁牵头", "zh", hits(SMOKING, TASK), STORE, named=["c2"], model=_model(-9.0))
+    assert named.verdict == "answer" and named.cited[0].clause.id == "c2"
+    assert decide("任何问题", "zh", [], STORE, model=_model(0.0)).verdict == "refuse"
+
+
+def test_shipped_model_has_every_feature():
+    model = load_model()
+    assert model.candidate.features == CANDIDATE_FEATURES and model.answer.features == ANSWER_FEATURES
+    assert 0.0 < model.threshold < 1.0

