@@ -127,6 +127,24 @@ def test_oversized_upload_is_refused_before_the_body(served: dict) -> None:
     assert status == 413 and seconds < 5
 
 
+def test_openai_and_mcp_routes_have_their_own_body_caps(served: dict, client: httpx.Client) -> None:
+    # a conversation of ~200 KB (long assistant cards) is over the 64 KiB API cap but fine on /v1 (1 MiB)
+    card = "《渝府办发〔2024〕27号》第三条：" + "企业补贴" * 2000
+    messages = [{"role": "user", "content": "卫星互联网有什么支持政策？"}, {"role": "assistant", "content": card}] * 6
+    messages.append({"role": "user", "content": "补贴多少？"})
+    r = client.post("/v1/chat/completions", json={"model": "gazette-chat", "messages": messages}, timeout=120)
+    assert r.status_code == 200, r.text[:300]
+    assert r.json()["choices"][0]["message"]["content"]
+    # the last question is capped at 500 characters like /ask: a one-line 400, not an answer
+    r = client.post("/v1/chat/completions", json={"model": "gazette-chat", "messages": [
+        {"role": "user", "content": "补贴" * 300}]})
+    assert r.status_code == 400 and "500" in r.json()["error"]["message"]
+    status, seconds = _raw_post(served["base"], "/v1/chat/completions", {}, b"{", 2 * 1024 * 1024)
+    assert status == 413 and seconds < 5
+    status, seconds = _raw_post(served["base"], "/mcp", {}, b"{", 1024 * 1024)
+    assert status == 413 and seconds < 5
+
+
 def test_gradio_upload_route_is_capped_and_keeps_nothing(served: dict, client: httpx.Client) -> None:
     r = client.post("/ui/gradio_api/upload", files={"files": ("big.bin", b"\x00" * (3 * 1024 * 1024))})
     assert r.status_code in (400, 413), r.text[:200]

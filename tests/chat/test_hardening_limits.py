@@ -76,7 +76,9 @@ def test_waiting_requests_get_a_slot_when_one_frees() -> None:
 
 def test_the_app_limits_expensive_routes() -> None:
     from chat.api import create_app
-    from chat.limits import ClientConcurrencyLimit
+    from chat.limits import EXPENSIVE_PATHS, ClientConcurrencyLimit
 
     app = create_app("/nonexistent", llm="none", ui=False)
-    assert any(m.cls is ClientConcurrencyLimit for m in app.user_middleware)
+    limit = next(m for m in app.user_middleware if m.cls is ClientConcurrencyLimit)
+    paths = limit.kwargs.get("paths", EXPENSIVE_PATHS)
+    assert {"/ask", "/ask/stream", "/search", "/v1/chat/completions", "/mcp"} <= set(paths)
