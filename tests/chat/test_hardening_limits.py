@@ -80,5 +80,5 @@ def test_the_app_limits_expensive_routes() -> None:
 
     app = create_app("/nonexistent", llm="none", ui=False)
     limit = next(m for m in app.user_middleware if m.cls is ClientConcurrencyLimit)
-    paths = limit.kwargs.get("paths", EXPENSIVE_PATHS)
+    paths: tuple[str, ...] = limit.kwargs.get("paths", EXPENSIVE_PATHS)  # type: ignore[assignment]
     assert {"/ask", "/ask/stream", "/search", "/v1/chat/completions", "/mcp"} <= set(paths)
