@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from chat import english
 from chat.citations import citation, doc_number_en, title
 from index.clause import Clause
 from index.facts import format_fact
@@ -75,9 +76,12 @@ def best_sentences(clause: Clause, terms: set[str], query: str, limit: int = MAX
 
 
 def clause_facts(clause: Clause, lang: str, glossary: Any = None) -> list[str]:
-    """The clause's facts in the answer's language (English: normalised figure with the Chinese source)."""
+    """The clause's facts in the answer's language (English: role, normalised figure and the Chinese source)."""
     t = TEXT[lang]
-    out = [format_fact(f, lang) if lang == "en" else f.text for f in clause.facts if f.kind != "deadline"]
+    if lang == "en" and glossary is not None:
+        out = [v["en"] for v in english.fact_views(clause, english.glosser(glossary)) if v["kind"] != "deadline"]
+    else:
+        out = [format_fact(f, lang) if lang == "en" else f.text for f in clause.facts if f.kind != "deadline"]
     units = glossary.translate_units(clause.lead_units) if (glossary and lang == "en") else clause.lead_units
     if units:
         out.append(f"{t['lead']}: {'; '.join(units)}" if lang == "en" else f"{t['lead']}：{'、'.join(units)}")
@@ -100,6 +104,7 @@ def citation_card(clause: Clause, lang: str, quote: list[str], glossary: Any = N
         "title": clause.doc_title, "title_en": clause.doc_title_en, "kind": clause.kind, "path": clause.path,
         "quote": "".join(quote), "text": clause.text, "facts": clause_facts(clause, lang, glossary),
         "lead_units": clause.lead_units, "deadline": clause.deadline,
+        **(english.card_extras(clause, quote, glossary) if lang == "en" and glossary is not None else {}),
     }
 
 
@@ -130,9 +135,16 @@ def compose_answer(question: str, lang: str, hits: list[Any], answerable: bool, 
             lines += [f"[{c['n']}] {c['citation']}" for c in related]
         return {"answered": False, "answer": "\n".join(lines), "citations": [], "related": related}
     terms = query_terms(question, lang, expansions, translation)
+    cited_hits = select_cited(hits, terms)
+    if lang == "en" and glossary is not None:
+        cards = [citation_card(h.clause, lang, best_sentences(h.clause, terms, question), glossary, n=i)
+                 for i, h in enumerate(cited_hits, start=1)]
+        lines = english.answer_lines(question, [(h.clause, c) for h, c in zip(cited_hits, cards)],
+                                     [h.clause for h in hits], glossary, terms)
+        return {"answered": True, "answer": "\n".join(lines), "citations": cards, "related": []}
     cards = []
     lines = []
-    for i, hit in enumerate(select_cited(hits, terms), start=1):
+    for i, hit in enumerate(cited_hits, start=1):
         quote = best_sentences(hit.clause, terms, question)
         card = citation_card(hit.clause, lang, quote, glossary, n=i)
         cards.append(card)

@@ -1,0 +1,478 @@
+"""English an English reader can act on, composed from the clauses (no LLM): roles of figures, glosses, direct answers.
+
+* `Glosser.gloss(zh)` — word-by-word English of a Chinese phrase: glossary terms and agencies first (longest
+  match), then a short curated list of function words and single characters, then CC-CEDICT words of two or
+  more characters. A word with no entry stays in Chinese in brackets (`[沙龙]`), never guessed.
+* `role_en(fact)` — the English role of a figure from `Fact.role_parts` ("premium subsidy per product per year").
+* `fact_line_en(fact)` — "role: figure (source)".
+* `gloss_sentence(sentence)` — a labelled gloss of a quoted sentence, figures and dates in English.
+* `direct_answer_en(...)` — the one-line answer first ("Yes: …", "Lead unit: …", "This clause sets no deadline; …").
+* `cjk_share(text, originals)` — share of CJK characters outside marked original text (an eval measure).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from chat.citations import citation
+from index.clause import Clause, Fact
+from index.facts import extract_facts, format_date_en, format_fact
+from retriever.dictionary import ATTRIBUTION, Dictionary, default_dictionary
+from retriever.glossary import Glossary
+
+GLOSS_LABEL = "Gloss (word by word, not a translation)"
+GLOSS_NOTE = f"Chinese original is the authority. {ATTRIBUTION}."
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_PUNCT = str.maketrans({"，": ", ", "、": ", ", "；": "; ", "：": ": ", "。": ". ", "（": " (", "）": ") ",
+                        "“": '"', "”": '"', "《": '"', "》": '"', "！": "! ", "？": "? ", "—": "–"})
+
+#: Function words and single characters, curated here (a single character's dictionary sense is too often wrong).
+WORDS: dict[str, str] = {
+    "的": "", "地": "", "之": "", "了": "", "将": "", "把": "", "等": "etc.", "和": "and", "及": "and", "与": "and",
+    "或": "or", "并": "and", "且": "and", "以及": "and", "或者": "or", "对": "for", "在": "in", "为": "as",
+    "由": "by", "向": "to", "从": "from", "以": "by", "按": "according to", "按照": "according to", "于": "at",
+    "至": "to", "到": "to", "已": "already", "未": "not yet", "不": "not", "可": "may", "应": "shall",
+    "须": "must", "其": "its", "该": "the", "本": "this", "各": "each", "每": "per", "新": "new", "年": "year",
+    "月": "month", "日": "day", "个": "", "名": "", "项": "item", "家": "", "户": "household", "元": "yuan",
+    "人": "person", "省": "province", "市": "city", "区": "district", "县": "county", "镇": "town", "村": "village",
+    "首": "first", "全": "whole", "总": "total", "大": "major", "高": "high", "低": "low", "多": "many",
+    "是": "is", "有": "have", "被": "be", "给": "give", "给予": "give", "开展": "carry out", "推进": "advance",
+    "推动": "promote", "支持": "support", "鼓励": "encourage", "加快": "speed up", "加强": "strengthen",
+    "强化": "strengthen", "深化": "deepen", "完善": "improve", "健全": "improve", "优化": "optimise",
+    "建立": "set up", "建设": "build", "打造": "build", "实施": "implement", "实现": "achieve", "达到": "reach",
+    "保持": "keep", "力争": "strive for", "持续": "continuously", "全面": "fully", "率先": "first",
+    "一批": "a batch of", "满足": "meet", "符合": "meet", "条件": "conditions", "视情况": "as appropriate",
+    "引进": "bring in", "配套": "matching", "集聚": "cluster", "招收": "recruit", "实际": "actual",
+    "单个": "single", "同一": "the same", "累计": "cumulative total", "上限": "cap", "计算": "calculated",
+    "主导": "led by", "立项": "approved as a project", "拟": "planned", "分别": "respectively", "国家": "national",
+    "率": "rate", "比例": "share", "占比": "share", "达": "reach", "超过": "more than", "不超过": "up to",
+    "最高": "up to", "以上": "or more", "以下": "or less", "以内": "or less", "左右": "about", "约": "about",
+    "项目": "projects", "产品": "product", "企业": "enterprise", "集群": "cluster", "市级": "municipal",
+    "已发布": "published", "类": "", "进行": "", "一": "one", "二": "two", "两": "two", "三": "three",
+    "四": "four", "五": "five", "六": "six", "七": "seven", "八": "eight", "九": "nine", "十": "ten",
+    "分": "in", "阶段": "stages", "方式": "means", "主体": "entities", "纳入": "bring into", "范围": "scope",
+    "新建": "newly built", "城镇": "urban", "占": "as a share of",
+}
+#: Per-unit verbs: `每招收1名全职博士后` → "per full-time postdoctoral researcher recruited".
+PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "认定": "recognised", "培养": "trained",
+             "吸纳": "taken on", "招用": "hired", "录用": "hired", "建成": "built", "购买": "purchased",
+             "投资": "invested", "获批": "approved", "认证": "certified", "培育": "fostered", "落户": "settled"}
+PERIODS = {"year": "per year", "month": "per month", "quarter": "per quarter", "day": "per day"}
+CHANGES = {"降低": "lowered to", "下调": "lowered to", "提高": "raised to", "上调": "raised to", "减免": "reduced by"}
+CONDS = {"符合条件的": "if eligible", "满足条件的": "if the conditions are met"}
+
+
+@dataclass
+class Glosser:
+    """Word-by-word English from the glossary, the curated words and CC-CEDICT; unknown words stay in brackets."""
+
+    glossary: Glossary
+    dictionary: Dictionary = field(default_factory=default_dictionary)
+
+    def tokens(self, zh: str) -> list[tuple[str, str | None]]:
+        """(Chinese token, English or None) by longest match; non-CJK runs pass through as (text, text)."""
+        text = re.sub(r"\s+", "", zh or "")
+        out: list[tuple[str, str | None]] = []
+        i = 0
+        while i < len(text):
+            if not _CJK.match(text[i]):
+                j = i
+                while j < len(text) and not _CJK.match(text[j]):
+                    j += 1
+                out.append((text[i:j], text[i:j].translate(_PUNCT)))
+                i = j
+                continue
+            candidates: list[tuple[int, int, str]] = []   # (length, priority, English)
+            hit = self.glossary.longest(text, i)
+            if hit:
+                candidates.append((hit[0], 3, hit[1].en))
+            for n in range(min(4, len(text) - i), 0, -1):
+                if text[i:i + n] in WORDS:
+                    candidates.append((n, 2, WORDS[text[i:i + n]]))
+                    break
+            d = self.dictionary.longest(text, i)
+            if d:
+                candidates.append((d[0], 1, d[1]))
+            best: tuple[int, str | None] = (1, None)
+            if candidates:
+                n, _, en = max(candidates)
+                best = (n, en)
+            out.append((text[i:i + best[0]], best[1]))
+            i += best[0]
+        return out
+
+    def gloss(self, zh: str) -> str:
+        """English words of `zh`, in the Chinese order; runs of unknown characters as `[中文]`."""
+        words: list[str] = []
+        unknown = ""
+        for token, en in self.tokens(zh):
+            if en is None:
+                unknown += token
+                continue
+            if unknown:
+                words.append(f"[{unknown}]")
+                unknown = ""
+            if en:
+                words.append(en)
+        if unknown:
+            words.append(f"[{unknown}]")
+        text = " ".join(words)
+        text = re.sub(r"\s+([,.;:!?)])", r"\1", text)
+        text = re.sub(r"\(\s+", "(", text)
+        return re.sub(r"\s{2,}", " ", text).strip(" ,;")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Roles
+
+def ensure_roles(clause: Clause) -> list[Fact]:
+    """The clause's facts with roles; facts of an index built before roles existed get them from the text."""
+    facts = clause.facts
+    if all(f.role_parts or f.kind not in ("amount", "percent") for f in facts):
+        return facts
+    fresh = {(f.kind, f.text): f for f in extract_facts(clause.text)}
+    for f in facts:
+        new = fresh.get((f.kind, f.text))
+        if new is not None and not f.role_parts:
+            f.role, f.role_parts = new.role, new.role_parts
+    return facts
+
+
+def phrase_en(zh: str, g: Glosser) -> str:
+    """A noun phrase in English order: `A占B比例` → "share of A in B", `A主导的B` → "B led by A", `A的B` → "B (A)"."""
+    m = re.fullmatch(r"(?P<a>.+?)占(?P<b>.+?)的?(?:比例|比重)", zh)
+    if m:
+        return f"share of {g.gloss(m.group('a'))} in {g.gloss(m.group('b'))}"
+    head_mod = zh.rsplit("的", 1)
+    if len(head_mod) == 2 and head_mod[1] and len(head_mod[0]) >= 2:
+        mod, head = head_mod
+        mod = re.sub(r"^(?P<a>[^、，,]+?)主导", lambda x: f"led by {g.gloss(x.group('a'))} ", mod)
+        return f"{g.gloss(head)} ({g.gloss(mod) if not mod.startswith('led by') else _mixed(mod, g)})"
+    return g.gloss(zh)
+
+
+def _mixed(text: str, g: Glosser) -> str:
+    """Gloss the Chinese parts of a string that already holds some English."""
+    return re.sub(r"[^\x00-\x7f]+", lambda m: " " + g.gloss(m.group(0)) + " ", text).replace("  ", " ").strip()
+
+
+def _per_en(per: str, g: Glosser) -> str:
+    """`每个` → "each"; `单个产品`/`同一产品` → "per product"; `企业每招收1名全职博士后` → "per full-time … recruited"."""
+    per = re.sub(r"^.*?(?=每|单个|同一|单户|单家|单项)", "", per)
+    if per in ("每个", "每项", "每家", "每户"):
+        return "each"
+    if per in ("单户", "单家"):
+        return f"per recipient ({per})"
+    m = re.match(rf"^(?:每|单个|同一|单|每个|每名|每位|每家|每户)(?P<verb>{'|'.join(PER_VERBS)})?"
+                 r"(?P<n>\d+|[一二两三四五六七八九十]+)?(?:名|个|家|户|项|位|台|套|人)?(?P<noun>.*)$", per)
+    if not m or not m.group("noun"):
+        return f"per {g.gloss(per)}"
+    n = m.group("n")
+    count = f"{n} " if n and n not in ("1", "一") else ""
+    verb = f" {PER_VERBS[m.group('verb')]}" if m.group("verb") else ""
+    return f"per {count}{g.gloss(m.group('noun'))}{verb}"
+
+
+def _to_en(to: str, g: Glosser) -> str:
+    m = re.match(r"^(?:每名|每个|每位|每家|每)(?P<noun>.+)$", to)
+    if m:
+        return f"to each {g.gloss(m.group('noun'))}"
+    if to == "企业":
+        return "to the company"
+    return f"to {g.gloss(to)}"
+
+
+def role_en(fact: Fact, g: Glosser) -> str | None:
+    """English role of an amount or percentage from its `role_parts`; None for a figure without one."""
+    parts = fact.role_parts or {}
+    if not parts:
+        return None
+    what = phrase_en(parts["what"], g) if parts.get("what") else ""
+    role = what or ("amount" if fact.kind == "amount" else "rate")
+    if parts.get("to"):
+        role += f" {_to_en(parts['to'], g)}" if not parts.get("change") else f" for {g.gloss(parts['to'])}"
+    if parts.get("for"):
+        role += f"{',' if parts.get('to') else ''} for {phrase_en(parts['for'], g)}"
+    if parts.get("whose"):
+        role += f" of {phrase_en(parts['whose'], g)}"
+    if parts.get("per"):
+        role += f", {_per_en(parts['per'], g)}"
+    if parts.get("period"):
+        role += f" {PERIODS.get(parts['period'], 'per ' + parts['period'])}"
+    if parts.get("cond"):
+        role += f", {CONDS.get(parts['cond'], '(for those ' + phrase_en(parts['cond'].rstrip('的') + '的主体', g) + ')')}"
+    if parts.get("basis"):
+        role += f" ({g.gloss(parts['basis'])})"
+    if parts.get("change"):
+        role += f", {CHANGES.get(parts['change'], g.gloss(parts['change']))}"
+    return re.sub(r"\s{2,}", " ", role).strip(" ,")
+
+
+def figure_en(fact: Fact, g: Glosser) -> str:
+    """The figure in English with its Chinese source: `up to 20% of the actual amount paid (不超过实际支付额的20%)`."""
+    shown = format_fact(fact, "en")
+    base = (fact.role_parts or {}).get("of")
+    if fact.kind == "percent" and base:
+        core, sep, rest = shown.partition(" (")
+        shown = f"{core} of {g.gloss(base)}" + (f" ({rest}" if sep else f" ({fact.text})")
+    return shown
+
+
+def fact_line_en(fact: Fact, g: Glosser) -> str:
+    """`role: figure (source)`; figures without a role keep the phrase they stand in, glossed."""
+    role = role_en(fact, g)
+    if role is None and fact.role:
+        role = f"in [{fact.role}]"
+    return f"{role}: {figure_en(fact, g)}" if role else figure_en(fact, g)
+
+
+def date_line_en(fact: Fact, clause: Clause) -> str:
+    """A date with its role: the clause's deadline, or the phrase around it (`by 2027`)."""
+    when = format_date_en(fact.date or "")
+    if fact.kind == "deadline" or (clause.deadline and fact.date == clause.deadline):
+        return f"deadline: {when} ({fact.text})"
+    i = clause.text.find(fact.text)
+    before = clause.text[max(0, i - 2):i] if i >= 0 else ""
+    if re.search(r"到|至|截至|前$", before):
+        return f"target date: by {when} ({fact.text})"
+    if re.search(r"于$", before):
+        return f"date: on {when} ({fact.text})"
+    return f"date mentioned: {when} ({fact.text})"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Glosses of sentences
+
+def gloss_sentence(sentence: str, g: Glosser) -> str:
+    """The sentence word by word, figures and dates in English, agencies by their official English names."""
+    facts = [f for f in extract_facts(sentence)]
+    pieces: list[str] = []
+    pos = 0
+    for f in sorted(facts, key=lambda f: sentence.find(f.text)):
+        i = sentence.find(f.text, pos)
+        if i < 0:
+            continue
+        pieces.append(g.gloss(sentence[pos:i]))
+        shown = format_fact(f, "en")
+        pieces.append(shown.rsplit(" (", 1)[0] if f.kind != "date" else format_date_en(f.date or ""))
+        pos = i + len(f.text)
+    pieces.append(g.gloss(sentence[pos:]))
+    return re.sub(r"\s{2,}", " ", " ".join(p for p in pieces if p)).strip()
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Questions and direct answers
+
+_WHO = re.compile(r"\bwho\b|which (?:agency|department|body|unit|office|bureau)|responsible|in charge|lead|contact",
+                  re.I)
+_WHEN = re.compile(r"\bwhen\b|by when|deadline|by what date|due|time ?limit|how long", re.I)
+_AMOUNT = re.compile(r"how much|how many|amount|cap\b|ceiling|maximum|max\b|limit|rate|share|percent|subsid|fund|"
+                     r"grant|reward|money|support|incentive|cny|yuan|rmb|premium|target|value", re.I)
+_YESNO = re.compile(r"^\s*(?:is|are|do|does|can|will|could|should|has|have|may)\b", re.I)
+
+
+def question_asks(question: str) -> set[str]:
+    """What an English question asks for: who / when / amount / yesno."""
+    asks = set()
+    if _WHO.search(question):
+        asks.add("who")
+    if _WHEN.search(question):
+        asks.add("when")
+    if _AMOUNT.search(question):
+        asks.add("amount")
+    if _YESNO.search(question):
+        asks.add("yesno")
+    return asks
+
+
+def relevant_facts(clause: Clause, terms: set[str]) -> list[Fact]:
+    """The clause's amounts/percentages whose role shares most of the question's Chinese terms (all when none do)."""
+    figures = [f for f in ensure_roles(clause) if f.kind in ("amount", "percent")]
+    scored = [(sum(len(t) for t in terms if t and t in (f.role or "")), f) for f in figures]
+    best = max((s for s, _ in scored), default=0)
+    if best <= 0:
+        return figures
+    return [f for s, f in scored if s >= max(1, best * 0.5)]
+
+
+def units_en(units: list[str], glossary: Glossary) -> str:
+    """`English name (中文)` of each unit, `;`-joined; a unit without a glossary entry stays in Chinese brackets."""
+    out = []
+    for u in units:
+        en = glossary.agency_en(u)
+        out.append(f"{en} ({u})" if en else f"[{u}]")
+    return "; ".join(out)
+
+
+def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str], cite: str,
+                     annex: Clause | None = None, annex_cite: str | None = None) -> str:
+    """One line that answers first: figures with roles, the lead unit, the deadline (or that there is none)."""
+    asks = question_asks(question)
+    said: list[str] = []
+    figures = relevant_facts(clause, terms) if ("amount" in asks or not ({"who", "when"} & asks)) else []
+    if figures:
+        said.append("; ".join(fact_line_en(f, g) for f in figures[:4]))
+    if "who" in asks:
+        if clause.lead_units:
+            lead = f"lead unit: {units_en(clause.lead_units, g.glossary)}"
+            if clause.co_units:
+                lead += f"; co-operating: {units_en(clause.co_units, g.glossary)}"
+            said.append(lead)
+        elif annex is not None and annex.lead_units:
+            said.append(f"this clause names no responsible unit; {annex_cite} names the lead unit: "
+                        f"{units_en(annex.lead_units, g.glossary)}")
+        else:
+            said.append("this clause names no responsible unit")
+    if "when" in asks:
+        if clause.deadline:
+            said.append(f"deadline: {format_date_en(clause.deadline)}")
+        elif annex is not None and annex.deadline:
+            said.append(f"this clause sets no deadline; {annex_cite} sets {format_date_en(annex.deadline)}")
+        else:
+            said.append("this clause sets no deadline")
+    if not said:
+        said.append(f"{cite} is the closest clause; its key terms are glossed below (not a translation)")
+        return _sentence(said)
+    lead = "Yes: " if ("yesno" in asks and figures) else ""
+    return lead + _sentence(said, capital=not lead)
+
+
+def _sentence(parts: list[str], capital: bool = True) -> str:
+    text = "; ".join(parts)
+    if capital and text:
+        text = text[0].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Measures
+
+def cjk_share(text: str, originals: list[str] | None = None) -> float:
+    """Share of CJK characters in `text` outside marked original text: 「quotes」, 《titles》, and parentheses
+    holding Chinese that occurs verbatim in one of `originals` (the cited clauses)."""
+    rest = re.sub(r"「[^」]*」|《[^》]*》", "", text or "")
+
+    def keep(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        return "" if originals and any(inner in o or inner.replace(" ", "") in o for o in originals) else m.group(0)
+
+    rest = re.sub(r"\(([^()]*)\)", keep, rest)
+    letters = [ch for ch in rest if not ch.isspace()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if _CJK.match(ch)) / len(letters)
+
+
+def figure_roles(card: dict[str, Any]) -> tuple[int, int]:
+    """(figures shown, figures shown with an English role) in an answer card's citations."""
+    shown = with_role = 0
+    for c in card.get("citations") or []:
+        for f in c.get("fact_views") or []:
+            if f.get("kind") in ("amount", "percent", "date", "deadline"):
+                shown += 1
+                with_role += bool(f.get("role_en"))
+    return shown, with_role
+
+
+# ------------------------------------------------------------------------------------------------------------
+# The English answer card
+
+def fact_views(clause: Clause, g: Glosser) -> list[dict[str, Any]]:
+    """Every figure of a clause for display: kind, Chinese source and role, English role and line."""
+    views = []
+    for f in ensure_roles(clause):
+        if f.kind in ("amount", "percent"):
+            role = role_en(f, g)
+            line = fact_line_en(f, g)
+        elif f.kind in ("date", "deadline"):
+            line = date_line_en(f, clause)
+            role = line.split(":", 1)[0]
+        else:
+            role, line = None, format_fact(f, "en")
+        views.append({"kind": f.kind, "text": f.text, "role": f.role, "role_en": role, "en": line})
+    return views
+
+
+def _bigrams(text: str) -> set[str]:
+    t = "".join(_CJK.findall(text))
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def sibling_annex_task(clause: Clause, candidates: list[Clause]) -> Clause | None:
+    """An annex task that restates `clause` (shares most of its wording) and sets a deadline or a lead unit."""
+    if clause.kind == "annex_task":
+        return None
+    own = _bigrams(clause.text)
+    best, best_score = None, 0.0
+    for c in candidates:
+        if c.id == clause.id or c.kind != "annex_task" or not (c.deadline or c.lead_units):
+            continue
+        other = _bigrams(c.text)
+        score = len(own & other) / max(1, min(len(own), len(other)))
+        if score > best_score:
+            best, best_score = c, score
+    return best if best_score >= 0.5 else None
+
+
+def english_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], g: Glosser, terms: set[str],
+                  annex: tuple[Clause, str] | None = None) -> list[str]:
+    """The English answer text: the direct answer, then per citation its figures with roles, units, deadline and
+    a labelled gloss of the quoted sentences. The Chinese quote itself is shown once, in the sources."""
+    first, first_card = cited[0]
+    lines = [direct_answer_en(question, first, g, terms, first_card["citation"],
+                              annex[0] if annex else None, annex[1] if annex else None)]
+    for clause, card in cited:
+        lines.append(f"[{card['n']}] According to {card['citation']} ({card['title_shown']}):")
+        for view in card["fact_views"]:
+            if view["kind"] in ("amount", "percent"):
+                lines.append(f"  - {view['en']}")
+        if clause.lead_units:
+            lines.append(f"  - lead unit: {units_en(clause.lead_units, g.glossary)}")
+        if clause.co_units:
+            lines.append(f"  - co-operating units: {units_en(clause.co_units, g.glossary)}")
+        if clause.deadline:
+            lines.append(f"  - deadline: {format_date_en(clause.deadline)}")
+        shown = card.get("translation_en")
+        if shown:
+            lines.append(f"  Translation (machine, checked against the figures): {shown}")
+        elif card.get("gloss_en"):
+            lines.append(f"  {GLOSS_LABEL}: {card['gloss_en']}")
+    return lines
+
+
+_GLOSSERS: dict[int, Glosser] = {}
+
+
+def glosser(glossary: Glossary) -> Glosser:
+    """One glosser per glossary object (the dictionary is shared and loaded once)."""
+    g = _GLOSSERS.get(id(glossary))
+    if g is None or g.glossary is not glossary:
+        g = _GLOSSERS[id(glossary)] = Glosser(glossary)
+    return g
+
+
+def card_extras(clause: Clause, quote: list[str], glossary: Glossary) -> dict[str, Any]:
+    """English additions to a citation card: figure views with roles, the title shown, the gloss of the quote."""
+    g = glosser(glossary)
+    return {"fact_views": fact_views(clause, g),
+            "title_shown": clause.doc_title_en or f"《{clause.doc_title}》",
+            "gloss_en": " ".join(gloss_sentence(s, g) for s in quote),
+            "gloss_label": GLOSS_LABEL, "gloss_note": GLOSS_NOTE}
+
+
+def answer_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], candidates: list[Clause],
+                 glossary: Glossary, terms: set[str]) -> list[str]:
+    """The English answer for the cited clauses; for who/when questions, the annex task restating the first
+    clause is named when the clause itself gives no deadline or lead unit."""
+    g = glosser(glossary)
+    first = cited[0][0]
+    annex = None
+    asks = question_asks(question)
+    if ("when" in asks and not first.deadline) or ("who" in asks and not first.lead_units):
+        task = sibling_annex_task(first, candidates)
+        if task is not None:
+            annex = (task, f"annex task {task.number} ({citation(task, 'en')})" if task.number
+                     else citation(task, "en"))
+    return english_lines(question, cited, g, terms, annex)
