@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,7 +54,8 @@ WORDS: dict[str, str] = {
     "已发布": "published", "类": "", "进行": "", "一": "one", "二": "two", "两": "two", "三": "three",
     "四": "four", "五": "five", "六": "six", "七": "seven", "八": "eight", "九": "nine", "十": "ten",
     "分": "in", "阶段": "stages", "方式": "means", "主体": "entities", "纳入": "bring into", "范围": "scope",
-    "新建": "newly built", "城镇": "urban", "占": "as a share of",
+    "新建": "newly built", "城镇": "urban", "占": "as a share of", "更": "more", "渝": "Chongqing",
+    "来": "come to", "赴": "go to",
 }
 #: Per-unit verbs: `每招收1名全职博士后` → "per full-time postdoctoral researcher recruited".
 PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "认定": "recognised", "培养": "trained",
@@ -62,6 +64,20 @@ PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "
 PERIODS = {"year": "per year", "month": "per month", "quarter": "per quarter", "day": "per day"}
 CHANGES = {"降低": "lowered to", "下调": "lowered to", "提高": "raised to", "上调": "raised to", "减免": "reduced by"}
 CONDS = {"符合条件的": "if eligible", "满足条件的": "if the conditions are met"}
+
+
+def _boundaries(text: str) -> set[int]:
+    """Word ends by jieba (so `建设和服务` is not read as `和服` "kimono"); every position when jieba is missing."""
+    try:
+        import jieba
+    except ImportError:  # pragma: no cover - declared dependency
+        return set(range(len(text) + 1))
+    jieba.setLogLevel(logging.WARNING)
+    ends, pos = set(), 0
+    for tok in jieba.cut(text, HMM=False):
+        pos += len(tok)
+        ends.add(pos)
+    return ends
 
 
 @dataclass
@@ -75,6 +91,7 @@ class Glosser:
         """(Chinese token, English or None) by longest match; non-CJK runs pass through as (text, text)."""
         text = re.sub(r"\s+", "", zh or "")
         out: list[tuple[str, str | None]] = []
+        bounds = _boundaries(text)
         i = 0
         while i < len(text):
             if not _CJK.match(text[i]):
@@ -96,8 +113,9 @@ class Glosser:
             if d:
                 candidates.append((d[0], 1, d[1]))
             best: tuple[int, str | None] = (1, None)
-            if candidates:
-                n, _, en = max(candidates)
+            fitting = [c for c in candidates if i + c[0] in bounds] or candidates
+            if fitting:
+                n, _, en = max(fitting)
                 best = (n, en)
             out.append((text[i:i + best[0]], best[1]))
             i += best[0]
@@ -114,7 +132,7 @@ class Glosser:
             if unknown:
                 words.append(f"[{unknown}]")
                 unknown = ""
-            if en:
+            if en and (not words or words[-1] != en):
                 words.append(en)
         if unknown:
             words.append(f"[{unknown}]")
@@ -255,8 +273,8 @@ def gloss_sentence(sentence: str, g: Glosser) -> str:
         if i < 0:
             continue
         pieces.append(g.gloss(sentence[pos:i]))
-        shown = format_fact(f, "en")
-        pieces.append(shown.rsplit(" (", 1)[0] if f.kind != "date" else format_date_en(f.date or ""))
+        shown = figure_en(f, g) if f.kind in ("amount", "percent") else format_date_en(f.date or "")
+        pieces.append(shown.rsplit(" (", 1)[0] if shown.endswith(")") else shown)
         pos = i + len(f.text)
     pieces.append(g.gloss(sentence[pos:]))
     return re.sub(r"\s{2,}", " ", " ".join(p for p in pieces if p)).strip()
@@ -270,6 +288,8 @@ _WHO = re.compile(r"\bwho\b|which (?:agency|department|body|unit|office|bureau)|
 _WHEN = re.compile(r"\bwhen\b|by when|deadline|by what date|due|time ?limit|how long", re.I)
 _AMOUNT = re.compile(r"how much|how many|amount|cap\b|ceiling|maximum|max\b|limit|rate|share|percent|subsid|fund|"
                      r"grant|reward|money|support|incentive|cny|yuan|rmb|premium|target|value", re.I)
+_HOW_MUCH = re.compile(r"how much|how many|what share|what percentage|\brate\b|\bcap\b|ceiling|maximum|percent",
+                       re.I)
 _YESNO = re.compile(r"^\s*(?:is|are|do|does|can|will|could|should|has|have|may)\b", re.I)
 
 
@@ -287,14 +307,37 @@ def question_asks(question: str) -> set[str]:
     return asks
 
 
+def _fold(text: str) -> str:
+    return (text or "").translate(_FOLD)
+
+
+_FOLD = str.maketrans("（）：，；", "():,;")
+
+
 def relevant_facts(clause: Clause, terms: set[str]) -> list[Fact]:
-    """The clause's amounts/percentages whose role shares most of the question's Chinese terms (all when none do)."""
+    """The clause's amounts/percentages whose role parts share most of the question's Chinese terms, with the
+    other figures of the same sentence (the 3% rate cap belongs with the 80% premium share); all when none match."""
     figures = [f for f in ensure_roles(clause) if f.kind in ("amount", "percent")]
-    scored = [(sum(len(t) for t in terms if t and t in (f.role or "")), f) for f in figures]
+    folded = {_fold(t) for t in terms if t}
+
+    def score(f: Fact) -> int:
+        parts = f.role_parts or {}
+        words = _fold("|".join(parts.get(k, "") for k in ("what", "for", "to", "of", "whose")))
+        return sum(len(t) for t in folded if t in words)
+
+    scored = [(score(f), f) for f in figures]
     best = max((s for s, _ in scored), default=0)
     if best <= 0:
         return figures
-    return [f for s, f in scored if s >= max(1, best * 0.5)]
+    chosen = [f for s, f in scored if s >= max(1, best * 0.5)]
+    sentences = [s for s in re.split(r"(?<=[。；;])", _fold(clause.text)) if s]
+
+    def sentence_of(f: Fact) -> int:
+        role = _fold(f.role or f.text)
+        return next((i for i, s in enumerate(sentences) if role and role[-12:] in s), -1)
+
+    keep = {sentence_of(f) for f in chosen} - {-1}
+    return [f for f in figures if f in chosen or sentence_of(f) in keep]
 
 
 def units_en(units: list[str], glossary: Glossary) -> str:
@@ -311,7 +354,8 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
     """One line that answers first: figures with roles, the lead unit, the deadline (or that there is none)."""
     asks = question_asks(question)
     said: list[str] = []
-    figures = relevant_facts(clause, terms) if ("amount" in asks or not ({"who", "when"} & asks)) else []
+    wants_figures = not ({"who", "when"} & asks) or bool(_HOW_MUCH.search(question))
+    figures = relevant_facts(clause, terms) if wants_figures else []
     if figures:
         said.append("; ".join(fact_line_en(f, g) for f in figures[:4]))
     if "who" in asks:
@@ -400,17 +444,18 @@ def _bigrams(text: str) -> set[str]:
     return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
-def sibling_annex_task(clause: Clause, candidates: list[Clause]) -> Clause | None:
-    """An annex task that restates `clause` (shares most of its wording) and sets a deadline or a lead unit."""
+def sibling_annex_task(clause: Clause, candidates: list[Clause], quote: str | None = None) -> Clause | None:
+    """An annex task that restates `clause` — most of the task's wording is in the quoted sentences (or the
+    clause) — and sets a deadline or a lead unit."""
     if clause.kind == "annex_task":
         return None
-    own = _bigrams(clause.text)
+    own = _bigrams(quote or clause.text)
     best, best_score = None, 0.0
     for c in candidates:
         if c.id == clause.id or c.kind != "annex_task" or not (c.deadline or c.lead_units):
             continue
         other = _bigrams(c.text)
-        score = len(own & other) / max(1, min(len(own), len(other)))
+        score = len(own & other) / max(1, len(other))
         if score > best_score:
             best, best_score = c, score
     return best if best_score >= 0.5 else None
@@ -471,8 +516,7 @@ def answer_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], cand
     annex = None
     asks = question_asks(question)
     if ("when" in asks and not first.deadline) or ("who" in asks and not first.lead_units):
-        task = sibling_annex_task(first, candidates)
+        task = sibling_annex_task(first, candidates, cited[0][1].get("quote"))
         if task is not None:
-            annex = (task, f"annex task {task.number} ({citation(task, 'en')})" if task.number
-                     else citation(task, "en"))
+            annex = (task, citation(task, "en"))
     return english_lines(question, cited, g, terms, annex)
