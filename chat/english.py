@@ -20,14 +20,14 @@ from chat.citations import citation
 from index.clause import Clause, Fact
 from index.facts import extract_facts, format_date_en, format_fact
 from retriever.dictionary import ATTRIBUTION, Dictionary, default_dictionary
-from retriever.glossary import Glossary
+from retriever.glossary import Glossary, stems
 
 GLOSS_LABEL = "Gloss (word by word, not a translation)"
 GLOSS_NOTE = f"Chinese original is the authority. {ATTRIBUTION}."
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PUNCT = str.maketrans({"，": ", ", "、": ", ", "；": "; ", "：": ": ", "。": ". ", "（": " (", "）": ") ",
-                        "“": '"', "”": '"', "《": '"', "》": '"', "！": "! ", "？": "? ", "—": "–"})
+                        "“": " “", "”": "” ", "《": '"', "》": '"', "！": "! ", "？": "? ", "—": "–"})
 
 #: Function words and single characters, curated here (a single character's dictionary sense is too often wrong).
 WORDS: dict[str, str] = {
@@ -55,7 +55,10 @@ WORDS: dict[str, str] = {
     "四": "four", "五": "five", "六": "six", "七": "seven", "八": "eight", "九": "nine", "十": "ten",
     "分": "in", "阶段": "stages", "方式": "means", "主体": "entities", "纳入": "bring into", "范围": "scope",
     "新建": "newly built", "城镇": "urban", "占": "as a share of", "更": "more", "渝": "Chongqing",
-    "来": "come to", "赴": "go to",
+    "来": "come to", "赴": "go to", "有关": "relevant", "参照": "with reference to", "跟踪": "track",
+    "落地": "take effect", "建成": "complete", "投用": "put into use", "投产": "put into production",
+    "就业": "employment", "提质扩面": "improve quality and widen coverage", "通办": "joint handling",
+    "归集": "collect", "站址": "sites", "性": "", "万": "ten thousand", "亿": "hundred million",
 }
 #: Per-unit verbs: `每招收1名全职博士后` → "per full-time postdoctoral researcher recruited".
 PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "认定": "recognised", "培养": "trained",
@@ -64,6 +67,23 @@ PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "
 PERIODS = {"year": "per year", "month": "per month", "quarter": "per quarter", "day": "per day"}
 CHANGES = {"降低": "lowered to", "下调": "lowered to", "提高": "raised to", "上调": "raised to", "减免": "reduced by"}
 CONDS = {"符合条件的": "if eligible", "满足条件的": "if the conditions are met"}
+
+
+UNITS = {"千瓦": "kW", "万千瓦": "kW", "瓦": "W", "人次": "person-times", "人": "people", "项": "items",
+         "个": "", "家": "enterprises", "户": "households", "台": "units", "套": "sets", "名": "people",
+         "公里": "km", "千米": "km", "平方米": "square metres", "亩": "mu", "吨": "tonnes", "次": "times",
+         "件": "cases", "条": "items", "座": "", "所": "", "千伏": "kV"}
+_SP = "\ue000"   # a space that survives whitespace removal in `Glosser.tokens`
+_QUANTITY = re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<m>万|亿)?(?P<u>千瓦|千伏|人次|平方米|公里|千米|瓦|人|项|个|家|户|台|套|名|"
+                       r"亩|吨|次|件|条|座|所)")
+
+
+def quantity_en(m: re.Match[str]) -> str:
+    """`50万千瓦` → "500,000 kW", `350项` → "350 items", `60万人` → "600,000 people"."""
+    value = float(m.group("n")) * {"万": 1e4, "亿": 1e8}.get(m.group("m") or "", 1.0)
+    shown = f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    unit = UNITS.get(m.group("u"), "")
+    return f"{_SP}{shown}{_SP}{unit}{_SP}".replace(_SP * 2, _SP)
 
 
 def _boundaries(text: str) -> set[int]:
@@ -123,6 +143,7 @@ class Glosser:
 
     def gloss(self, zh: str) -> str:
         """English words of `zh`, in the Chinese order; runs of unknown characters as `[中文]`."""
+        zh = _QUANTITY.sub(quantity_en, zh or "")
         words: list[str] = []
         unknown = ""
         for token, en in self.tokens(zh):
@@ -136,9 +157,10 @@ class Glosser:
                 words.append(en)
         if unknown:
             words.append(f"[{unknown}]")
-        text = " ".join(words)
+        text = " ".join(words).replace(_SP, " ")
         text = re.sub(r"\s+([,.;:!?)])", r"\1", text)
         text = re.sub(r"\(\s+", "(", text)
+        text = re.sub(r"“\s+", "“", re.sub(r"\s+”", "”", text))
         return re.sub(r"\s{2,}", " ", text).strip(" ,;")
 
 
@@ -307,6 +329,13 @@ def question_asks(question: str) -> set[str]:
     return asks
 
 
+_STOP = {"what", "is", "the", "a", "an", "of", "for", "to", "in", "on", "and", "or", "does", "do", "can", "how",
+         "much", "many", "there", "get", "my", "i", "it", "its", "any", "be", "by", "with", "company", "chongqing"}
+_SYNONYMS = {"yearly": "year", "annual": "year", "annually": "year", "firm": "enterpris", "business": "enterpris",
+             "ceil": "cap", "ceiling": "cap", "maximum": "cap", "price": "amount", "paid": "amount", "buy": "purchaser",
+             "buys": "purchaser", "bought": "purchaser", "purchas": "purchaser", "insuranc": "insuranc"}
+
+
 def _fold(text: str) -> str:
     return (text or "").translate(_FOLD)
 
@@ -314,30 +343,36 @@ def _fold(text: str) -> str:
 _FOLD = str.maketrans("（）：，；", "():,;")
 
 
-def relevant_facts(clause: Clause, terms: set[str]) -> list[Fact]:
+def relevant_facts(clause: Clause, terms: set[str], question: str = "", g: Glosser | None = None) -> list[Fact]:
     """The clause's amounts/percentages whose role parts share most of the question's Chinese terms, with the
     other figures of the same sentence (the 3% rate cap belongs with the 80% premium share); all when none match."""
     figures = [f for f in ensure_roles(clause) if f.kind in ("amount", "percent")]
     folded = {_fold(t) for t in terms if t}
 
+    asked = {_SYNONYMS.get(w, w) for w in stems(question or "")} - _STOP
+
     def score(f: Fact) -> int:
         parts = f.role_parts or {}
-        words = _fold("|".join(parts.get(k, "") for k in ("what", "for", "to", "of", "whose")))
-        return sum(len(t) for t in folded if t in words)
+        words = _fold("|".join(parts.get(k, "") for k in ("what", "for", "to", "of", "whose", "per")))
+        zh = sum(len(t) for t in folded if t in words)
+        en = len(asked & set(stems(role_en(f, g) or ""))) if g is not None else 0
+        return zh + 2 * en
 
     scored = [(score(f), f) for f in figures]
     best = max((s for s, _ in scored), default=0)
     if best <= 0:
         return figures
     chosen = [f for s, f in scored if s >= max(1, best * 0.5)]
-    sentences = [s for s in re.split(r"(?<=[。；;])", _fold(clause.text)) if s]
+    sentences = [x for x in re.split(r"(?<=[。；;])", _fold(clause.text)) if x]
 
     def sentence_of(f: Fact) -> int:
-        role = _fold(f.role or f.text)
-        return next((i for i, s in enumerate(sentences) if role and role[-12:] in s), -1)
+        tail = _fold(f.role or f.text)[-12:]
+        return next((i for i, x in enumerate(sentences) if tail and tail in x), -1)
 
-    keep = {sentence_of(f) for f in chosen} - {-1}
-    return [f for f in figures if f in chosen or sentence_of(f) in keep]
+    chunks = {(f.role or "")[-12:] for f in chosen if f.role}
+    near = {sentence_of(f) for f in chosen} - {-1}
+    return [f for sc, f in scored
+            if f in chosen or (f.role and f.role[-12:] in chunks) or (sc > 0 and sentence_of(f) in near)]
 
 
 def units_en(units: list[str], glossary: Glossary) -> str:
@@ -355,7 +390,7 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
     asks = question_asks(question)
     said: list[str] = []
     wants_figures = not ({"who", "when"} & asks) or bool(_HOW_MUCH.search(question))
-    figures = relevant_facts(clause, terms) if wants_figures else []
+    figures = relevant_facts(clause, terms, question, g) if wants_figures else []
     if figures:
         said.append("; ".join(fact_line_en(f, g) for f in figures[:4]))
     if "who" in asks:
@@ -371,7 +406,7 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
             said.append("this clause names no responsible unit")
     if "when" in asks:
         if clause.deadline:
-            said.append(f"deadline: {format_date_en(clause.deadline)}")
+            said.append(f"deadline: {format_date_en(clause.deadline)} (set by {cite})")
         elif annex is not None and annex.deadline:
             said.append(f"this clause sets no deadline; {annex_cite} sets {format_date_en(annex.deadline)}")
         else:
