@@ -73,6 +73,7 @@ UNITS = {"千瓦": "kW", "万千瓦": "kW", "瓦": "W", "人次": "person-times"
          "个": "", "家": "enterprises", "户": "households", "台": "units", "套": "sets", "名": "people",
          "公里": "km", "千米": "km", "平方米": "square metres", "亩": "mu", "吨": "tonnes", "次": "times",
          "件": "cases", "条": "items", "座": "", "所": "", "千伏": "kV"}
+UNITS["名"] = ""      # a classifier (`1名全职博士后`: one full-time postdoc), not "people"
 _SP = "\ue000"   # a space that survives whitespace removal in `Glosser.tokens`
 _QUANTITY = re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<m>万|亿)?(?P<u>千瓦|千伏|人次|平方米|公里|千米|瓦|人|项|个|家|户|台|套|名|"
                        r"亩|吨|次|件|条|座|所)")
@@ -84,6 +85,9 @@ def quantity_en(m: re.Match[str]) -> str:
     shown = f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
     unit = UNITS.get(m.group("u"), "")
     return f"{_SP}{shown}{_SP}{unit}{_SP}".replace(_SP * 2, _SP)
+
+
+QUANTITY = _QUANTITY
 
 
 def _boundaries(text: str) -> set[int]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from chat.compose import compose_answer
 from chat.sessions import SessionStore, Turn, session_store_from_env, standalone_query
+from chat.translation import attach_translations
 from index.errors import QueryError
 from retriever.answerability import judge
 from retriever.query import detect_language, validate_query
@@ -84,6 +85,8 @@ class GazetteService:
         card = compose_answer(question, lang, result.hits, judged.answerable, searcher.glossary,
                               result.glossary_terms, result.translation)
         backend = llm if llm is not None else self.llm
+        if lang == "en" and card["answered"]:
+            self._translations(card, backend)
         card["llm"] = {"backend": backend or "none", "used": False, "verified": None, "withheld_reason": None,
                        "prose": None}
         if card["answered"] and backend not in (None, "none"):
@@ -96,6 +99,16 @@ class GazetteService:
                      "translation": result.translation, "session_id": session_id,
                      "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)})
         return card
+
+    def _translations(self, card: dict[str, Any], backend: str | None) -> None:
+        """Checked English translations of the cited clauses: from the index folder's cache, or made now with
+        the openai back-end (never the local model)."""
+        model = name = None
+        if backend == "openai":
+            from retriever.llm import LLMConfig, get_chat_model
+            config = LLMConfig.from_env(backend="openai")
+            model, name = get_chat_model(config), config.model
+        attach_translations(card, self.index_dir, self.searcher.store.by_id, model, name, self.searcher.glossary)
 
     # -- browse -----------------------------------------------------------------------------------
     def clause(self, clause_id: str) -> dict[str, Any]:
