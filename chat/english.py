@@ -58,7 +58,7 @@ WORDS: dict[str, str] = {
     "来": "come to", "赴": "go to", "有关": "relevant", "参照": "with reference to", "跟踪": "track",
     "落地": "take effect", "建成": "complete", "投用": "put into use", "投产": "put into production",
     "就业": "employment", "提质扩面": "improve quality and widen coverage", "通办": "joint handling",
-    "归集": "collect", "站址": "sites", "性": "", "万": "ten thousand", "亿": "hundred million",
+    "归集": "collect", "站址": "sites", "入驻": "moving in", "联处": "joint handling", "性": "", "万": "ten thousand", "亿": "hundred million",
 }
 #: Per-unit verbs: `每招收1名全职博士后` → "per full-time postdoctoral researcher recruited".
 PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "认定": "recognised", "培养": "trained",
@@ -388,8 +388,33 @@ def units_en(units: list[str], glossary: Glossary) -> str:
     return "; ".join(out)
 
 
+_BENEFIT_ZH = re.compile(r"补贴|资助|奖励|补助|奖补|减免|补偿|优惠|激励|贴息|担保|免费|便利")
+
+
+def benefits_named(text: str, g: Glosser, limit: int = 3) -> list[str]:
+    """Benefits a clause names without a figure — the phrase after 给予/提供… ending in a glossary term holding
+    补贴/奖励/减免… — as `English gloss (中文)`."""
+    out: list[str] = []
+    i = 0
+    while i < len(text) and len(out) < limit:
+        hit = g.glossary.longest(text, i)
+        if hit and hit[1].kind == "term" and _BENEFIT_ZH.search(text[i:i + hit[0]]):
+            end = i + hit[0]
+            head = max(text.rfind(ch, 0, i) for ch in "，。；、,;:：（(“")
+            verb = max((m.end() for m in re.finditer(r"给予|提供|享受|实行|落实", text[:i])), default=-1)
+            phrase = text[max(head + 1, verb, 0):end]
+            phrase = phrase if 0 < len(phrase) <= 16 else text[i:end]
+            shown = f"{g.gloss(phrase)} ({phrase})"
+            if shown not in out:
+                out.append(shown)
+            i = end
+        else:
+            i += 1
+    return out
+
+
 def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str], cite: str,
-                     annex: Clause | None = None, annex_cite: str | None = None) -> str:
+                     annex: Clause | None = None, annex_cite: str | None = None, quote: str | None = None) -> str:
     """One line that answers first: figures with roles, the lead unit, the deadline (or that there is none)."""
     asks = question_asks(question)
     said: list[str] = []
@@ -416,7 +441,12 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
         else:
             said.append("this clause sets no deadline")
     if not said:
-        said.append(f"{cite} is the closest clause; its key terms are glossed below (not a translation)")
+        named = benefits_named(quote or clause.text, g)
+        if named:
+            said.append(f"{cite} names no amount; it provides: {'; '.join(named)}")
+        else:
+            said.append(f"{cite} is the closest clause; it states no figure, and its wording is glossed below "
+                        "(not a translation)")
         return _sentence(said)
     lead = "Yes: " if ("yesno" in asks and figures) else ""
     return lead + _sentence(said, capital=not lead)
@@ -506,7 +536,7 @@ def english_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], g: 
     a labelled gloss of the quoted sentences. The Chinese quote itself is shown once, in the sources."""
     first, first_card = cited[0]
     lines = [direct_answer_en(question, first, g, terms, first_card["citation"],
-                              annex[0] if annex else None, annex[1] if annex else None)]
+                              annex[0] if annex else None, annex[1] if annex else None, first_card.get("quote"))]
     for clause, card in cited:
         lines.append(f"[{card['n']}] According to {card['citation']} ({card['title_shown']}):")
         for view in card["fact_views"]:

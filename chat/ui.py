@@ -13,6 +13,8 @@ from typing import Any
 
 import gradio as gr
 
+from retriever.dictionary import ATTRIBUTION
+
 CSS_PATH = Path(__file__).with_name("ui.css")
 
 EXAMPLES = [
@@ -231,7 +233,8 @@ def build_ui(get_service: Callable[[], Any]) -> Any:
         with gr.Row(elem_classes="gz-examples"):
             example_buttons = [gr.Button(q, size="sm", elem_classes="gz-example", elem_id=f"gz-example-{i}")
                                for i, q in enumerate(EXAMPLES)]
-        gr.HTML('<div class="gz-footer"><a href="/docs" target="_blank">API · /docs</a></div>')
+        gr.HTML('<div class="gz-footer"><a href="/docs" target="_blank">API · /docs</a> · '
+                f'{esc(ATTRIBUTION)}</div>')
 
         framed = [head, chatbot, question, send, clear, examples_head]
         demo.load(on_load, inputs=[lang], outputs=[session_id, browser, *framed], queue=False)
