@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from chat.citations import citation
 from index.clause import Clause, Fact
 from index.facts import extract_facts, format_date_en, format_fact
+from index.roles import assign_roles
 from retriever.dictionary import ATTRIBUTION, Dictionary, default_dictionary
 from retriever.glossary import Glossary, stems
 
@@ -87,7 +89,7 @@ def quantity_en(m: re.Match[str]) -> str:
     return f"{_SP}{shown}{_SP}{unit}{_SP}".replace(_SP * 2, _SP)
 
 
-QUANTITY = _QUANTITY
+QUANTITY = QUANTITY_RE = _QUANTITY
 
 
 def _boundaries(text: str) -> set[int]:
@@ -171,17 +173,46 @@ class Glosser:
 # ------------------------------------------------------------------------------------------------------------
 # Roles
 
+def quantity_facts(text: str) -> list[Fact]:
+    """Counts and capacities (`50万千瓦`, `350项`, `60万人`) as `quantity` facts with roles (English `unit` in
+    `date`'s place is not used: the unit is re-read from the text when shown)."""
+    spans = []
+    for m in QUANTITY_RE.finditer(text):
+        if not UNITS.get(m.group("u")):
+            continue
+        value = float(m.group("n")) * {"万": 1e4, "亿": 1e8}.get(m.group("m") or "", 1.0)
+        end = m.end()
+        tail = re.match(r"以上|以下|左右", text[end:])
+        qual = {"以上": "at_least", "以下": "up_to", "左右": "about"}.get(tail.group(0)) if tail else None
+        fact = Fact("quantity", text[m.start():end + (len(tail.group(0)) if tail else 0)], value, value, value, qual)
+        spans.append((m.start(), end, fact))
+    assign_roles(text, text, spans)
+    return [f for _, _, f in spans]
+
+
+@lru_cache(maxsize=2048)
+def _roles_of(text: str) -> tuple[tuple[str, str, str | None, tuple[tuple[str, str], ...]], ...]:
+    return tuple((f.kind, f.text, f.role, tuple(sorted((f.role_parts or {}).items()))) for f in extract_facts(text))
+
+
 def ensure_roles(clause: Clause) -> list[Fact]:
-    """The clause's facts with roles; facts of an index built before roles existed get them from the text."""
-    facts = clause.facts
-    if all(f.role_parts or f.kind not in ("amount", "percent") for f in facts):
-        return facts
-    fresh = {(f.kind, f.text): f for f in extract_facts(clause.text)}
-    for f in facts:
-        new = fresh.get((f.kind, f.text))
-        if new is not None and not f.role_parts:
-            f.role, f.role_parts = new.role, new.role_parts
-    return facts
+    """The clause's facts with roles derived from its text by the current rules (so an index built with older
+    rules, or none, still gets them); facts are matched in order by kind and source text."""
+    fresh = list(_roles_of(clause.text))
+    for f in clause.facts:
+        i = next((n for n, r in enumerate(fresh) if r[0] == f.kind and r[1] == f.text), None)
+        if i is None:
+            continue
+        _, _, role, parts = fresh.pop(i)
+        if f.kind in ("amount", "percent"):
+            f.role, f.role_parts = role, dict(parts) or None
+    return clause.facts
+
+
+def _position(clause: Clause, f: Fact) -> int:
+    i = clause.text.find(f.role) if f.role else -1
+    j = clause.text.find(f.text, max(i, 0))
+    return j if j >= 0 else clause.text.find(f.text)
 
 
 def phrase_en(zh: str, g: Glosser) -> str:
@@ -249,6 +280,8 @@ def role_en(fact: Fact, g: Glosser) -> str | None:
         role += f", {CONDS.get(parts['cond'], '(for those ' + phrase_en(parts['cond'].rstrip('的') + '的主体', g) + ')')}"
     if parts.get("basis"):
         role += f" ({g.gloss(parts['basis'])})"
+    if parts.get("scheme"):
+        role += f", under: {g.gloss(parts['scheme'])}"
     if parts.get("change"):
         role += f", {CHANGES.get(parts['change'], g.gloss(parts['change']))}"
     return re.sub(r"\s{2,}", " ", role).strip(" ,")
@@ -256,6 +289,11 @@ def role_en(fact: Fact, g: Glosser) -> str | None:
 
 def figure_en(fact: Fact, g: Glosser) -> str:
     """The figure in English with its Chinese source: `up to 20% of the actual amount paid (不超过实际支付额的20%)`."""
+    if fact.kind == "quantity":
+        m = QUANTITY_RE.match(fact.text)
+        core = quantity_en(m).replace(_SP, " ").strip() if m else fact.text
+        qual = {"at_least": "at least ", "up_to": "up to ", "about": "about "}.get(fact.qualifier or "", "")
+        return f"{qual}{core} ({fact.text})"
     shown = format_fact(fact, "en")
     base = (fact.role_parts or {}).get("of")
     if fact.kind == "percent" and base:
@@ -279,6 +317,8 @@ def date_line_en(fact: Fact, clause: Clause) -> str:
         return f"deadline: {when} ({fact.text})"
     i = clause.text.find(fact.text)
     before = clause.text[max(0, i - 2):i] if i >= 0 else ""
+    if clause.kind == "notice" and i >= 0 and len(clause.text) - (i + len(fact.text)) <= 3:
+        return f"date of issue: {when} ({fact.text})"
     if re.search(r"到|至|截至|前$", before):
         return f"target date: by {when} ({fact.text})"
     if re.search(r"于$", before):
@@ -311,7 +351,10 @@ def gloss_sentence(sentence: str, g: Glosser) -> str:
 
 _WHO = re.compile(r"\bwho\b|which (?:agency|department|body|unit|office|bureau)|responsible|in charge|lead|contact",
                   re.I)
-_WHEN = re.compile(r"\bwhen\b|by when|deadline|by what date|due|time ?limit|how long", re.I)
+_WHEN = re.compile(r"\bwhen\b|by when|deadline|what date|which date|\bdue\b|time ?limit|how long|\bissued\b",
+                   re.I)
+_DEADLINE_Q = re.compile(r"deadline|by when|\bdue\b|time ?limit|complet|finish", re.I)
+_DOCNO = re.compile(r"document number|doc(?:ument)? no\b|reference number|file number|wenhao", re.I)
 _AMOUNT = re.compile(r"how much|how many|amount|cap\b|ceiling|maximum|max\b|limit|rate|share|percent|subsid|fund|"
                      r"grant|reward|money|support|incentive|cny|yuan|rmb|premium|target|value", re.I)
 _HOW_MUCH = re.compile(r"how much|how many|what share|what percentage|\brate\b|\bcap\b|ceiling|maximum|percent",
@@ -333,6 +376,7 @@ def question_asks(question: str) -> set[str]:
     return asks
 
 
+_SHARE_Q = re.compile(r"share|percent|proportion|ratio|\brate\b|%", re.I)
 _STOP = {"what", "is", "the", "a", "an", "of", "for", "to", "in", "on", "and", "or", "does", "do", "can", "how",
          "much", "many", "there", "get", "my", "i", "it", "its", "any", "be", "by", "with", "company", "chongqing"}
 _SYNONYMS = {"yearly": "year", "annual": "year", "annually": "year", "firm": "enterpris", "business": "enterpris",
@@ -350,7 +394,8 @@ _FOLD = str.maketrans("（）：，；", "():,;")
 def relevant_facts(clause: Clause, terms: set[str], question: str = "", g: Glosser | None = None) -> list[Fact]:
     """The clause's amounts/percentages whose role parts share most of the question's Chinese terms, with the
     other figures of the same sentence (the 3% rate cap belongs with the 80% premium share); all when none match."""
-    figures = [f for f in ensure_roles(clause) if f.kind in ("amount", "percent")]
+    figures = [f for f in ensure_roles(clause) + quantity_facts(clause.text) if f.kind in ("amount", "percent", "quantity")]
+    figures.sort(key=lambda f: _position(clause, f))
     folded = {_fold(t) for t in terms if t}
 
     asked = {_SYNONYMS.get(w, w) for w in stems(question or "")} - _STOP
@@ -360,7 +405,8 @@ def relevant_facts(clause: Clause, terms: set[str], question: str = "", g: Gloss
         words = _fold("|".join(parts.get(k, "") for k in ("what", "for", "to", "of", "whose", "per")))
         zh = sum(len(t) for t in folded if t in words)
         en = len(asked & set(stems(role_en(f, g) or ""))) if g is not None else 0
-        return zh + 2 * en
+        share = 3 if f.kind == "percent" and _SHARE_Q.search(question or "") else 0
+        return zh + 2 * en + share
 
     scored = [(score(f), f) for f in figures]
     best = max((s for s, _ in scored), default=0)
@@ -433,12 +479,17 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
                         f"{units_en(annex.lead_units, g.glossary)}")
         else:
             said.append("this clause names no responsible unit")
+    if _DOCNO.search(question) and clause.doc_number:
+        said.append(f"document number: {cite.split(',')[0]} ({clause.doc_number})")
     if "when" in asks:
+        dated = [f for f in clause.facts if f.kind == "date" and f.date]
+        if dated and not clause.deadline:
+            said.append("; ".join(date_line_en(f, clause) for f in dated[-2:]))
         if clause.deadline:
             said.append(f"deadline: {format_date_en(clause.deadline)} (set by {cite})")
         elif annex is not None and annex.deadline:
             said.append(f"this clause sets no deadline; {annex_cite} sets {format_date_en(annex.deadline)}")
-        else:
+        elif not dated or _DEADLINE_Q.search(question):
             said.append("this clause sets no deadline")
     if not said:
         named = benefits_named(quote or clause.text, g)
@@ -483,7 +534,7 @@ def figure_roles(card: dict[str, Any]) -> tuple[int, int]:
     shown = with_role = 0
     for c in card.get("citations") or []:
         for f in c.get("fact_views") or []:
-            if f.get("kind") in ("amount", "percent", "date", "deadline"):
+            if f.get("kind") in ("amount", "percent", "quantity", "date", "deadline"):
                 shown += 1
                 with_role += bool(f.get("role_en"))
     return shown, with_role
@@ -495,8 +546,10 @@ def figure_roles(card: dict[str, Any]) -> tuple[int, int]:
 def fact_views(clause: Clause, g: Glosser) -> list[dict[str, Any]]:
     """Every figure of a clause for display: kind, Chinese source and role, English role and line."""
     views = []
-    for f in ensure_roles(clause):
-        if f.kind in ("amount", "percent"):
+    facts = ensure_roles(clause) + quantity_facts(clause.text)
+    facts.sort(key=lambda f: (_position(clause, f), f.kind))
+    for f in facts:
+        if f.kind in ("amount", "percent", "quantity"):
             role = role_en(f, g)
             line = fact_line_en(f, g)
         elif f.kind in ("date", "deadline"):
@@ -540,7 +593,7 @@ def english_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], g: 
     for clause, card in cited:
         lines.append(f"[{card['n']}] According to {card['citation']} ({card['title_shown']}):")
         for view in card["fact_views"]:
-            if view["kind"] in ("amount", "percent"):
+            if view["kind"] in ("amount", "percent", "quantity"):
                 lines.append(f"  - {view['en']}")
         if clause.lead_units:
             lines.append(f"  - lead unit: {units_en(clause.lead_units, g.glossary)}")

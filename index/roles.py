@@ -15,6 +15,7 @@ holding the figure, with the chunk before it when that chunk supplies the purpos
 | `whose` | what the figure measures (`形成核心产值500亿元规模的空天信息产业集群`) | 空天信息产业集群 |
 | `cond` | a condition | 符合条件的, 满足条件的 |
 | `basis` | how it is paid | 根据上市进程分四个阶段 |
+| `scheme` | the benefit the sentence opens with, when the figure's own benefit differs | 首台（套）产品首购首用风险补偿补助 |
 
 Only text of the clause goes into a part (nothing is guessed); a phrase the rules cannot take apart stays
 whole in `what`. English wording is done elsewhere (`chat.english`), from the glossary and a dictionary.
@@ -180,8 +181,9 @@ def _context(norm: str, ss: int, cs: int) -> tuple[int, str]:
 
 
 def assign_roles(text: str, norm: str, spans: list[tuple[int, int, Any]]) -> None:
-    """Set `role` and `role_parts` on each amount/percent `Fact` of `spans` ((start, end, fact), offsets in `norm`)."""
-    spans = sorted((s for s in spans if s[2].kind in ("amount", "percent")), key=lambda s: s[0])
+    """Set `role` and `role_parts` on each amount/percent/quantity `Fact` of `spans` ((start, end, fact), offsets
+    in `norm`)."""
+    spans = sorted((s for s in spans if s[2].kind in ("amount", "percent", "quantity")), key=lambda s: s[0])
     for run in _runs(norm, spans):
         first, last = run[0], run[-1]
         ss, cs, ce, se = _chunk_bounds(norm, first[0], last[1])
@@ -229,7 +231,10 @@ def _inherit(context: str, parts: dict[str, str]) -> None:
     gives = list(_GIVE.finditer(ctx))
     if gives:
         g = gives[-1]
-        parts.setdefault("what", _strip(ctx[g.end():]))
+        scheme = _strip(ctx[g.end():])
+        if "what" in parts and scheme and scheme != parts["what"]:
+            parts.setdefault("scheme", scheme)
+        parts.setdefault("what", scheme)
         ctx = re.sub(r"^对", "", ctx[:g.start()])
     if "每" in ctx and "per" not in parts:
         parts["per"] = ctx
