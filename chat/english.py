@@ -593,7 +593,8 @@ def english_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], g: 
     for clause, card in cited:
         lines.append(f"[{card['n']}] According to {card['citation']} ({card['title_shown']}):")
         for view in card["fact_views"]:
-            if view["kind"] in ("amount", "percent", "quantity"):
+            if view["kind"] in ("amount", "percent", "quantity") or (
+                    view["kind"] == "date" and not view["en"].startswith("deadline")):
                 lines.append(f"  - {view['en']}")
         if clause.lead_units:
             lines.append(f"  - lead unit: {units_en(clause.lead_units, g.glossary)}")
@@ -601,6 +602,8 @@ def english_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], g: 
             lines.append(f"  - co-operating units: {units_en(clause.co_units, g.glossary)}")
         if clause.deadline:
             lines.append(f"  - deadline: {format_date_en(clause.deadline)}")
+        elif clause.kind not in ("notice", "preamble"):
+            lines.append("  - deadline: none set in this clause")
         shown = card.get("translation_en")
         if shown:
             lines.append(f"  Translation (machine, checked against the figures): {shown}")

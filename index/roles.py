@@ -227,8 +227,13 @@ def assign_roles(text: str, norm: str, spans: list[tuple[int, int, Any]]) -> Non
 
 def _inherit(context: str, parts: dict[str, str]) -> None:
     """Purpose, recipient or per-unit from the chunk before (`支持…建立国家级博士后工作站，满足条件的给予50万元资助`)."""
+    addressed = context.strip().startswith("对")      # `对…的金融机构，按…提供激励资金`: all of it says to whom
     ctx = re.sub(r"^(?:支持|鼓励|对|或)", "", context.strip())
-    gives = list(_GIVE.finditer(ctx))
+    ctx = re.sub(r"(?:进行|予以|给予)?支持$", "", ctx)
+    gives = list(re.finditer("给予", ctx) if addressed else _GIVE.finditer(ctx))
+    if addressed and not gives and "的" not in ctx and "to" not in parts:
+        parts["to"] = _strip(ctx)
+        return
     if gives:
         g = gives[-1]
         scheme = _strip(ctx[g.end():])
