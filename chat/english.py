@@ -60,7 +60,7 @@ WORDS: dict[str, str] = {
     "来": "come to", "赴": "go to", "有关": "relevant", "参照": "with reference to", "跟踪": "track",
     "落地": "take effect", "建成": "complete", "投用": "put into use", "投产": "put into production",
     "就业": "employment", "提质扩面": "improve quality and widen coverage", "通办": "joint handling",
-    "归集": "collect", "站址": "sites", "入驻": "moving in", "联处": "joint handling", "性": "", "万": "ten thousand", "亿": "hundred million",
+    "归集": "collect", "站址": "sites", "入驻": "moving in", "新入住": "newly moving in", "入住": "moving in", "联处": "joint handling", "性": "", "万": "ten thousand", "亿": "hundred million",
 }
 #: Per-unit verbs: `每招收1名全职博士后` → "per full-time postdoctoral researcher recruited".
 PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "认定": "recognised", "培养": "trained",
@@ -598,6 +598,8 @@ def english_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], g: 
                 lines.append(f"  - {view['en']}")
         if clause.lead_units:
             lines.append(f"  - lead unit: {units_en(clause.lead_units, g.glossary)}")
+        elif clause.kind not in ("notice", "preamble"):
+            lines.append("  - lead unit: none named in this clause")
         if clause.co_units:
             lines.append(f"  - co-operating units: {units_en(clause.co_units, g.glossary)}")
         if clause.deadline:
