@@ -350,16 +350,16 @@ def gloss_sentence(sentence: str, g: Glosser) -> str:
 # Questions and direct answers
 
 _WHO = re.compile(r"\bwho\b|which (?:agency|department|body|unit|office|bureau)|responsible|in charge|lead|contact",
-                  re.I)
+                  re.IGNORECASE)
 _WHEN = re.compile(r"\bwhen\b|by when|deadline|what date|which date|\bdue\b|time ?limit|how long|\bissued\b",
-                   re.I)
-_DEADLINE_Q = re.compile(r"deadline|by when|\bdue\b|time ?limit|complet|finish", re.I)
-_DOCNO = re.compile(r"document number|doc(?:ument)? no\b|reference number|file number|wenhao", re.I)
+                   re.IGNORECASE)
+_DEADLINE_Q = re.compile(r"deadline|by when|\bdue\b|time ?limit|complet|finish", re.IGNORECASE)
+_DOCNO = re.compile(r"document number|doc(?:ument)? no\b|reference number|file number|wenhao", re.IGNORECASE)
 _AMOUNT = re.compile(r"how much|how many|amount|cap\b|ceiling|maximum|max\b|limit|rate|share|percent|subsid|fund|"
-                     r"grant|reward|money|support|incentive|cny|yuan|rmb|premium|target|value", re.I)
+                     r"grant|reward|money|support|incentive|cny|yuan|rmb|premium|target|value", re.IGNORECASE)
 _HOW_MUCH = re.compile(r"how much|how many|what share|what percentage|\brate\b|\bcap\b|ceiling|maximum|percent",
-                       re.I)
-_YESNO = re.compile(r"^\s*(?:is|are|do|does|can|will|could|should|has|have|may)\b", re.I)
+                       re.IGNORECASE)
+_YESNO = re.compile(r"^\s*(?:is|are|do|does|can|will|could|should|has|have|may)\b", re.IGNORECASE)
 
 
 def question_asks(question: str) -> set[str]:
@@ -376,7 +376,7 @@ def question_asks(question: str) -> set[str]:
     return asks
 
 
-_SHARE_Q = re.compile(r"share|percent|proportion|ratio|\brate\b|%", re.I)
+_SHARE_Q = re.compile(r"share|percent|proportion|ratio|\brate\b|%", re.IGNORECASE)
 _STOP = {"what", "is", "the", "a", "an", "of", "for", "to", "in", "on", "and", "or", "does", "do", "can", "how",
          "much", "many", "there", "get", "my", "i", "it", "its", "any", "be", "by", "with", "company", "chongqing"}
 _SYNONYMS = {"yearly": "year", "annual": "year", "annually": "year", "firm": "enterpris", "business": "enterpris",

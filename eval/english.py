@@ -49,21 +49,19 @@ def english_summary(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 def english_table(summary: Mapping[str, Any]) -> list[str]:
     """Markdown lines for the report."""
-    return [
-        "| English answers | with figures | figures | with an English role | role share (goal 1.0) "
-        "| CJK share outside marked original, mean / max (goal ≤ 0.05) | answers over 0.05 |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
-        f"| {summary['answers']} | {summary['answers_with_figures']} | {summary['figures']} "
-        f"| {summary['figures_with_role']} | {summary['role_share']} "
-        f"| {summary['cjk_share_mean']} / {summary['cjk_share_max']} | {summary['answers_over_cjk_goal']} |",
-    ]
+    head = ("| English answers | with figures | figures | with an English role | role share (goal 1.0) "
+            "| CJK share outside marked original, mean / max (goal ≤ 0.05) | answers over 0.05 |")
+    row = (f"| {summary['answers']} | {summary['answers_with_figures']} | {summary['figures']} "
+           f"| {summary['figures_with_role']} | {summary['role_share']} "
+           f"| {summary['cjk_share_mean']} / {summary['cjk_share_max']} | {summary['answers_over_cjk_goal']} |")
+    return [head, "| --- | --- | --- | --- | --- | --- | --- |", row]
 
 
 def review_sheet(items: Sequence[tuple[str, str, Mapping[str, Any]]]) -> str:
     """(id, question, card) → Markdown with only what an English reader sees in the answer text."""
-    out = ["# English answers for review", "",
-           "Read each answer as someone who reads no Chinese. For each: can you tell what each figure is for, "
-           "who to contact, and by when? Treat text in brackets as words you cannot read.", ""]
+    intro = ("Read each answer as someone who reads no Chinese. For each: can you tell what each figure is for, "
+             "who to contact, and by when? Treat text in brackets as words you cannot read.")
+    out = ["# English answers for review", "", intro, ""]
     for qid, question, card in items:
         out += [f"## {qid}: {question}", "", "```", str(card.get("answer") or ""), "```", ""]
     return "\n".join(out)

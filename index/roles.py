@@ -186,7 +186,7 @@ def assign_roles(text: str, norm: str, spans: list[tuple[int, int, Any]]) -> Non
     spans = sorted((s for s in spans if s[2].kind in ("amount", "percent", "quantity")), key=lambda s: s[0])
     for run in _runs(norm, spans):
         first, last = run[0], run[-1]
-        ss, cs, ce, se = _chunk_bounds(norm, first[0], last[1])
+        ss, cs, ce, _se = _chunk_bounds(norm, first[0], last[1])
         prev_end = max([e for s, e, _ in spans if e <= first[0] and s >= cs] + [cs])
         next_start = min([s for s, _, _ in spans if s >= last[1] and s < ce] + [ce])
         pre, post = norm[prev_end:first[0]], norm[last[1]:next_start]

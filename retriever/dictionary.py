@@ -18,7 +18,7 @@ from pathlib import Path
 ATTRIBUTION = "Word glosses: CC-CEDICT (MDBG, CC BY-SA 4.0)"
 MAX_WORD = 8
 _SKIP = re.compile(r"^(?:CL:|variant of|old variant|see |surname|abbr\. for|also written|also pr\.|used in |"
-                   r"Taiwan pr\.|\(Tw\)|erhua variant|\(bound form\)|\(coll\.\) variant)", re.I)
+                   r"Taiwan pr\.|\(Tw\)|erhua variant|\(bound form\)|\(coll\.\) variant)", re.IGNORECASE)
 _LINE = re.compile(r"^(?P<trad>\S+) (?P<simp>\S+) \[(?P<pinyin>[^\]]*)\] /(?P<defs>.*)/\s*$")
 _lock = threading.Lock()
 

@@ -129,7 +129,7 @@ def test_english_answers_end_to_end(sample_service, question, must, must_not):
         assert text not in answer
     assert "「" not in answer                            # the quote is shown once: in the sources
     first = answer.splitlines()[0]
-    assert not CJK.sub("", first) == first or "(" in first   # Chinese only as the marked original
+    assert not CJK.search(first) or "(" in first              # Chinese only as the marked original
     originals = [c["text"] for c in card["citations"]]
     assert E.cjk_share(answer, originals) <= 0.05
     views = [v for c in card["citations"] for v in c["fact_views"]]

@@ -49,7 +49,7 @@ def test_protect_masks_figures_agencies_and_markers(glossary):
 @pytest.mark.unit
 def test_check_rejects_what_a_small_model_does(glossary):
     c = clause()
-    masked, slots = T.protect(c.text, glossary)
+    _masked, slots = T.protect(c.text, glossary)
     terms = T.role_terms(c, glossary)
     ok = "aerospace information postdoctoral researcher funding support living allowance postdoctoral workstation full-time " + \
          " ".join(f"[[{n}]]" for n in slots)
