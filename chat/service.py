@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -101,10 +102,10 @@ class GazetteService:
         return card
 
     def _translations(self, card: dict[str, Any], backend: str | None) -> None:
-        """Checked English translations of the cited clauses: from the index folder's cache, or made now with
-        the openai back-end (never the local model)."""
+        """Checked English translations of the cited clauses: from the index folder's cache, or — with
+        GAZETTE_TRANSLATE_LAZY=1 and the openai back-end (never the local model) — made now and cached."""
         model = name = None
-        if backend == "openai":
+        if backend == "openai" and os.environ.get("GAZETTE_TRANSLATE_LAZY") == "1":
             from retriever.llm import LLMConfig, get_chat_model
             config = LLMConfig.from_env(backend="openai")
             model, name = get_chat_model(config), config.model
