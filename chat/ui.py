@@ -54,7 +54,8 @@ TEXT: dict[str, dict[str, str]] = {
         "refused_note": "No clause in these documents answers this question; the clauses below are for reference "
                         "only, not an answer.",
         "sources": "Sources", "related": "Possibly related clauses (not an answer)", "quote": "Quote",
-        "full": "Show the full clause", "facts": "Facts", "prose": "Summary (LLM-written, checked sentence by "
+        "full": "Show the full clause", "facts": "Facts", "original": "Original (Chinese, the authoritative text)",
+        "translation": "Translation (machine, checked against the clause)", "prose": "Summary (LLM-written, checked sentence by "
                                                                       "sentence against the clauses)",
         "withheld": "LLM summary withheld: it did not pass the check against the clauses. The answer below is "
                     "taken entirely from the clauses.",

@@ -134,3 +134,17 @@ def test_english_answers_end_to_end(sample_service, question, must, must_not):
     assert E.cjk_share(answer, originals) <= 0.05
     views = [v for c in card["citations"] for v in c["fact_views"]]
     assert views and all(v["role_en"] for v in views)
+
+
+@pytest.mark.unit
+def test_ui_renders_english_first_with_the_original_beneath():
+    from chat.ui import TEXT, render_card
+
+    assert set(TEXT["zh"]) == set(TEXT["en"])
+    card = {"language": "en", "answered": True, "answer": "Yes: premium subsidy …",
+            "citations": [{"n": 1, "citation_en": "Yu Fu Ban Fa [2024] No. 22, Part III (5)", "title": "t",
+                           "quote": "单个产品年保费补贴不超过500万元。", "text": "全文", "facts": ["x"],
+                           "translation_en": "The premium subsidy per product per year is up to CNY 5,000,000."}]}
+    html = render_card(card)
+    assert html.index("Translation (machine") < html.index("Original (Chinese") < html.index("单个产品")
+    assert html.count("单个产品年保费补贴") == 1                      # the quote once
