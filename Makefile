@@ -7,7 +7,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 STAMP   := $(VENV)/.installed
 
-.PHONY: run test install index model system-deps clean
+.PHONY: run test lint install index model system-deps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -37,7 +37,14 @@ run: install index
 system-deps:
 	bash .ci/system-deps.sh
 
-test: install
+# Lint and type checks (config in pyproject.toml); `make test` runs them first.
+LINT_DIRS := index retriever chat prompts eval tests
+
+lint: install
+	$(BIN)/python -m ruff check $(LINT_DIRS)
+	$(BIN)/python -m mypy
+
+test: install lint
 	-bash .ci/system-deps.sh
 	$(BIN)/python -m pytest -q
 

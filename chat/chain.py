@@ -1,143 +1,69 @@
-"""The LangChain pipeline: rewrite → retrieve → compose → generate → verify.
+"""The ask service's stages as a LangChain pipeline: rewrite → retrieve → decide → compose → generate → verify.
 
-Retrieval is a LangChain `BaseRetriever` over our hybrid searcher; prompts are `ChatPromptTemplate`s built from
-`prompts/answer_{zh,en}.txt`; the LLM is a LangChain chat model from `retriever.llm`. Generated prose is shown only
-when `chat.verify.verify_prose` accepts every sentence; otherwise it is withheld and the card stands alone.
+Every step is a stage of `chat.service.GazetteService` (no second pipeline): the chain only lets LangChain users
+compose, trace or swap the model. `GazetteRetriever` exposes the hybrid search as a LangChain `BaseRetriever`.
+Generated prose is verified on the `Clause` objects of the composed card (`chat.prose.record_verdict`).
 """
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
-from langchain_core.output_parsers import StrOutputParser
-from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.language_models import BaseChatModel
 from langchain_core.retrievers import BaseRetriever
-from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda
 
-from index.clause import Clause
+from chat.prose import generation_chain, record_verdict
+from chat.service import GazetteService, decide
+from retriever.search import Searcher
 
-log = logging.getLogger(__name__)
+CHAIN_BACKEND = "langchain"
 
 
 class GazetteRetriever(BaseRetriever):
     """Our hybrid search as a LangChain retriever: each Document carries its clause in metadata."""
 
-    searcher: Any
+    searcher: Searcher
     k: int = 5
     filters: dict[str, Any] | None = None
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         result = self.searcher.run(query, k=self.k, filters=self.filters)
-        return [Document(page_content=h.clause.text,
-                         metadata={"clause": h.clause, "score": h.score, "hit": h, "result": result})
+        return [Document(page_content=h.clause.text, metadata={"clause": h.clause, "score": h.score, "hit": h})
                 for h in result.hits]
 
 
-def numbered_context(citations: list[dict[str, Any]]) -> str:
-    """Clauses as the model sees them: `[n] citation — title\\nfull text`."""
-    return "\n\n".join(f"[{c['n']}] {c['citation_zh']} — {c['title']}\n{c['text']}" for c in citations)
+def build_chain(service: GazetteService, model: BaseChatModel, lang: str | None = None, k: int = 5) -> Runnable:
+    """{"question", optional "session_id" / "filters"} → the card's JSON plus "card" (the `AnswerCard`),
+    "prose" (as generated), "verified" and "reasons"."""
 
+    def rewrite(x: dict[str, Any]) -> dict[str, Any]:
+        q = service.prepare(x["question"], x.get("session_id"), lang, k, x.get("filters"), llm=CHAIN_BACKEND)
+        return {**x, "q": q, "searcher": service.searcher}           # one index version for the whole run
 
-def answer_prompt(lang: str) -> ChatPromptTemplate:
-    import prompts
-    return ChatPromptTemplate.from_messages([
-        ("system", prompts.load(f"answer_{lang}")),
-        ("human", "{context}\n\n{question_label}: {question}"),
-    ])
-
-
-def generation_chain(model: Any, lang: str) -> Runnable:
-    """citations + question → prose (string)."""
-    return (
-        RunnableLambda(lambda x: {"context": numbered_context(x["citations"]), "question": x["question"],
-                                  "question_label": "Question" if lang == "en" else "问题"})
-        | answer_prompt(lang) | model | StrOutputParser()
-    )
-
-
-def verification_step(x: dict[str, Any]) -> dict[str, Any]:
-    """Attach the verifier's verdict to the generated prose."""
-    from chat.verify import verify_prose
-    clauses: dict[str, Clause] = {str(c["n"]): x["clauses"][c["id"]] for c in x["citations"]}
-    labels = {str(c["n"]): c["citation"] for c in x["citations"]}
-    result = verify_prose(x["prose"], clauses, labels)
-    return {**x, "verified": result.ok, "reasons": result.reasons}
-
-
-def build_chain(searcher: Any, model: Any, lang: str, k: int = 5) -> Runnable:
-    """The whole pipeline as one runnable: {"question", "query"} → card fields + verified prose."""
-    from chat.compose import compose_answer
-    from retriever.answerability import judge
-
-    retriever = GazetteRetriever(searcher=searcher, k=k)
+    def retrieve(x: dict[str, Any]) -> dict[str, Any]:
+        return {**x, "result": service.retrieve(x["q"], x["searcher"])}
 
     def compose(x: dict[str, Any]) -> dict[str, Any]:
-        hits = [d.metadata["hit"] for d in x["docs"]]
-        answerable = bool(hits) and judge(x["docs"][0].metadata["result"], searcher).answerable
-        card = compose_answer(x["question"], lang, hits, answerable, searcher.glossary)
-        return {**x, **card, "clauses": {h.clause.id: h.clause for h in hits}}
+        searcher: Searcher = x["searcher"]
+        decision = decide(x["result"], searcher)
+        return {**x, "card": service.compose(x["q"], x["result"], decision, searcher)}
 
     def generate(x: dict[str, Any]) -> dict[str, Any]:
-        if not x["answered"]:
+        card = x["card"]
+        if not card.answered:
             return {**x, "prose": None}
-        return {**x, "prose": generation_chain(model, lang).invoke(x)}
+        text = generation_chain(model, card.language).invoke({"question": card.question, "citations": card.citations})
+        return {**x, "prose": text}
 
     def verify(x: dict[str, Any]) -> dict[str, Any]:
-        return verification_step(x) if x.get("prose") else {**x, "verified": None, "reasons": []}
+        card = x["card"]
+        if x["prose"]:
+            record_verdict(card, x["prose"])
+        service.finish(x["q"], card)
+        return {**card.to_dict(), "card": card, "prose": x["prose"], "verified": card.llm.verified,
+                "reasons": card.llm.reasons}
 
-    return (
-        RunnablePassthrough.assign(query=lambda x: x.get("query") or x["question"])
-        | RunnablePassthrough.assign(docs=lambda x: retriever.invoke(x["query"]))
-        | RunnableLambda(compose) | RunnableLambda(generate) | RunnableLambda(verify)
-    )
-
-
-def stream_verified_prose(card: dict[str, Any], question: str, lang: str, backend: str, prose: bool | None = None,
-                          model: Any = None) -> Iterator[str]:
-    """Stream LLM prose tokens for an answered card (drafts), then verify the whole text: `card["llm"]` keeps the
-    prose only if it verifies, and says why when it is withheld."""
-    from retriever.llm import LLMConfig, get_chat_model
-    config = LLMConfig.from_env(backend=backend)
-    info = card["llm"]
-    if not (config.prose if prose is None else prose):
-        info["withheld_reason"] = "prose is off for this back-end (set GAZETTE_LLM_PROSE=1 to enable)"
-        return
-    x = {"question": question, "citations": card["citations"],
-         "clauses": {c["id"]: _clause_of(c) for c in card["citations"]}}
-    parts: list[str] = []
-    try:
-        for chunk in generation_chain(model or get_chat_model(config), lang).stream(x):
-            parts.append(chunk)
-            yield chunk
-    except Exception as exc:  # noqa: BLE001 - the card stands without prose
-        log.warning("LLM prose failed: %s", exc)
-        info.update(used=False, verified=False, withheld_reason=f"the LLM did not answer: {exc}")
-        return
-    checked = verification_step({**x, "prose": "".join(parts)})
-    info.update(used=True, verified=checked["verified"])
-    if checked["verified"]:
-        info["prose"] = checked["prose"]
-    else:
-        info["withheld_reason"] = "prose withheld: " + "; ".join(checked["reasons"][:5])
-
-
-def add_verified_prose(card: dict[str, Any], question: str, lang: str, backend: str, prose: bool | None,
-                       model: Any = None) -> None:
-    """Generate prose for an answered card and keep it only if it verifies (see `stream_verified_prose`)."""
-    for _ in stream_verified_prose(card, question, lang, backend, prose, model):
-        pass
-
-
-def _clause_of(citation: dict[str, Any]) -> Clause:
-    """A clause object for a card citation (the verifier reads text, facts, title and deadline)."""
-    from index.facts import extract_facts
-    clause = Clause(id=citation["id"], doc_key=citation["doc_number"] or citation["title"],
-                    doc_number=citation["doc_number"], doc_title=citation["title"], kind=citation["kind"],
-                    label=citation["label"], label_en=citation["label_en"], path=citation["path"],
-                    text=citation["text"], doc_title_en=citation["title_en"], lead_units=citation["lead_units"],
-                    deadline=citation["deadline"])
-    clause.facts = extract_facts(clause.text)
-    return clause
+    return (RunnableLambda(rewrite) | RunnableLambda(retrieve) | RunnableLambda(compose)
+            | RunnableLambda(generate) | RunnableLambda(verify))

@@ -6,7 +6,8 @@ from functools import lru_cache
 
 from index.clause import Clause
 
-_DOC_NUMBER = re.compile(r"^(?P<prefix>.+?)\s*[〔\[［【(（]\s*(?P<year>\d{4})\s*[〕\]］】)）]\s*第?\s*(?P<no>\d+)\s*号$")
+_DOC_NUMBER = re.compile(
+    r"^(?P<prefix>.+?)\s*[〔\[［【(（]\s*(?P<year>\d{4})\s*[〕\]］】)）]\s*第?\s*(?P<no>\d+)\s*号$")
 
 
 @lru_cache(maxsize=4096)

@@ -1,27 +1,30 @@
 """`gazette` command line: one group, subcommands registered from each stage's own module.
 
-Every subcommand turns a `GazetteError` into a one-line message and exit code 2 (no traceback).
+Every subcommand turns a `GazetteError` into a one-line message and exit code 2 (no traceback). The settings are
+read once here (`Settings.from_env()`) and handed to the commands as the click context object
+(`index.settings.from_click()`).
 """
 from __future__ import annotations
 
 import importlib
-import os
 import importlib.util
 import sys
 
 import click
 
 from index.errors import GazetteError
+from index.settings import Settings
 
-#: (module, attribute) of each subcommand; imported lazily so `gazette --help` stays fast.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "parse": ("index.cli_parse", "parse_cmd"),
-    "index": ("index.cli_index", "index_group"),
-    "search": ("retriever.cli_search", "search_cmd"),
-    "model": ("retriever.cli_model", "model_group"),
-    "ask": ("chat.cli_ask", "ask_cmd"),
-    "serve": ("chat.cli_serve", "serve_cmd"),
-    "eval": ("eval.cli_eval", "eval_cmd"),
+#: (module, attribute, one-line help) of each subcommand; modules are imported only when the command runs, so
+#: `gazette --help` stays fast.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "parse": ("index.cli_parse", "parse_cmd", "Parse a gazette text file into documents and citable clauses."),
+    "index": ("index.cli_index", "index_group", "Build or inspect the search index."),
+    "search": ("retriever.cli_search", "search_cmd", "Hybrid (dense + keyword) search over the clauses."),
+    "model": ("retriever.cli_model", "model_group", "Local LLM model: fetch the default GGUF, show the LLM set-up."),
+    "ask": ("chat.cli_ask", "ask_cmd", "Answer a question from the clauses, with citations."),
+    "serve": ("chat.cli_serve", "serve_cmd", "Serve the HTTP API (/docs) and the web UI (/ui)."),
+    "eval": ("eval.cli_eval", "eval_cmd", "Run the question set through search and ask; write the report."),
 }
 
 
@@ -31,12 +34,19 @@ EXTRA: dict[str, list[tuple[str, str]]] = {"index": [("chat.cli_translate", "tra
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name, (module, _) in COMMANDS.items() if importlib.util.find_spec(module)]
+        return [name for name, (module, _, _) in COMMANDS.items() if importlib.util.find_spec(module)]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from `COMMANDS`, without importing every command's module."""
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in COMMANDS:
             return None
-        module, attr = COMMANDS[name]
+        module, attr, _ = COMMANDS[name]
         try:
             command = getattr(importlib.import_module(module), attr)
             for extra_module, extra_attr in EXTRA.get(name, []):
@@ -56,8 +66,11 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
+    debug = False
     try:
-        cli.main(args=argv, prog_name="gazette", standalone_mode=False)
+        settings = Settings.from_env()
+        debug = settings.debug
+        cli.main(args=argv, prog_name="gazette", standalone_mode=False, obj=settings)
     except GazetteError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -70,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - a bug still gets one line; GAZETTE_DEBUG=1 shows the traceback
-        if os.environ.get("GAZETTE_DEBUG"):
+        if debug:
             raise
         click.echo(f"internal error: {type(exc).__name__}: {exc} (set GAZETTE_DEBUG=1 for details)", err=True)
         sys.exit(1)

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from chat.translation import TranslationCache, translate_clause
-from index.cli_index import default_index_dir
 from index.errors import GazetteError
+from index.settings import from_click
 
 
 @click.command("translate")
@@ -27,10 +27,11 @@ def translate_cmd(index_dir: Path | None, limit: int | None, force: bool, quiet:
     from retriever.glossary import Glossary
     from retriever.llm import LLMConfig, get_chat_model
 
-    index_dir = index_dir or default_index_dir()
+    settings = from_click()
+    index_dir = index_dir or settings.index_dir
     if not (index_dir / "manifest.json").is_file():
         raise GazetteError(f"{index_dir} holds no index (no manifest.json): run `gazette index build` first")
-    config = LLMConfig.from_env(backend="openai")
+    config = LLMConfig.from_settings(settings, "openai")
     model = get_chat_model(config)
     name = config.model or "openai"
     store = IndexStore.load(index_dir)

@@ -2,21 +2,25 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from chat import english
 from chat.citations import citation, doc_number_en, title
+from chat.records import AnswerCard, Citation, FactView
 from index.clause import Clause
 from index.facts import format_fact
 from index.tokenize import tokenize_zh
+from retriever.glossary import Glossary
+from retriever.search import Hit
 
 #: Second and later clauses are cited only when their fused score is this close to the best one.
 CLOSE_SCORE = 0.9
 MAX_CITED = 3
 MAX_SENTENCES = 2
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
-_AMOUNT_Q = re.compile(r"多少|金额|补贴|资助|奖励|补助|奖补|how much|amount|subsid|fund|grant|reward|money|cny|yuan|rmb", re.I)
-_UNIT_Q = re.compile(r"牵头|负责|哪个部门|哪个单位|which (agency|department|body|unit)|who (leads|is responsible)|lead", re.I)
+_AMOUNT_Q = re.compile(r"多少|金额|补贴|资助|奖励|补助|奖补|"
+                       r"how much|amount|subsid|fund|grant|reward|money|cny|yuan|rmb", re.I)
+_UNIT_Q = re.compile(r"牵头|负责|哪个部门|哪个单位|"
+                     r"which (agency|department|body|unit)|who (leads|is responsible)|lead", re.I)
 _DATE_Q = re.compile(r"何时|什么时候|时间|期限|截止|完成|when|deadline|by what date|due", re.I)
 
 TEXT = {
@@ -63,7 +67,7 @@ def best_sentences(clause: Clause, terms: set[str], query: str, limit: int = MAX
     wants_unit = bool(_UNIT_Q.search(query))
     scored = []
     for i, s in enumerate(sents):
-        score = sum(len(t) for t in terms if t in s)
+        score: float = sum(len(t) for t in terms if t in s)
         if wants_amount and re.search(r"\d+(\.\d+)?\s*[万亿千百]?元|%", s):
             score += 3
         if wants_unit and re.search(r"牵头|配合", s):
@@ -75,37 +79,38 @@ def best_sentences(clause: Clause, terms: set[str], query: str, limit: int = MAX
     return [sents[i] for i in keep]
 
 
-def clause_facts(clause: Clause, lang: str, glossary: Any = None) -> list[str]:
+def clause_facts(clause: Clause, lang: str, glossary: Glossary | None = None) -> list[FactView]:
     """The clause's facts in the answer's language (English: role, normalised figure and the Chinese source)."""
     t = TEXT[lang]
-    if lang == "en" and glossary is not None:
-        out = [v["en"] for v in english.fact_views(clause, english.glosser(glossary)) if v["kind"] != "deadline"]
+    en = lang == "en"
+    if en and glossary is not None:
+        views = english.figure_views(clause, english.glosser(glossary))
+        out = [v for v in views if v.fact and v.fact.kind != "deadline"]
     else:
-        out = [format_fact(f, lang) if lang == "en" else f.text for f in clause.facts if f.kind != "deadline"]
-    units = glossary.translate_units(clause.lead_units) if (glossary and lang == "en") else clause.lead_units
+        out = [FactView(format_fact(f, lang) if en else f.text, "figure", f)
+               for f in clause.facts if f.kind != "deadline"]
+    units = glossary.translate_units(clause.lead_units) if (glossary and en) else clause.lead_units
     if units:
-        out.append(f"{t['lead']}: {'; '.join(units)}" if lang == "en" else f"{t['lead']}：{'、'.join(units)}")
-    co = glossary.translate_units(clause.co_units) if (glossary and lang == "en") else clause.co_units
+        out.append(FactView(f"{t['lead']}: {'; '.join(units)}" if en else f"{t['lead']}：{'、'.join(units)}", "lead"))
+    co = glossary.translate_units(clause.co_units) if (glossary and en) else clause.co_units
     if co:
-        out.append(f"{t['co']}: {'; '.join(co)}" if lang == "en" else f"{t['co']}：{'、'.join(co)}")
+        out.append(FactView(f"{t['co']}: {'; '.join(co)}" if en else f"{t['co']}：{'、'.join(co)}", "co"))
     if clause.deadline:
         dl = next((f for f in clause.facts if f.kind == "deadline"), None)
-        shown = format_fact(dl, lang) if (dl and lang == "en") else (dl.text if dl else clause.deadline)
-        out.append(f"{t['deadline']}: {shown}" if lang == "en" else f"{t['deadline']}：{shown}")
+        shown = format_fact(dl, lang) if (dl and en) else (dl.text if dl else clause.deadline)
+        out.append(FactView(f"{t['deadline']}: {shown}" if en else f"{t['deadline']}：{shown}", "deadline", dl))
     return out
 
 
-def citation_card(clause: Clause, lang: str, quote: list[str], glossary: Any = None, n: int = 1) -> dict[str, Any]:
+def make_citation(clause: Clause, lang: str, quote: list[str], glossary: Glossary | None = None,
+                  n: int = 1) -> Citation:
     """One cited clause: citation, titles, verbatim quote and full text, facts in the answer's language."""
-    return {
-        "n": n, "id": clause.id, "doc_number": clause.doc_number, "doc_number_en": doc_number_en(clause.doc_number),
-        "label": clause.label, "label_en": clause.label_en, "citation": citation(clause, lang),
-        "citation_zh": clause.citation, "citation_en": citation(clause, "en"),
-        "title": clause.doc_title, "title_en": clause.doc_title_en, "kind": clause.kind, "path": clause.path,
-        "quote": "".join(quote), "text": clause.text, "facts": clause_facts(clause, lang, glossary),
-        "lead_units": clause.lead_units, "deadline": clause.deadline,
-        **(english.card_extras(clause, quote, glossary) if lang == "en" and glossary is not None else {}),
-    }
+    c = Citation(n=n, clause=clause, lang=lang, quote="".join(quote), citation=citation(clause, lang),
+                 citation_zh=clause.citation, citation_en=citation(clause, "en"),
+                 doc_number_en=doc_number_en(clause.doc_number), facts=clause_facts(clause, lang, glossary))
+    if lang == "en" and glossary is not None:
+        c.gloss_en = english.gloss_quote(quote, english.glosser(glossary))
+    return c
 
 
 def overlap(clause: Clause, terms: set[str]) -> int:
@@ -113,7 +118,7 @@ def overlap(clause: Clause, terms: set[str]) -> int:
     return sum(len(t) for t in terms if t in clause.text)
 
 
-def select_cited(hits: list[Any], terms: set[str]) -> list[Any]:
+def select_cited(hits: list[Hit], terms: set[str]) -> list[Hit]:
     """The best hit, plus the next ones that score close to it and share as much of the question's wording."""
     if not hits:
         return []
@@ -122,45 +127,35 @@ def select_cited(hits: list[Any], terms: set[str]) -> list[Any]:
             if i == 0 or (h.score >= CLOSE_SCORE * best and overlap(h.clause, terms) >= max(1, best_overlap))]
 
 
-def compose_answer(question: str, lang: str, hits: list[Any], answerable: bool, glossary: Any = None,
-                   expansions: list[str] | None = None, translation: str | None = None) -> dict[str, Any]:
+def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, glossary: Glossary | None = None,
+                   expansions: list[str] | None = None, translation: str | None = None) -> AnswerCard:
     """The answer card: direct answer from the best sentences, citations with quotes and facts; or a refusal."""
     t = TEXT[lang]
     if not answerable:
-        related = [citation_card(h.clause, lang, sentences(h.clause.text)[:1], glossary, n=i)
+        related = [make_citation(h.clause, lang, sentences(h.clause.text)[:1], glossary, n=i)
                    for i, h in enumerate(hits[:3], start=1)]
         lines = [t["refusal"]]
         if related:
             lines.append(t["related"])
-            lines += [f"[{c['n']}] {c['citation']}" for c in related]
-        return {"answered": False, "answer": "\n".join(lines), "citations": [], "related": related}
+            lines += [f"[{c.n}] {c.citation}" for c in related]
+        return AnswerCard(question, lang, answered=False, answer="\n".join(lines), related=related)
     terms = query_terms(question, lang, expansions, translation)
     cited_hits = select_cited(hits, terms)
     if lang == "en" and glossary is not None:
-        cards = [citation_card(h.clause, lang, best_sentences(h.clause, terms, question), glossary, n=i)
+        cited = [make_citation(h.clause, lang, best_sentences(h.clause, terms, question), glossary, n=i)
                  for i, h in enumerate(cited_hits, start=1)]
-        lines = english.answer_lines(question, [(h.clause, c) for h, c in zip(cited_hits, cards)],
-                                     [h.clause for h in hits], glossary, terms)
-        return {"answered": True, "answer": "\n".join(lines), "citations": cards, "related": []}
-    cards = []
+        lines = english.answer_lines(question, cited, [h.clause for h in hits], glossary, terms)
+        return AnswerCard(question, lang, answered=True, answer="\n".join(lines), citations=cited)
+    cited = []
     lines = []
     for i, hit in enumerate(cited_hits, start=1):
         quote = best_sentences(hit.clause, terms, question)
-        card = citation_card(hit.clause, lang, quote, glossary, n=i)
-        cards.append(card)
-        shown_title = title(hit.clause, lang)
-        lines.append(f"[{i}] " + t["according"].format(cite=card["citation"], title=shown_title))
-        lines.append(f"「{card['quote']}」")
-        fixed = tuple(t[k] for k in ("lead", "co", "deadline"))
-        in_quote = [f for f in card["facts"] if f.startswith(fixed) or _fact_in(f, card["quote"])]
+        c = make_citation(hit.clause, lang, quote, glossary, n=i)
+        cited.append(c)
+        lines.append(f"[{i}] " + t["according"].format(cite=c.citation, title=title(hit.clause, lang)))
+        lines.append(f"「{c.quote}」")
+        in_quote = [f.text for f in c.facts if f.role != "figure" or (f.source and f.source in c.quote)]
         if in_quote:
             sep = "; " if lang == "en" else "；"
             lines.append(("Facts: " if lang == "en" else "要点：") + sep.join(in_quote))
-    return {"answered": True, "answer": "\n".join(lines), "citations": cards, "related": []}
-
-
-def _fact_in(fact_line: str, quote: str) -> bool:
-    """A formatted figure belongs to the quote when its Chinese source text appears in it."""
-    m = re.search(r"\(([^()]*)\)\s*$", fact_line)
-    source = m.group(1) if m else fact_line
-    return bool(source) and source in quote
+    return AnswerCard(question, lang, answered=True, answer="\n".join(lines), citations=cited)

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from chat.citations import citation
+from chat.records import Citation, FactView
 from index.clause import Clause, Fact
 from index.facts import extract_facts, format_date_en, format_fact
 from index.roles import assign_roles
@@ -60,7 +61,8 @@ WORDS: dict[str, str] = {
     "来": "come to", "赴": "go to", "有关": "relevant", "参照": "with reference to", "跟踪": "track",
     "落地": "take effect", "建成": "complete", "投用": "put into use", "投产": "put into production",
     "就业": "employment", "提质扩面": "improve quality and widen coverage", "通办": "joint handling",
-    "归集": "collect", "站址": "sites", "入驻": "moving in", "新入住": "newly moving in", "入住": "moving in", "联处": "joint handling", "性": "", "万": "ten thousand", "亿": "hundred million",
+    "归集": "collect", "站址": "sites", "入驻": "moving in", "新入住": "newly moving in", "入住": "moving in",
+    "联处": "joint handling", "性": "", "万": "ten thousand", "亿": "hundred million",
 }
 #: Per-unit verbs: `每招收1名全职博士后` → "per full-time postdoctoral researcher recruited".
 PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "认定": "recognised", "培养": "trained",
@@ -77,7 +79,8 @@ UNITS = {"千瓦": "kW", "万千瓦": "kW", "瓦": "W", "人次": "person-times"
          "件": "cases", "条": "items", "座": "", "所": "", "千伏": "kV"}
 UNITS["名"] = ""      # a classifier (`1名全职博士后`: one full-time postdoc), not "people"
 _SP = "\ue000"   # a space that survives whitespace removal in `Glosser.tokens`
-_QUANTITY = re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<m>万|亿)?(?P<u>千瓦|千伏|人次|平方米|公里|千米|瓦|人|项|个|家|户|台|套|名|"
+_QUANTITY = re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)\s*(?P<m>万|亿)?"
+                       r"(?P<u>千瓦|千伏|人次|平方米|公里|千米|瓦|人|项|个|家|户|台|套|名|"
                        r"亩|吨|次|件|条|座|所)")
 
 
@@ -234,7 +237,7 @@ def _mixed(text: str, g: Glosser) -> str:
 
 
 def _per_en(per: str, g: Glosser) -> str:
-    """`每个` → "each"; `单个产品`/`同一产品` → "per product"; `企业每招收1名全职博士后` → "per full-time … recruited"."""
+    """`每个` → "each"; `单个产品` → "per product"; `企业每招收1名全职博士后` → "per full-time … recruited"."""
     per = re.sub(r"^.*?(?=每|单个|同一|单户|单家|单项)", "", per)
     if per in ("每个", "每项", "每家", "每户"):
         return "each"
@@ -277,7 +280,8 @@ def role_en(fact: Fact, g: Glosser) -> str | None:
     if parts.get("period"):
         role += f" {PERIODS.get(parts['period'], 'per ' + parts['period'])}"
     if parts.get("cond"):
-        role += f", {CONDS.get(parts['cond'], '(for those ' + phrase_en(parts['cond'].rstrip('的') + '的主体', g) + ')')}"
+        cond = CONDS.get(parts["cond"]) or f"(for those {phrase_en(parts['cond'].rstrip('的') + '的主体', g)})"
+        role += f", {cond}"
     if parts.get("basis"):
         role += f" ({g.gloss(parts['basis'])})"
     if parts.get("scheme"):
@@ -394,7 +398,8 @@ _FOLD = str.maketrans("（）：，；", "():,;")
 def relevant_facts(clause: Clause, terms: set[str], question: str = "", g: Glosser | None = None) -> list[Fact]:
     """The clause's amounts/percentages whose role parts share most of the question's Chinese terms, with the
     other figures of the same sentence (the 3% rate cap belongs with the 80% premium share); all when none match."""
-    figures = [f for f in ensure_roles(clause) + quantity_facts(clause.text) if f.kind in ("amount", "percent", "quantity")]
+    figures = [f for f in ensure_roles(clause) + quantity_facts(clause.text)
+               if f.kind in ("amount", "percent", "quantity")]
     figures.sort(key=lambda f: _position(clause, f))
     folded = {_fold(t) for t in terms if t}
 
@@ -543,22 +548,37 @@ def figure_roles(card: dict[str, Any]) -> tuple[int, int]:
 # ------------------------------------------------------------------------------------------------------------
 # The English answer card
 
-def fact_views(clause: Clause, g: Glosser) -> list[dict[str, Any]]:
-    """Every figure of a clause for display: kind, Chinese source and role, English role and line."""
+def figure_views(clause: Clause, g: Glosser) -> list[FactView]:
+    """Every figure of a clause for display, in reading order: the English line "role: figure (source)", the
+    English role, and the `Fact` (with its Chinese role)."""
     views = []
     facts = ensure_roles(clause) + quantity_facts(clause.text)
     facts.sort(key=lambda f: (_position(clause, f), f.kind))
     for f in facts:
         if f.kind in ("amount", "percent", "quantity"):
-            role = role_en(f, g)
-            line = fact_line_en(f, g)
+            role, line = role_en(f, g), fact_line_en(f, g)
         elif f.kind in ("date", "deadline"):
             line = date_line_en(f, clause)
             role = line.split(":", 1)[0]
         else:
             role, line = None, format_fact(f, "en")
-        views.append({"kind": f.kind, "text": f.text, "role": f.role, "role_en": role, "en": line})
+        views.append(FactView(line, "deadline" if f.kind == "deadline" else "figure", f, role))
     return views
+
+
+def fact_views(clause: Clause, g: Glosser) -> list[dict[str, Any]]:
+    """`figure_views` as JSON dicts (kind, text, role, role_en, en)."""
+    return [v.view() for v in figure_views(clause, g)]
+
+
+def title_shown(clause: Clause) -> str:
+    """The English title, else the Chinese one marked as original text (《…》)."""
+    return clause.doc_title_en or f"《{clause.doc_title}》"
+
+
+def gloss_quote(quote: list[str], g: Glosser) -> str:
+    """The labelled gloss of the quoted sentences."""
+    return " ".join(gloss_sentence(s, g) for s in quote)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -583,19 +603,20 @@ def sibling_annex_task(clause: Clause, candidates: list[Clause], quote: str | No
     return best if best_score >= 0.5 else None
 
 
-def english_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], g: Glosser, terms: set[str],
+def english_lines(question: str, cited: list[Citation], g: Glosser, terms: set[str],
                   annex: tuple[Clause, str] | None = None) -> list[str]:
     """The English answer text: the direct answer, then per citation its figures with roles, units, deadline and
     a labelled gloss of the quoted sentences. The Chinese quote itself is shown once, in the sources."""
-    first, first_card = cited[0]
-    lines = [direct_answer_en(question, first, g, terms, first_card["citation"],
-                              annex[0] if annex else None, annex[1] if annex else None, first_card.get("quote"))]
-    for clause, card in cited:
-        lines.append(f"[{card['n']}] According to {card['citation']} ({card['title_shown']}):")
-        for view in card["fact_views"]:
-            if view["kind"] in ("amount", "percent", "quantity") or (
-                    view["kind"] == "date" and not view["en"].startswith("deadline")):
-                lines.append(f"  - {view['en']}")
+    first = cited[0]
+    lines = [direct_answer_en(question, first.clause, g, terms, first.citation,
+                              annex[0] if annex else None, annex[1] if annex else None, first.quote)]
+    for c in cited:
+        clause = c.clause
+        lines.append(f"[{c.n}] According to {c.citation} ({title_shown(clause)}):")
+        for view in c.facts:
+            kind = view.fact.kind if view.fact else None
+            if kind in ("amount", "percent", "quantity") or (kind == "date" and not view.text.startswith("deadline")):
+                lines.append(f"  - {view.text}")
         if clause.lead_units:
             lines.append(f"  - lead unit: {units_en(clause.lead_units, g.glossary)}")
         elif clause.kind not in ("notice", "preamble"):
@@ -606,11 +627,8 @@ def english_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], g: 
             lines.append(f"  - deadline: {format_date_en(clause.deadline)}")
         elif clause.kind not in ("notice", "preamble"):
             lines.append("  - deadline: none set in this clause")
-        shown = card.get("translation_en")
-        if shown:
-            lines.append(f"  Translation (machine, checked against the figures): {shown}")
-        elif card.get("gloss_en"):
-            lines.append(f"  {GLOSS_LABEL}: {card['gloss_en']}")
+        if c.gloss_en:
+            lines.append(f"  {GLOSS_LABEL}: {c.gloss_en}")
     return lines
 
 
@@ -625,25 +643,16 @@ def glosser(glossary: Glossary) -> Glosser:
     return g
 
 
-def card_extras(clause: Clause, quote: list[str], glossary: Glossary) -> dict[str, Any]:
-    """English additions to a citation card: figure views with roles, the title shown, the gloss of the quote."""
-    g = glosser(glossary)
-    return {"fact_views": fact_views(clause, g),
-            "title_shown": clause.doc_title_en or f"《{clause.doc_title}》",
-            "gloss_en": " ".join(gloss_sentence(s, g) for s in quote),
-            "gloss_label": GLOSS_LABEL, "gloss_note": GLOSS_NOTE}
-
-
-def answer_lines(question: str, cited: list[tuple[Clause, dict[str, Any]]], candidates: list[Clause],
-                 glossary: Glossary, terms: set[str]) -> list[str]:
+def answer_lines(question: str, cited: list[Citation], candidates: list[Clause], glossary: Glossary,
+                 terms: set[str]) -> list[str]:
     """The English answer for the cited clauses; for who/when questions, the annex task restating the first
     clause is named when the clause itself gives no deadline or lead unit."""
     g = glosser(glossary)
-    first = cited[0][0]
+    first = cited[0].clause
     annex = None
     asks = question_asks(question)
     if ("when" in asks and not first.deadline) or ("who" in asks and not first.lead_units):
-        task = sibling_annex_task(first, candidates, cited[0][1].get("quote"))
+        task = sibling_annex_task(first, candidates, cited[0].quote)
         if task is not None:
             annex = (task, citation(task, "en"))
     return english_lines(question, cited, g, terms, annex)

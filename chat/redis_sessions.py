@@ -2,22 +2,29 @@
 
 One Redis list per session, `gazette:session:<id>`, each element the JSON of a `chat.sessions.Turn`. `append` is one
 MULTI/EXEC transaction: RPUSH, LTRIM to the last `MAX_TURNS`, EXPIRE (sliding TTL, default 24 h; `?ttl=SECONDS` in
-the URL or `$GAZETTE_SESSIONS_TTL`). The server is pinged when the store is made, so a wrong URL fails at start-up
-with a `GazetteError`, not at the first question. `redis` (redis-py) is imported lazily (optional extra `scale`).
+the URL, else the `GAZETTE_SESSIONS_TTL` setting). The server is pinged when the store is made, so a wrong URL fails
+at start-up with a `GazetteError`, not at the first question. `redis` (redis-py) is imported lazily (extra `scale`).
+`open_session_store(url, ttl)` picks this store or the in-process one from the `GAZETTE_SESSIONS` setting.
 """
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from chat.sessions import MAX_TURNS, Turn
+from chat.sessions import MAX_TURNS, InMemorySessionStore, SessionStore, Turn
 from index.errors import GazetteError
 
 DEFAULT_TTL = 24 * 3600
 KEY_PREFIX = "gazette:session:"
+
+
+def open_session_store(url: str | None, ttl: int | None = None) -> SessionStore:
+    """`redis://…` selects a shared Redis store (several API processes); empty means in-process sessions."""
+    if (url or "").startswith("redis://"):
+        return RedisSessionStore(url or "", default_ttl=ttl)
+    return InMemorySessionStore()
 
 
 def _split_ttl(url: str) -> tuple[str, int | None]:
@@ -45,11 +52,10 @@ class RedisSessionStore:
     """`SessionStore` backed by Redis: history(session_id) / append(session_id, turn)."""
 
     def __init__(self, url: str, ttl: int | None = None, max_turns: int = MAX_TURNS, client: Any = None,
-                 connect_timeout: float = 3.0) -> None:
+                 connect_timeout: float = 3.0, default_ttl: int | None = None) -> None:
         clean, url_ttl = _split_ttl(url)
         self.url = clean
-        env_ttl = os.environ.get("GAZETTE_SESSIONS_TTL")
-        self.ttl = int(ttl or url_ttl or (int(env_ttl) if env_ttl and env_ttl.isdigit() else DEFAULT_TTL))
+        self.ttl = int(ttl or url_ttl or default_ttl or DEFAULT_TTL)
         self.max_turns = int(max_turns)
         if client is None:
             try:

@@ -5,7 +5,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 MAX_TURNS = 10
 MAX_SESSIONS = 10_000
@@ -50,7 +50,8 @@ class InMemorySessionStore:
 
 
 def is_follow_up(question: str, lang: str) -> bool:
-    """Short or elliptical questions that lean on the previous turn (`And for national standards?`, `那国家标准呢？`)."""
+    """Short or elliptical questions that lean on the previous turn (`And for national standards?`,
+    `那国家标准呢？`)."""
     q = question.strip()
     if lang == "zh":
         return bool(_FOLLOW_UP_ZH.match(q)) or (len(q) <= 12 and q.endswith(("呢", "呢？", "呢?")))
@@ -63,13 +64,3 @@ def standalone_query(question: str, lang: str, history: list[Turn]) -> str:
         return question
     previous = history[-1].query
     return f"{previous} {question}"
-
-
-def session_store_from_env(env: dict[str, Any] | None = None) -> SessionStore:
-    """`GAZETTE_SESSIONS=redis://…` selects a shared Redis store (several API processes); default in-process."""
-    import os
-    url = (env or os.environ).get("GAZETTE_SESSIONS", "")
-    if url.startswith("redis://"):
-        from chat.redis_sessions import RedisSessionStore
-        return RedisSessionStore(url)
-    return InMemorySessionStore()

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from chat.citations import doc_number_en
-from chat.english import QUANTITY, quantity_en
+from chat.english import GLOSS_LABEL, QUANTITY, quantity_en
+from chat.records import AnswerCard
 from index.clause import Clause
 from index.facts import cn_numeral_value, extract_facts, format_date_en, format_fact
 from retriever.glossary import Glossary, stems
@@ -217,16 +218,14 @@ def cache_for(index_dir: Path | str) -> TranslationCache:
     return known[1]
 
 
-def attach_translations(card: dict[str, Any], index_dir: Path | str, clauses: dict[str, Clause],
-                        model: Any = None, model_name: str | None = None, glossary: Glossary | None = None) -> None:
+def attach_translations(card: AnswerCard, index_dir: Path | str, model: Any = None, model_name: str | None = None,
+                        glossary: Glossary | None = None) -> None:
     """Put cached (or, with `model`, freshly made and cached) checked translations on an English card's citations,
     and show each in the answer text in place of that citation's gloss. Withheld ones keep the gloss and the reason."""
     cache = cache_for(index_dir)
     fresh = []
-    for c in card.get("citations") or []:
-        clause = clauses.get(c.get("id"))
-        if clause is None:
-            continue
+    for c in card.citations:
+        clause = c.clause
         found = cache.get(clause.text, model_name) if model_name else cache.get(clause.text)
         if found is None and model is not None and glossary is not None:
             found = translate_clause(clause, model, model_name or "openai", glossary)
@@ -234,10 +233,11 @@ def attach_translations(card: dict[str, Any], index_dir: Path | str, clauses: di
         if found is None:
             continue
         if found.text_en:
-            c["translation_en"] = found.text_en
-            gloss_line = f"  {c.get('gloss_label')}: {c.get('gloss_en')}"
-            card["answer"] = card["answer"].replace(gloss_line, f"  {TRANSLATION_LABEL}: {found.text_en}", 1)
+            c.translation_en = found.text_en
+            if c.gloss_en:
+                gloss_line = f"  {GLOSS_LABEL}: {c.gloss_en}"
+                card.answer = card.answer.replace(gloss_line, f"  {TRANSLATION_LABEL}: {found.text_en}", 1)
         else:
-            c["translation_withheld"] = found.reason
+            c.translation_withheld = found.reason
     if fresh:
         cache.put(fresh)

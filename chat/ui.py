@@ -2,17 +2,18 @@
 
 Answers are rendered to HTML here (every clause string escaped with `html.escape`): the composed answer, a banner
 for refusals and withheld LLM prose, and a sources panel whose entries expand (`<details>`) to the full clause.
+Each question goes through the ask service (`GazetteService.prepare` → `.events`), like `/ask/stream`.
+gradio is imported when the UI is built (no `from __future__ import annotations` here: Gradio finds the
+`gr.Request` parameter by its evaluated annotation).
 """
-from __future__ import annotations
-
 import html
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import gradio as gr
-
+from chat.service import GazetteService
+from index.errors import GazetteError
 from retriever.dictionary import ATTRIBUTION
 
 CSS_PATH = Path(__file__).with_name("ui.css")
@@ -32,7 +33,8 @@ TEXT: dict[str, dict[str, str]] = {
         "chat": "对话", "placeholder": "用中文或英文提问，例如：企业招收博士后有什么资助？",
         "question": "问题", "send": "提问", "clear": "新对话", "examples": "示例问题",
         "searching": "正在检索条款……", "composing": "正在组织回答……", "generating": "正在生成摘要（尚未核验）……",
-        "refused": "文件中未找到答案", "refused_note": "这些文件中没有能回答这个问题的条款；以下条款仅供参考，并非答案。",
+        "refused": "文件中未找到答案",
+        "refused_note": "这些文件中没有能回答这个问题的条款；以下条款仅供参考，并非答案。",
         "sources": "来源", "related": "可能相关的条款（不是答案）", "quote": "摘录", "full": "展开条款全文",
         "facts": "要点", "original": "原文", "translation": "译文", "prose": "摘要（大模型生成，已逐句核对条款）",
         "withheld": "大模型摘要未显示：未能通过条款核对。以下回答完全取自条款原文。",
@@ -55,8 +57,8 @@ TEXT: dict[str, dict[str, str]] = {
                         "only, not an answer.",
         "sources": "Sources", "related": "Possibly related clauses (not an answer)", "quote": "Quote",
         "full": "Show the full clause", "facts": "Facts", "original": "Original (Chinese, the authoritative text)",
-        "translation": "Translation (machine, checked against the clause)", "prose": "Summary (LLM-written, checked sentence by "
-                                                                      "sentence against the clauses)",
+        "translation": "Translation (machine, checked against the clause)",
+        "prose": "Summary (LLM-written, checked sentence by sentence against the clauses)",
         "withheld": "LLM summary withheld: it did not pass the check against the clauses. The answer below is "
                     "taken entirely from the clauses.",
         "llm_failed": "The LLM did not answer; the answer below is taken entirely from the clauses.",
@@ -111,7 +113,7 @@ def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
 
 def render_card(card: dict[str, Any]) -> str:
     """An answer card as one HTML block: banners, the composed answer, verified prose, the sources panel."""
-    lang = card.get("language") if card.get("language") in ("zh", "en") else "en"
+    lang: str = card["language"] if card.get("language") in ("zh", "en") else "en"
     t = TEXT[lang]
     parts = ['<div class="gz-answer gz-card">']
     llm = card.get("llm") or {}
@@ -153,42 +155,48 @@ def render_status(stage: str, lang: str) -> str:
 
 
 def render_error(message: str, lang: str) -> str:
-    return (f'<div class="gz-answer gz-card"><div class="gz-banner gz-error" role="alert"><b>{esc(TEXT[lang]["error"])}</b> '
+    return (f'<div class="gz-answer gz-card"><div class="gz-banner gz-error" role="alert">'
+            f'<b>{esc(TEXT[lang]["error"])}</b> '
             f'<span>{esc(message)}</span></div></div>')
 
 
 # -- the app --------------------------------------------------------------------------------------------------
-def answer_stream(service: Any, question: str, history: list[dict[str, Any]], choice: str, browser: str,
-                  session_id: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
+def answer_stream(service: GazetteService, question: str, history: list[dict[str, Any]], choice: str,
+                  browser: str, session_id: str) -> Iterator[tuple[list[dict[str, Any]], str]]:
     """Chat updates for one question: progress, then the rendered card with verified prose (or an error)."""
-    from chat.api import ask_events
-    from index.errors import GazetteError
-    from retriever.query import detect_language
-
     question = (question or "").strip()
     frame = ui_lang(choice, browser)
     if not question:
         yield history, ""
         return
-    lang = choice if choice in ("zh", "en") else detect_language(question)
-    history = [*history, {"role": "user", "content": esc(question)},
-               {"role": "assistant", "content": render_status("searching", lang)}]
-    yield history, ""
+    history = [*history, {"role": "user", "content": esc(question)}]
     try:
-        for event, data in ask_events(service, question, session_id=session_id or None,
-                                      lang=choice if choice in ("zh", "en") else None):
+        q = service.prepare(question, session_id=session_id or None, lang=choice if choice in ("zh", "en") else None)
+        history.append({"role": "assistant", "content": render_status("searching", q.lang)})
+        yield history, ""
+        for event, data in service.events(q):
             if event == "progress":
-                history[-1] = {"role": "assistant", "content": render_status(data["stage"], lang)}
+                history[-1] = {"role": "assistant", "content": render_status(data["stage"], q.lang)}
             elif event == "card":
                 history[-1] = {"role": "assistant", "content": render_card(data)}
             yield history, ""
     except GazetteError as exc:
-        history[-1] = {"role": "assistant", "content": render_error(str(exc), frame)}
+        error = {"role": "assistant", "content": render_error(str(exc), frame)}
+        history = [*history[:-1], error] if history[-1]["role"] == "assistant" else [*history, error]
         yield history, ""
 
 
-def build_ui(get_service: Callable[[], Any]) -> Any:
+def mount_ui(app: Any, get_service: Callable[[], GazetteService], path: str, css_path: Path = CSS_PATH) -> None:
+    """Build the UI and mount it on a FastAPI `app` at `path`."""
+    import gradio as gr
+
+    gr.mount_gradio_app(app, build_ui(get_service), path=path, css_paths=[css_path], footer_links=["api"],
+                        run_history=False, show_error=True)
+
+
+def build_ui(get_service: Callable[[], GazetteService]) -> Any:
     """The Gradio Blocks; `get_service()` returns the shared `GazetteService` (loaded by the API's lifespan)."""
+    import gradio as gr
 
     def header(lang: str) -> str:
         t = TEXT[lang]

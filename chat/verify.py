@@ -233,7 +233,7 @@ def verify_prose(prose: str, clauses: dict[str, Clause], labels: dict[str, str] 
             check.figures.append(raw)
             if not known:
                 continue
-            if kind == "date":
+            if isinstance(value, str):            # a date (ISO-like)
                 backed = any(_has_date(support[k], value) for k in known)
                 elsewhere = [k for k in clauses if k not in known and _has_date(support[k], value)]
             else:

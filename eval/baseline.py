@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from index.tokenize import tokenize_zh
+
 CHUNK_CHARS = 250
 RRF_K = 60
 CANDIDATES = 50
@@ -62,11 +64,10 @@ class BaselineIndex:
 
     @classmethod
     def build(cls, clauses: Sequence[Any], embedder: Any, size: int = CHUNK_CHARS,
-              progress: bool = False) -> "BaselineIndex":
+              progress: bool = False) -> BaselineIndex:
         """Chunk, embed (same embedder as ours, no header) and BM25-index the clauses' documents."""
         import bm25s
 
-        from index.tokenize import tokenize_zh
 
         started = time.perf_counter()
         chunks = chunk_documents(clauses, size)
@@ -89,8 +90,6 @@ class BaselineIndex:
         return [int(i) for i in np.lexsort((np.arange(len(scores)), -scores))[:n]]
 
     def _bm25_rows(self, query: str, n: int) -> list[int]:
-        from index.tokenize import tokenize_zh
-
         vocab = self.bm25.vocab_dict
         tokens = [t for t in tokenize_zh(query) if t in vocab]
         if not tokens:

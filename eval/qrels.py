@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.parser import parse_file
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_SET = DATA_DIR / "questions.jsonl"
@@ -107,7 +109,6 @@ def resolve_labels(labels: Sequence[str], index: dict[str, str]) -> list[str]:
 
 def sample_clauses(path: Path = SAMPLE) -> list[Any]:
     """Clauses of the sample gazette (the corpus the question sets are written against)."""
-    from index.parser import parse_file
 
     return parse_file(path).clauses
 

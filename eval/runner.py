@@ -75,24 +75,14 @@ def prepare_index(cfg: EvalConfig) -> tuple[Path, dict[str, Any]]:
 
         m = read_manifest(index_dir)
         return index_dir, {"reused": True, "index_build_seconds": m.build_seconds, "clauses": m.counts["clauses"]}
-    from index.parser import parse_file
-    from index.store import build_index
-    from retriever.embedders import load_embedder
+    from index.build import build_files
+    from index.embedders import load_embedder
 
-    started = time.perf_counter()
-    clauses, documents = [], []
-    for path in cfg.corpus:
-        issue = parse_file(path)
-        clauses.extend(issue.clauses)
-        documents.extend(issue.documents)
-    parse_s = time.perf_counter() - started
-    embedder = load_embedder(cfg.embedder)
-    started = time.perf_counter()
-    manifest = build_index(clauses, embedder, index_dir, list(cfg.corpus), progress=cfg.progress,
-                           documents=documents)
-    wall = time.perf_counter() - started
-    return index_dir, {"reused": False, "parse_seconds": round(parse_s, 3), "index_build_seconds": round(wall, 3),
-                       "manifest_build_seconds": manifest.build_seconds, "clauses": len(clauses)}
+    result = build_files(cfg.corpus, index_dir, embedder=load_embedder(cfg.embedder) if cfg.embedder else None,
+                         progress=cfg.progress)
+    return index_dir, {"reused": False, "parse_seconds": result.parse_seconds,
+                       "index_build_seconds": round(result.seconds - result.parse_seconds, 3),
+                       "manifest_build_seconds": result.manifest.build_seconds, "clauses": result.clauses}
 
 
 def resolve_llm(choice: str) -> tuple[str | None, str | None]:
@@ -183,7 +173,7 @@ def run_ask(questions: Sequence[Question], index_dir: Path, progress: bool) -> l
     with _bar(len(questions), "ask", progress) as bar:
         for q in questions:
             started = time.perf_counter()
-            card = service.ask(q.query, lang=None, k=5, llm="none")
+            card = service.ask(q.query, lang=None, k=5, llm="none").to_dict()
             elapsed = time.perf_counter() - started
             answered = bool(card.get("answered"))
             cites = card.get("citations") or []
@@ -211,11 +201,11 @@ def run_prose(questions: Sequence[Question], index_dir: Path, backend: str, n: i
 
     service = GazetteService.open(index_dir, llm=backend)
     picked = [q for q in questions if q.answerable][:n]
-    rows = []
+    rows: list[dict[str, Any]] = []
     with _bar(len(picked), "prose", progress) as bar:
         for q in picked:
             started = time.perf_counter()
-            card = service.ask(q.query, k=5, llm=backend, prose=True)
+            card = service.ask(q.query, k=5, llm=backend, prose=True).to_dict()
             llm = card.get("llm") or {}
             rows.append({"id": q.id, "lang": q.lang, "used": bool(llm.get("used")), "verified": llm.get("verified"),
                          "reason": llm.get("withheld_reason"), "seconds": time.perf_counter() - started})
@@ -309,7 +299,7 @@ def run_eval(cfg: EvalConfig) -> dict[str, Any]:
     answerable = {q.id: q.answerable for q in questions}
     report: dict[str, Any] = {
         "meta": {
-            "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "set": str(cfg.set_path), "questions": len(questions),
             "by_lang": {lang: sum(q.lang == lang for q in questions) for lang in ("zh", "en")},
             "answerable": sum(q.answerable for q in questions), "index": str(index_dir),
@@ -344,7 +334,7 @@ def _recall_curves(rows_by_mode: dict[str, list[dict[str, Any]]], baseline_rows:
                          for k in range(1, k_max + 1)]
         return out
 
-    data = {"ours": {m: curve(r) for m, r in rows_by_mode.items()}}
+    data: dict[str, Any] = {"ours": {m: curve(r) for m, r in rows_by_mode.items()}}
     if baseline_rows:
         data["baseline"] = curve(baseline_rows)
     return data

@@ -41,7 +41,7 @@ class Fact:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Fact":
+    def from_dict(cls, data: dict[str, Any]) -> Fact:
         return cls(**data)
 
 
@@ -96,7 +96,7 @@ class Clause:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Clause":
+    def from_dict(cls, data: dict[str, Any]) -> Clause:
         data = dict(data)
         data["facts"] = [Fact.from_dict(f) for f in data.get("facts", [])]
         return cls(**data)
@@ -149,5 +149,5 @@ class GazetteIssue:
 
 def clause_id(doc_key: str, label_path: str) -> str:
     """Stable id from document key and label path (never from position or randomness)."""
-    digest = hashlib.sha1(f"{doc_key}\x1f{label_path}".encode("utf-8")).hexdigest()[:12]
+    digest = hashlib.sha1(f"{doc_key}\x1f{label_path}".encode()).hexdigest()[:12]
     return f"c-{digest}"

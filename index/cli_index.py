@@ -2,25 +2,25 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import click
 
-from index.errors import GazetteError, InputFileError
-
-DEFAULT_FILES = ("data/corpus/chongqing-gazette-2024-06.txt",)
-
-
-def default_index_dir() -> Path:
-    """`$GAZETTE_INDEX` or `data/index`."""
-    return Path(os.environ.get("GAZETTE_INDEX") or "data/index")
+from index.build import build_files
+from index.cli_ingest import add_cmd, remove_cmd
+from index.embedders import describe_identity, load_embedder
+from index.settings import from_click
+from index.store import read_manifest
 
 
 @click.group("index")
 def index_group() -> None:
     """Build or inspect the search index."""
+
+
+index_group.add_command(add_cmd)
+index_group.add_command(remove_cmd)
 
 
 @index_group.command("build")
@@ -38,36 +38,16 @@ def index_group() -> None:
 def build_cmd(files: tuple[Path, ...], out_dir: Path | None, embedder_spec: str | None, ann: str,
               quiet: bool, engine: str = "local", workers: int = 2) -> None:
     """Parse FILES (default: the bundled June 2024 Chongqing gazette) and (re)build the index atomically."""
-    from index.store import build_index
-    from retriever.embedders import describe_identity, load_embedder
-
-    try:
-        from index.parser import parse_file
-    except ImportError as exc:
-        raise GazetteError(f"the parser is not available ({exc})") from exc
-    paths = [Path(f) for f in files] or [Path(f) for f in DEFAULT_FILES]
-    for path in paths:
-        if not path.is_file():
-            raise InputFileError(f"no such file: {path}")
-    out_dir = out_dir or default_index_dir()
-    clauses, documents = [], []
-    for path in paths:
-        issue = parse_file(path)
-        documents.extend(issue.documents)
-        clauses.extend(issue.clauses)
-    embedder = load_embedder(embedder_spec)
-    if engine == "ray":
-        from index.ray_build import build_index_ray
-        manifest = build_index_ray(clauses, embedder, out_dir, paths, ann=ann, documents=documents, workers=workers,
-                                   progress=not quiet)
-    else:
-        manifest = build_index(clauses, embedder, out_dir, paths, progress=not quiet, ann=ann, documents=documents)
-    from index.vector_store import push_index
-    if push_index(out_dir):  # $GAZETTE_VECTOR_STORE=milvus…: refill the collection from the new folder
-        click.echo(f"filled the Milvus collection from {out_dir} ({os.environ.get('GAZETTE_VECTOR_STORE')})")
+    settings = from_click()
+    result = build_files(files, out_dir, embedder=load_embedder(embedder_spec or settings.embedder),
+                         engine="ray" if engine == "ray" else "local", workers=workers, ann=ann, progress=not quiet,
+                         settings=settings)
+    manifest = result.manifest
+    if result.pushed:  # $GAZETTE_VECTOR_STORE=milvus…: the collection was refilled from the new folder
+        click.echo(f"filled the Milvus collection from {result.out_dir} ({settings.vector_store})")
     click.echo(f"indexed {manifest.counts['clauses']} clauses from {manifest.counts['documents']} documents "
-               f"({len(paths)} file(s)) with {describe_identity(manifest.embedder)}, {manifest.ann['type']} "
-               f"dense index, in {manifest.build_seconds:.1f} s → {out_dir}")
+               f"({len(result.files)} file(s)) with {describe_identity(manifest.embedder)}, {manifest.ann['type']} "
+               f"dense index, in {manifest.build_seconds:.1f} s → {result.out_dir}")
 
 
 @index_group.command("info")
@@ -76,9 +56,7 @@ def build_cmd(files: tuple[Path, ...], out_dir: Path | None, embedder_spec: str 
 @click.option("--json", "as_json", is_flag=True, help="Print the whole manifest as JSON.")
 def info_cmd(index_dir: Path | None, as_json: bool) -> None:
     """Show what an index holds: counts, embedder, sources (sha256), documents."""
-    from index.store import read_manifest
-
-    index_dir = index_dir or default_index_dir()
+    index_dir = index_dir or from_click().index_dir
     manifest = read_manifest(index_dir)
     if as_json:
         click.echo(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2))
@@ -105,6 +83,3 @@ def _summary_lines(index_dir: Path, m: dict[str, Any]) -> list[str]:
     for s in m["sources"]:
         lines.append(f"  - {s['name']}  {s['size']} bytes  sha256 {s['sha256']}")
     return lines
-
-from index.cli_ingest import add_cmd, remove_cmd  # noqa: E402  (gazette index add|remove, issue 7)
-index_group.add_command(add_cmd), index_group.add_command(remove_cmd)

@@ -5,11 +5,9 @@ from pathlib import Path
 
 import click
 
-
-def _index_dir(index_dir: Path | None) -> Path:
-    from index.cli_index import default_index_dir
-
-    return index_dir or default_index_dir()
+from index.embedders import load_embedder
+from index.ingest import add_files, remove_document
+from index.settings import from_click
 
 
 @click.command("add")
@@ -24,15 +22,11 @@ def _index_dir(index_dir: Path | None) -> Path:
 def add_cmd(files: tuple[Path, ...], index_dir: Path | None, replace: bool, embedder_spec: str | None,
             quiet: bool) -> None:
     """Add gazette FILES (UTF-8 text or PDF) to an existing index; only new clauses are embedded."""
-    from index.ingest import add_files
-
-    embedder = None
-    if embedder_spec:
-        from retriever.embedders import load_embedder
-
-        embedder = load_embedder(embedder_spec)
-    index_dir = _index_dir(index_dir)
-    report = add_files(index_dir, list(files), replace=replace, embedder=embedder, progress=not quiet)
+    settings = from_click()
+    embedder = load_embedder(embedder_spec) if embedder_spec else None
+    index_dir = index_dir or settings.index_dir
+    report = add_files(index_dir, list(files), replace=replace, embedder=embedder, progress=not quiet,
+                       settings=settings)
     for line in report.messages():
         click.echo(line)
     if report.changed:
@@ -48,10 +42,9 @@ def add_cmd(files: tuple[Path, ...], index_dir: Path | None, replace: bool, embe
               help="Index folder (default: $GAZETTE_INDEX or data/index).")
 def remove_cmd(doc_number: str, index_dir: Path | None) -> None:
     """Remove the document DOC_NUMBER (or, for a document without one, its title) from the index."""
-    from index.ingest import remove_document
-
-    index_dir = _index_dir(index_dir)
-    report = remove_document(index_dir, doc_number)
+    settings = from_click()
+    index_dir = index_dir or settings.index_dir
+    report = remove_document(index_dir, doc_number, settings=settings)
     click.echo(f"removed {report.doc_number or report.doc_key} ({report.clauses_removed} clauses); index now has "
                f"{report.clauses_total} clauses in {report.documents_total} documents → {index_dir}")
     for warning in report.warnings:

@@ -21,7 +21,8 @@ def parse_cmd(file: str, as_json: bool) -> None:
         return
     meta = issue.metadata()
     if issue.name:
-        click.echo(f"{issue.name} {issue.year or ''} 第{issue.issue_no}期（总第{issue.cumulative_no}期） {issue.date or ''}".strip())
+        number = f"第{issue.issue_no}期（总第{issue.cumulative_no}期）"
+        click.echo(f"{issue.name} {issue.year or ''} {number} {issue.date or ''}".strip())
         if issue.name_en:
             click.echo(f"{issue.name_en}, No. {issue.issue_no}, {issue.year} (Issue {issue.cumulative_no})")
     elif meta["source"]:

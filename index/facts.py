@@ -143,7 +143,7 @@ def _amount_hits(text: str, norm: str) -> list[_Hit]:
             bm = m.group("bm")
             low = _arabic_value(m.group("a"), m.group("am") or bm)
             high = _arabic_value(m.group("b"), bm)
-            low_high = (low, high, None)
+            low_high: tuple[float, float, float | None] = (low, high, None)
         else:
             v = _arabic_value(m.group("a"), m.group("am"))
             low_high = (v, v, v)
@@ -153,9 +153,9 @@ def _amount_hits(text: str, norm: str) -> list[_Hit]:
         c = m.group("c")
         if not free(m.start(), m.end()) or (len(c) == 1 and c == "一"):
             continue
-        v = cn_numeral_value(c)
-        if v is not None:
-            hits.append(_Hit(m.start(), m.end(), Fact("amount", "", v, v, v)))
+        cv = cn_numeral_value(c)
+        if cv is not None:
+            hits.append(_Hit(m.start(), m.end(), Fact("amount", "", cv, cv, cv)))
     return hits
 
 
@@ -355,7 +355,8 @@ _RANGE_GAP_RE = re.compile(r"\s*(?:——|—|–|-|~|to|and|至|到)\s*", re.IG
 
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
-_MONTH_ALT = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_MONTH_ALT = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+              r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 _EN_DATE_RES = [
     # 26 February 2024 / 26th Feb. 2024
     (re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTH_ALT})\.?,?\s+(?P<y>\d{{4}})\b", re.I), True),
@@ -382,7 +383,7 @@ def date_spans(text: str) -> list[tuple[int, int, str]]:
             spans.append((s, e, iso))
 
     for h in _date_hits(text or "", norm):
-        if "-" in (h.fact.date or ""):
+        if h.fact.date and "-" in h.fact.date:
             add(h.start, h.end, h.fact.date)
     for rx, has_day in _EN_DATE_RES:
         for m in rx.finditer(norm):

@@ -6,35 +6,34 @@ keeps two writers apart. All files are parsed before the index is touched: one b
 """
 from __future__ import annotations
 
-import contextlib
-import os
+import json
 import re
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from index.clause import Clause, Document
+from index.embedders import Embedder, Progress, embedder_from_identity
 from index.errors import IndexError_, InputFileError
+from index.lock import IndexBusy, index_lock
 from index.parser import parse_file
+from index.settings import Settings
 from index.sources import UnsupportedMediaType, sha256_file, sniff_kind
+from index.store import add_clauses, read_manifest, remove_documents
+from index.vector_store import push_index
 
 #: Largest upload `ingest_upload` accepts (a gazette issue PDF is a few MB).
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-#: Test hook: seconds to sleep before embedding (lets a test kill an add mid-way).
-SLEEP_ENV = "GAZETTE_TEST_EMBED_SLEEP"
-
 
 
 class UploadTooLarge(InputFileError):
     """The upload exceeds `MAX_UPLOAD_BYTES` (HTTP 413)."""
-
-
-class IndexBusy(IndexError_):
-    """Another process is changing the index (HTTP 409)."""
 
 
 class DocumentNotFound(IndexError_):
@@ -115,58 +114,25 @@ class RemoveReport:
         return asdict(self)
 
 
-# -- lock ----------------------------------------------------------------------------------------------
-
-def lock_path(index_dir: str | Path) -> Path:
-    """`.NAME.lock` beside the index folder (outside it, so it survives the folder swap)."""
-    d = Path(index_dir).absolute()
-    return d.parent / f".{d.name}.lock"
-
-
-@contextlib.contextmanager
-def index_lock(index_dir: str | Path) -> Iterator[None]:
-    """Exclusive writer lock on an index; `IndexBusy` at once when another process holds it."""
-    import fcntl
-
-    path = lock_path(index_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
-            raise IndexBusy(f"index at {Path(index_dir)} is being changed by another process (pid {holder}, "
-                            f"lock {path}) — try again when it has finished") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
 # -- embedding wrapper ---------------------------------------------------------------------------------
 
 class _CountingEmbedder:
-    """Delegates to an embedder, counting embedded passages; honours the `SLEEP_ENV` test hook."""
+    """Delegates to an embedder, counting embedded passages; sleeps `sleep` s first (test hook)."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Embedder, sleep: float = 0.0) -> None:
         self.inner = inner
         self.dim = inner.dim
         self.count = 0
+        self.sleep = sleep
 
-    def embed_queries(self, texts: Sequence[str]) -> Any:
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.inner.embed_queries(texts)
 
-    def embed_documents(self, texts: Sequence[str], progress: Any = None) -> Any:
-        if (delay := float(os.environ.get(SLEEP_ENV) or 0)) > 0:
-            print(f"test hook: sleeping {delay:g} s before embedding {len(texts)} passages", file=sys.stderr,
+    def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        if self.sleep > 0:
+            print(f"test hook: sleeping {self.sleep:g} s before embedding {len(texts)} passages", file=sys.stderr,
                   flush=True)
-            time.sleep(delay)
+            time.sleep(self.sleep)
         self.count += len(texts)
         return self.inner.embed_documents(texts, progress=progress)
 
@@ -176,14 +142,14 @@ class _CountingEmbedder:
 
 # -- add / remove --------------------------------------------------------------------------------------
 
-def add_files(index_dir: str | Path, paths: Sequence[str | Path], replace: bool = False, embedder: Any = None,
-              progress: bool = False) -> AddReport:
+def add_files(index_dir: str | Path, paths: Sequence[str | Path], replace: bool = False,
+              embedder: Embedder | None = None, progress: bool = False, settings: Settings | None = None
+              ) -> AddReport:
     """Add gazette files (text or PDF) to an existing index; only new or changed clauses are embedded.
 
     A document already indexed is skipped when its source has the same sha256; with a different sha256 it is
     replaced when `replace`, else skipped with a hint. Nothing is written when nothing is new."""
-    from index.store import add_clauses, read_manifest
-
+    settings = settings or Settings.from_env()
     started = time.perf_counter()
     index_dir = Path(index_dir)
     files = [Path(p) for p in paths]
@@ -210,12 +176,11 @@ def add_files(index_dir: str | Path, paths: Sequence[str | Path], replace: bool 
                     if path not in used:
                         used.append(path)
         if clauses:
-            from retriever.embedders import embedder_from_identity
-
-            counting = _CountingEmbedder(embedder or embedder_from_identity(manifest.embedder))
+            counting = _CountingEmbedder(embedder or embedder_from_identity(manifest.embedder),
+                                         settings.test_embed_sleep)
             manifest = add_clauses(index_dir, clauses, counting, used, progress, documents=documents)
             report.changed, report.clauses_embedded = True, counting.count
-            report.warnings += _push_vector_store(index_dir)
+            report.warnings += _push_vector_store(index_dir, settings)
         report.clauses_total = int(manifest.counts["clauses"])
         report.documents_total = int(manifest.counts["documents"])
     report.seconds = round(time.perf_counter() - started, 3)
@@ -242,8 +207,6 @@ def _decide(doc: Document, source: str, sha: str, indexed: dict[str, set[str]], 
 
 def _indexed_sources(index_dir: Path) -> dict[str, set[str]]:
     """doc_key → names of the source files its clauses came from (read from clauses.jsonl, no models)."""
-    import json
-
     out: dict[str, set[str]] = {}
     try:
         with open(index_dir / "clauses.jsonl", encoding="utf-8") as fh:
@@ -256,10 +219,9 @@ def _indexed_sources(index_dir: Path) -> dict[str, set[str]]:
     return out
 
 
-def remove_document(index_dir: str | Path, doc_number: str) -> RemoveReport:
+def remove_document(index_dir: str | Path, doc_number: str, settings: Settings | None = None) -> RemoveReport:
     """Remove one document, by document number (or, for documents without one, by title / doc_key)."""
-    from index.store import read_manifest, remove_documents
-
+    settings = settings or Settings.from_env()
     started = time.perf_counter()
     index_dir = Path(index_dir)
     wanted = re.sub(r"\s+", "", doc_number or "")
@@ -272,29 +234,25 @@ def remove_document(index_dir: str | Path, doc_number: str) -> RemoveReport:
             known = ", ".join(d.get("doc_number") or d["doc_key"] for d in manifest.documents)
             raise DocumentNotFound(f"no document {doc_number} in the index at {index_dir} (it has: {known})")
         after = remove_documents(index_dir, [doc["doc_key"]])
-        warnings = _push_vector_store(index_dir)
+        warnings = _push_vector_store(index_dir, settings)
     return RemoveReport(str(index_dir), doc["doc_key"], doc.get("doc_number"), doc["title"],
                         int(doc.get("clause_count", 0)), int(after.counts["clauses"]),
                         int(after.counts["documents"]), round(time.perf_counter() - started, 3), warnings)
 
 
-def _push_vector_store(index_dir: Path) -> list[str]:
+def _push_vector_store(index_dir: Path, settings: Settings) -> list[str]:
     """Refill an external vector store ($GAZETTE_VECTOR_STORE=milvus…) from the new folder, as `index build` does.
 
     The folder is already switched: a failure here is a warning (re-run `gazette index build` to resync)."""
     try:
-        from index.vector_store import push_index
-    except ImportError:
-        return []
-    try:
-        push_index(index_dir)
+        push_index(index_dir, settings=settings)
     except Exception as exc:  # noqa: BLE001 - the FAISS index is current; only the mirror lags
         return [f"index updated, but the external vector store was not refilled ({type(exc).__name__}: {exc})"]
     return []
 
 
 def ingest_upload(index_dir: str | Path, filename: str, data: bytes, replace: bool = False,
-                  embedder: Any = None) -> AddReport:
+                  embedder: Embedder | None = None, settings: Settings | None = None) -> AddReport:
     """Add an uploaded file (API): size limit, content sniffing (text/PDF only), then `add_files`."""
     name = Path((filename or "").replace("\\", "/")).name.strip() or "upload"
     if len(data) > MAX_UPLOAD_BYTES:
@@ -307,7 +265,7 @@ def ingest_upload(index_dir: str | Path, filename: str, data: bytes, replace: bo
     with tempfile.TemporaryDirectory(prefix="gazette-upload-") as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)
-        return add_files(index_dir, [path], replace=replace, embedder=embedder)
+        return add_files(index_dir, [path], replace=replace, embedder=embedder, settings=settings)
 
 
 __all__ = ["AddReport", "DocumentNotFound", "DocumentOutcome", "IndexBusy", "MAX_UPLOAD_BYTES", "RemoveReport",

@@ -13,7 +13,8 @@ DOC_NUMBER = re.compile(
 BOX_START = re.compile(r"^专栏\s*(\d{1,3})\s*(.*)$")
 ANNEX_START = re.compile(r"^附件\s*(\d{0,2})$")
 ANNEX_REFERENCE = re.compile(r"^附件\s*\d{0,2}\s*[:：]")
-FOOTER = re.compile(r"^(主管单位|主办单位|地\s*址|邮政编码|发行范围|全国统一刊号|联系电话|网\s*址|官方微博|印刷单位)\s*[:：]")
+FOOTER = re.compile(r"^(主管单位|主办单位|地\s*址|邮政编码|发行范围|全国统一刊号|联系电话|网\s*址|官方微博"
+                    r"|印刷单位)\s*[:：]")
 _LAST_CHAR_OPEN = re.compile(rf"[{CJK}、，“《（〔—]$")
 
 

@@ -8,7 +8,8 @@ expression (`filter_expr`) so they run inside Milvus. The collection carries, as
 and a fingerprint of the index version it was filled from; `MilvusVectorStore.open_for_index` checks both (and
 the dimension) at start-up and raises `GazetteError` with a next step instead of failing at the first question.
 
-pymilvus is imported lazily (optional extra `scale`).
+`MilvusDenseIndex` puts a collection behind the `index.dense.DenseIndex` protocol. pymilvus is imported lazily
+(optional extra `scale`).
 """
 from __future__ import annotations
 
@@ -17,17 +18,21 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from index.dense import Hits, as_queries, empty_hits
+from index.embedders import Embedder, describe_identity, identity_mismatch
 from index.errors import GazetteError
+from index.filters import ClauseFilter
+
+if TYPE_CHECKING:
+    from index.store import IndexStore
 
 log = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "gazette_clauses"
-ENV_COLLECTION = "GAZETTE_MILVUS_COLLECTION"
-ENV_TOKEN = "GAZETTE_MILVUS_TOKEN"
 ENV_SYNC = "GAZETTE_MILVUS_SYNC"          # "1" = (re)fill the collection from the index folder at start-up
 PROP_EMBEDDER = "gazette.embedder"
 PROP_FINGERPRINT = "gazette.fingerprint"
@@ -81,30 +86,25 @@ def _q(value: str) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def filter_expr(filters: dict[str, Any] | None, lead_unit_vocab: Iterable[str] = ()) -> str:
-    """Our validated filter dict (`retriever.filters.check_filters`) → a Milvus boolean expression.
+def filter_expr(filters: ClauseFilter | None, lead_unit_vocab: Iterable[str] = ()) -> str:
+    """A `ClauseFilter` → a Milvus boolean expression with the same meaning ("" when nothing filters).
 
-    Same semantics as `retriever.filters.predicate`: `doc` matches doc_number or doc_key; `kind` exactly; `lead_unit`
-    is resolved (English names/aliases via the glossary) and matched by substring against the known lead units
-    (`lead_unit_vocab`), the matching ones becoming an `array_contains_any`; deadline bounds compare month prefixes
-    ("2024" ≤ "2024-06" ≤ "2024~" — digits and '-' sort before '~'). "" when nothing filters."""
-    if not filters:
+    `doc` matches doc_number or doc_key; `kind` exactly; the filter's resolved lead units are matched by substring
+    against the known lead units (`lead_unit_vocab`), the matching ones becoming an `array_contains_any`; deadline
+    bounds compare month prefixes ("2024" ≤ "2024-06" ≤ "2024~" — digits and '-' sort before '~')."""
+    if filters is None:
         return ""
     parts: list[str] = []
-    doc = filters.get("doc")
-    if doc:
-        parts.append(f"(doc_number == {_q(doc)} or doc_key == {_q(doc)})")
-    if filters.get("kind"):
-        parts.append(f"kind == {_q(filters['kind'])}")
-    if filters.get("lead_unit"):
-        from retriever.filters import _resolve_unit
-
-        units = _resolve_unit(str(filters["lead_unit"]))
-        matching = sorted({lead for lead in lead_unit_vocab if any(u in lead or lead in u for u in units)})
+    if filters.doc:
+        parts.append(f"(doc_number == {_q(filters.doc)} or doc_key == {_q(filters.doc)})")
+    if filters.kind:
+        parts.append(f"kind == {_q(filters.kind)}")
+    if filters.units is not None:
+        matching = sorted(set(filters.matching_units(lead_unit_vocab)))
         if not matching:
             return "row < 0"  # nothing can match
         parts.append(f"array_contains_any(lead_units, [{', '.join(_q(u) for u in matching)}])")
-    lo, hi = filters.get("deadline_from"), filters.get("deadline_to")
+    lo, hi = filters.deadline_from, filters.deadline_to
     if lo or hi:
         parts.append('deadline != ""')
         if lo:
@@ -136,9 +136,10 @@ class MilvusVectorStore:
 
     def __init__(self, uri: str, collection: str | None = None, token: str | None = None,
                  timeout: float = 10.0) -> None:
+        """`collection` (settings.milvus_collection) applies when `uri` names none; `token`: settings.milvus_token."""
         base, from_uri = split_collection(uri)
         self.uri = base
-        self.collection = collection or from_uri or os.environ.get(ENV_COLLECTION) or DEFAULT_COLLECTION
+        self.collection = from_uri or collection or DEFAULT_COLLECTION
         pymilvus = _pymilvus()
         target = client_uri(base)
         if not target.startswith(("http://", "https://", "tcp://", "unix:")):
@@ -146,7 +147,6 @@ class MilvusVectorStore:
             if not os.path.isdir(parent):
                 raise GazetteError(f"Milvus-lite file {target}: folder {parent} does not exist")
         kwargs: dict[str, Any] = {"uri": target, "timeout": timeout}
-        token = token or os.environ.get(ENV_TOKEN)
         if token:
             kwargs["token"] = token
         try:
@@ -234,8 +234,7 @@ class MilvusVectorStore:
             pass
 
     # --- search ----------------------------------------------------------------------------------------------
-    def search(self, qvec: np.ndarray, k: int, expr: str = "", rows: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, qvec: np.ndarray, k: int, expr: str = "", rows: np.ndarray | None = None) -> Hits:
         """Top-k (row ids, inner products), score descending then row ascending; `expr` / `rows` restrict it."""
         q = np.asarray(qvec, dtype=np.float32).reshape(-1)
         if self.dim is not None and q.shape[0] != self.dim:
@@ -244,11 +243,11 @@ class MilvusVectorStore:
         if rows is not None:
             rows = np.asarray(rows, dtype=np.int64)
             if rows.size == 0:
-                return _empty()
+                return empty_hits()
             in_rows = f"row in [{', '.join(str(int(r)) for r in rows)}]"
             expr = f"({expr}) and {in_rows}" if expr else in_rows
         if k <= 0:
-            return _empty()
+            return empty_hits()
         kwargs: dict[str, Any] = {"anns_field": "vector", "limit": min(k, 16_384),
                                   "search_params": {"metric_type": "IP"}, "output_fields": ["row"]}
         if expr:
@@ -261,7 +260,7 @@ class MilvusVectorStore:
         return ids[order], scores[order]
 
     # --- start-up checks and sync from an index folder -------------------------------------------------------
-    def sync_from_index(self, store: Any) -> int:
+    def sync_from_index(self, store: IndexStore) -> int:
         """(Re)fill the collection from a loaded `IndexStore` (vectors.npy + clauses); returns rows written."""
         identity = store.manifest.embedder
         self.create(store.dim, drop=True)
@@ -276,10 +275,8 @@ class MilvusVectorStore:
         log.info("filled Milvus collection %s at %s with %d clause vectors", self.collection, self.uri, n)
         return n
 
-    def check_for_index(self, store: Any, embedder: Any = None) -> None:
+    def check_for_index(self, store: IndexStore, embedder: Embedder | None = None) -> None:
         """Raise `GazetteError` unless the collection holds exactly this index version's vectors."""
-        from retriever.embedders import describe_identity, identity_mismatch
-
         where = f"Milvus collection {self.collection!r} at {self.uri}"
         dim = self._collection_dim()
         if dim != store.dim or (embedder is not None and int(getattr(embedder, "dim", dim)) != dim):
@@ -306,12 +303,10 @@ class MilvusVectorStore:
                                "with GAZETTE_VECTOR_STORE set")
 
     @classmethod
-    def open_for_index(cls, uri: str, store: Any, embedder: Any = None, sync: bool | None = None
-                       ) -> "MilvusVectorStore":
-        """Connect, fill the collection if it is missing (or `sync`/`$GAZETTE_MILVUS_SYNC=1`), then check it."""
-        ms = cls(uri)
-        if sync is None:
-            sync = os.environ.get(ENV_SYNC, "").lower() in ("1", "true", "yes")
+    def open_for_index(cls, uri: str, store: IndexStore, embedder: Embedder | None = None, sync: bool = False,
+                       collection: str | None = None, token: str | None = None) -> MilvusVectorStore:
+        """Connect, fill the collection if it is missing (or `sync`, settings.milvus_sync), then check it."""
+        ms = cls(uri, collection=collection, token=token)
         if sync or not ms.exists():
             ms.sync_from_index(store)
         ms.check_for_index(store, embedder)
@@ -322,10 +317,25 @@ class MilvusVectorStore:
         return ms
 
 
+class MilvusDenseIndex:
+    """A Milvus collection behind the `DenseIndex` protocol (filters run inside Milvus as an expression)."""
+
+    name = "milvus"
+
+    def __init__(self, milvus: MilvusVectorStore, lead_unit_vocab: Iterable[str]) -> None:
+        self.milvus = milvus
+        self.lead_unit_vocab = sorted(set(lead_unit_vocab))
+
+    def count(self) -> int:
+        return self.milvus.count()
+
+    def search(self, vectors: np.ndarray, k: int, filters: ClauseFilter | None = None,
+               rows: np.ndarray | None = None) -> list[Hits]:
+        queries = as_queries(vectors, int(self.milvus.dim or np.asarray(vectors).shape[-1]))
+        expr = filter_expr(filters, self.lead_unit_vocab)
+        return [self.milvus.search(q, k, expr, rows) for q in queries]
+
+
 def _short(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]
-
-
-def _empty() -> tuple[np.ndarray, np.ndarray]:
-    return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)

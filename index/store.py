@@ -5,6 +5,8 @@ then swaps it in (`NAME` → `.NAME.old-<pid>`, tmp → `NAME`, old deleted). A 
 and leaves the previous index untouched; a killed one leaves a tmp folder that the next write cleans up.
 Row i of vectors.npy / dense.faiss / bm25 is line i of clauses.jsonl; search results are these row ids.
 Building and the atomic write live in `index.store_build` (re-exported here); this module loads and searches.
+Dense search goes through `IndexStore.dense` (a `DenseIndex`: FAISS from the folder by default; `open_store` in
+`index.vector_store` swaps in Milvus); BM25 always runs on the folder.
 """
 from __future__ import annotations
 
@@ -17,12 +19,24 @@ from typing import Any
 import numpy as np
 
 from index.clause import Clause, Document
+from index.dense import DEFAULT_EF_SEARCH, DenseIndex, FaissDenseIndex, Hits, empty_hits, top_k
+from index.embedders import Embedder, describe_identity, identity_mismatch, passage_text
 from index.errors import GazetteError, IndexError_
+from index.filters import ClauseFilter
 from index.store_build import (  # noqa: F401  (re-exported: the public API lives here)
-    ANN_CHOICES, DEFAULT_EF_SEARCH, FILES, FLAT_MAX_VECTORS, FORMAT_VERSION, Manifest, _check_unique, _documents_meta,
-    _embed, _source_entry, _write_index, bm25_text, build_index,
+    ANN_CHOICES,
+    FILES,
+    FLAT_MAX_VECTORS,
+    FORMAT_VERSION,
+    Manifest,
+    _check_unique,
+    _documents_meta,
+    _embed,
+    _source_entry,
+    _write_index,
+    bm25_text,
+    build_index,
 )
-from retriever.embedders import Embedder, describe_identity, identity_mismatch, passage_text
 
 
 def add_clauses(index_dir: Path | str, new_clauses: Sequence[Clause], embedder: Embedder,
@@ -82,16 +96,16 @@ def remove_documents(index_dir: Path | str, doc_keys: Iterable[str]) -> Manifest
 
 
 class IndexStore:
-    """A loaded index folder: clauses, manifest, FAISS index, BM25 and the raw vectors."""
+    """A loaded index folder: clauses, manifest, BM25, the raw vectors and the dense index searching them."""
 
-    def __init__(self, index_dir: Path, clauses: list[Clause], manifest: Manifest, faiss_index: Any,
+    def __init__(self, index_dir: Path, clauses: list[Clause], manifest: Manifest, dense: DenseIndex,
                  bm25: Any, vectors: np.ndarray) -> None:
         self.index_dir = index_dir
         self.clauses = clauses
         self.by_id = {c.id: c for c in clauses}
         self.row_of = {c.id: i for i, c in enumerate(clauses)}
         self.manifest = manifest
-        self.faiss_index = faiss_index
+        self.dense = dense
         self.bm25 = bm25
         self.vectors = vectors
         self.dim = int(vectors.shape[1])
@@ -100,7 +114,7 @@ class IndexStore:
         return len(self.clauses)
 
     @classmethod
-    def load(cls, index_dir: Path | str, embedder: Embedder | None = None) -> "IndexStore":
+    def load(cls, index_dir: Path | str, embedder: Embedder | None = None) -> IndexStore:
         """Load and check an index folder; with `embedder`, also check it is the one the index was built with."""
         index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
@@ -135,60 +149,36 @@ class IndexStore:
         if bad:
             raise IndexError_(f"index at {index_dir} is inconsistent (manifest says {n} clauses; "
                               f"{'; '.join(bad)}) — rebuild it")
-        store = cls(index_dir, clauses, manifest, faiss_index, bm25, vectors)
+        dense = FaissDenseIndex(faiss_index, vectors, clauses)
         if manifest.ann.get("type") == "hnsw":
-            store.set_ef_search(int(manifest.ann.get("ef_search", DEFAULT_EF_SEARCH)))
-        return store
-
-    def set_ef_search(self, ef: int) -> None:
-        """HNSW only: candidates explored per query (higher = better recall, slower)."""
-        if hasattr(self.faiss_index, "hnsw"):
-            self.faiss_index.hnsw.efSearch = int(ef)
+            dense.set_ef_search(int(manifest.ann.get("ef_search", DEFAULT_EF_SEARCH)))
+        return cls(index_dir, clauses, manifest, dense, bm25, vectors)
 
     def mask(self, predicate: Callable[[Clause], bool]) -> np.ndarray:
-        """Boolean row mask of the clauses satisfying `predicate`, for the `allowed` arguments."""
+        """Boolean row mask of the clauses satisfying `predicate` (e.g. a `ClauseFilter`)."""
         return np.fromiter((bool(predicate(c)) for c in self.clauses), dtype=bool, count=len(self.clauses))
 
-    def dense_search(self, qvec: np.ndarray, k: int, allowed: np.ndarray | None = None
-                     ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k rows by inner product. With `allowed` (bool mask or row ids), exact search over those rows."""
-        q = np.asarray(qvec, dtype=np.float32).reshape(-1)
-        if q.shape[0] != self.dim:
-            raise ValueError(f"query vector has dim {q.shape[0]}, index has {self.dim}")
-        k = min(int(k), len(self))
-        if k <= 0:
-            return _empty()
-        if allowed is None:
-            scores, ids = self.faiss_index.search(q.reshape(1, -1), k)
-            keep = ids[0] >= 0
-            return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
-        rows = np.flatnonzero(self._mask(allowed))
-        if rows.size == 0:
-            return _empty()
-        return _top_k(rows, np.asarray(self.vectors[rows], dtype=np.float32) @ q, k)
+    def dense_search(self, qvec: np.ndarray, k: int, filters: ClauseFilter | None = None,
+                     rows: np.ndarray | None = None) -> Hits:
+        """Top-k rows by inner product for one query vector (`self.dense.search` for one query)."""
+        return self.dense.search(np.asarray(qvec, dtype=np.float32).reshape(1, -1), k, filters, rows)[0]
 
-    def bm25_search(self, tokens: Sequence[str], k: int, allowed: np.ndarray | None = None
-                    ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k rows by BM25 score over `tokenize_zh` tokens; rows scoring 0 are never returned."""
+    def bm25_search(self, tokens: Sequence[str], k: int, allowed: np.ndarray | None = None) -> Hits:
+        """Top-k rows by BM25 score over `tokenize_zh` tokens; rows scoring 0 are never returned.
+
+        `allowed` is a boolean row mask (e.g. `ClauseFilter.mask(store.clauses)`)."""
         vocab = self.bm25.vocab_dict
         tokens = [t for t in tokens if t in vocab]
         if not tokens or k <= 0:
-            return _empty()
+            return empty_hits()
         scores = np.asarray(self.bm25.get_scores(tokens), dtype=np.float32)
         if allowed is not None:
-            scores = np.where(self._mask(allowed), scores, 0.0).astype(np.float32)
-        rows = np.flatnonzero(scores > 0)
-        return _top_k(rows, scores[rows], int(k)) if rows.size else _empty()
-
-    def _mask(self, allowed: np.ndarray) -> np.ndarray:
-        allowed = np.asarray(allowed)
-        if allowed.dtype == bool:
+            allowed = np.asarray(allowed, dtype=bool)
             if allowed.shape != (len(self),):
                 raise ValueError(f"allowed mask has shape {allowed.shape}, index has {len(self)} rows")
-            return allowed
-        mask = np.zeros(len(self), dtype=bool)
-        mask[allowed.astype(np.int64)] = True
-        return mask
+            scores = np.where(allowed, scores, 0.0).astype(np.float32)
+        rows = np.flatnonzero(scores > 0)
+        return top_k(rows, scores[rows], int(k)) if rows.size else empty_hits()
 
 
 def read_manifest(index_dir: Path | str) -> Manifest:
@@ -207,16 +197,3 @@ def read_manifest(index_dir: Path | str) -> Manifest:
         raise IndexError_(f"index at {index_dir} has format v{manifest.format_version}; this gazette-chat "
                           f"reads up to v{FORMAT_VERSION} — upgrade or rebuild")
     return manifest
-
-
-def _empty() -> tuple[np.ndarray, np.ndarray]:
-    return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-
-
-def _top_k(rows: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The k best (row, score) pairs, score descending, ties by row ascending."""
-    if rows.size > k:
-        part = np.argpartition(-scores, k - 1)[:k]
-        rows, scores = rows[part], scores[part]
-    order = np.lexsort((rows, -scores))
-    return rows[order].astype(np.int64), scores[order].astype(np.float32)

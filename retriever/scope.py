@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from typing import Any
 
 #: English names of provinces, autonomous regions and major cities → Chinese (for English questions).
 PLACES_EN = {
@@ -28,13 +29,13 @@ PLACES_EN = {
 }
 #: Provinces are left out: documents name neighbours by abbreviation (川渝 for Sichuan–Chongqing), so a missing
 #: full name does not mean the province is out of scope.
-PROVINCES = frozenset("广东 江苏 浙江 山东 河南 湖北 湖南 河北 山西 陕西 四川 云南 贵州 广西 海南 福建 江西 安徽 辽宁 吉林 "
-                      "黑龙江 甘肃 青海 宁夏 新疆 西藏 内蒙古 台湾".split())
+PROVINCES = frozenset("广东 江苏 浙江 山东 河南 湖北 湖南 河北 山西 陕西 四川 云南 贵州 广西 海南 福建 江西 "
+                      "安徽 辽宁 吉林 黑龙江 甘肃 青海 宁夏 新疆 西藏 内蒙古 台湾".split())
 _lock = threading.Lock()
-_posseg = None
+_posseg: Any = None
 
 
-def _pos() -> object:
+def _pos() -> Any:
     global _posseg
     with _lock:
         if _posseg is None:

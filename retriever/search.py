@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,21 +11,30 @@ from typing import Any
 import numpy as np
 
 from index.clause import Clause
-from index.store import IndexStore
+from index.embedders import Embedder, embedder_from_identity
+from index.errors import QueryError
+from index.filters import ClauseFilter
+from index.settings import Settings
+from index.store import IndexStore, read_manifest
 from index.tokenize import tokenize_zh
-from retriever.filters import check_filters, predicate
+from index.vector_store import open_store
 from retriever.fusion import rrf, score_fusion, top_rows
-from retriever.query import Variant, build_variants, detect_language, validate_query
+from retriever.glossary import Glossary
 from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
+from retriever.llm import LLMConfig, get_chat_model
+from retriever.query import Variant, build_variants, detect_language, validate_query
 from retriever.references import referenced
+from retriever.translate import translate_query
 
 log = logging.getLogger(__name__)
 
 MODES = ("auto", "none", "glossary", "translate", "both")
 #: Candidates taken from each ranked list before fusion.
 CANDIDATES = 50
-#: "score" (weighted normalised scores) or "rrf" (weighted reciprocal ranks); env GAZETTE_FUSION overrides.
+#: "score" (weighted normalised scores) or "rrf" (weighted reciprocal ranks); settings.fusion overrides.
 FUSION = "score"
+#: English question → Chinese search wording (or None).
+Translator = Callable[[str], str | None]
 
 
 @dataclass
@@ -62,23 +71,29 @@ class SearchResult:
 class Searcher:
     """Searches one loaded index with the embedder it was built with."""
 
-    def __init__(self, store: IndexStore, embedder: Any, glossary: Any = None, translator: Any = None) -> None:
+    def __init__(self, store: IndexStore, embedder: Embedder, glossary: Glossary | None = None,
+                 translator: Translator | None = None, fusion: str = FUSION) -> None:
         self.store = store
         self.embedder = embedder
         self.glossary = glossary
-        self.translator = translator      # callable(question) -> Chinese query or None
-        self.fusion = os.environ.get("GAZETTE_FUSION", FUSION)
+        self.translator = translator
+        self.fusion = fusion
 
     @classmethod
-    def open(cls, index_dir: Path | str, llm: str | None = None, embedder: Any = None) -> "Searcher":
-        """Load an index and the embedder named in its manifest; `llm` enables query translation."""
-        from index.store import read_manifest
-        from retriever.embedders import embedder_from_identity
+    def open(cls, index_dir: Path | str, llm: str | None = None, embedder: Embedder | None = None,
+             settings: Settings | None = None) -> Searcher:
+        """Load an index (dense index per `settings.vector_store`) and the embedder named in its manifest; `llm`
+        enables query translation. Without `settings`, they are read from the environment."""
+        settings = settings or Settings.from_env()
         manifest = read_manifest(index_dir)
         embedder = embedder or embedder_from_identity(manifest.embedder)
-        from index.vector_store import open_store  # $GAZETTE_VECTOR_STORE: faiss (default) | milvus
-        store = open_store(index_dir, embedder=embedder)
-        return cls(store, embedder, glossary=_load_glossary(), translator=make_translator(llm))
+        store = open_store(index_dir, embedder=embedder, settings=settings)
+        return cls(store, embedder, glossary=Glossary.load(), translator=make_translator(llm, settings),
+                   fusion=settings.fusion)
+
+    def parse_filters(self, filters: dict[str, Any] | None) -> ClauseFilter | None:
+        """Validated filters (`QueryError` when malformed); an English lead unit is resolved with the glossary."""
+        return ClauseFilter.parse(filters, self.glossary.lead_unit_names if self.glossary is not None else None)
 
     def expand(self, query: str, lang: str, mode: str) -> tuple[list[str], str | None]:
         """Glossary terms and LLM translation for an English query, as the mode allows."""
@@ -102,15 +117,13 @@ class Searcher:
         """Search and keep the query handling details."""
         query = validate_query(query)
         if mode not in MODES:
-            from index.errors import QueryError
             raise QueryError(f"unknown search mode {mode!r}; known: {', '.join(MODES)}")
         lang = lang or detect_language(query)
-        keep = predicate(check_filters(filters))
-        allowed = self.store.mask(keep) if keep else None
+        keep = self.parse_filters(filters)
         terms, translation = self.expand(query, lang, mode)
         mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
         variants = build_variants(query, lang, terms, translation, mixed)
-        hits = self._fused(variants, k, allowed, issuance=asks_issuance(query))
+        hits = self._fused(variants, k, keep, issuance=asks_issuance(query))
         named = [c for c in referenced(query, self.store.clauses) if keep is None or keep(c)]
         if named:
             hits = self._named_first(named, hits, k)
@@ -130,13 +143,14 @@ class Searcher:
             h.rank = rank
         return out
 
-    def _fused(self, variants: list[Variant], k: int, allowed: np.ndarray | None, issuance: bool = False) -> list[Hit]:
+    def _fused(self, variants: list[Variant], k: int, keep: ClauseFilter | None, issuance: bool = False
+               ) -> list[Hit]:
         n = max(CANDIDATES, k * 4)
-        vectors = self.embedder.embed_queries([v.dense_text for v in variants])
+        allowed = keep.mask(self.store.clauses) if keep is not None else None
+        vectors = self.embedder.embed_queries([v.dense_text or "" for v in variants])
         dense: list[dict[int, float]] = []
         keyword: list[dict[int, float]] = []
-        for v, qvec in zip(variants, vectors):
-            rows, scores = self.store.dense_search(qvec, n, allowed)
+        for v, (rows, scores) in zip(variants, self.store.dense.search(vectors, n, keep)):
             dense.append(dict(zip(rows.tolist(), scores.tolist())))
             rows, scores = self.store.bm25_search(tokenize_zh(v.bm25_text or ""), n, allowed)
             keyword.append(dict(zip(rows.tolist(), scores.tolist())))
@@ -157,7 +171,7 @@ class Searcher:
              keyword_w: list[float]) -> dict[int, float]:
         """Combine the ranked lists: weighted normalised scores (default) or weighted RRF."""
         if self.fusion == "rrf":
-            lists = [sorted(m, key=lambda r, m=m: -m[r]) for m in [*dense, *keyword]]
+            lists = [sorted(m, key=lambda r, m=m: -m[r]) for m in [*dense, *keyword]]  # type: ignore[misc]
             return rrf(lists, [*dense_w, *keyword_w])
         return score_fusion(dense, keyword, dense_w, keyword_w)
 
@@ -190,22 +204,12 @@ class Searcher:
         return notices
 
 
-def _load_glossary() -> Any:
-    try:
-        from retriever.glossary import Glossary
-        return Glossary.load()
-    except ImportError:  # pragma: no cover - shipped with the package
-        return None
-
-
-def make_translator(llm: str | None) -> Any:
-    """A cached English→Chinese query translator for the configured LLM back-end, or None."""
+def make_translator(llm: str | None, settings: Settings | None = None) -> Translator | None:
+    """A cached English→Chinese query translator for the LLM back-end `llm` (`env` = the configured one), or None."""
     if llm in (None, "none"):
         return None
     try:
-        from retriever.llm import LLMConfig, get_chat_model
-        from retriever.translate import translate_query
-        config = LLMConfig.from_env(backend=llm) if llm != "env" else LLMConfig.from_env()
+        config = LLMConfig.from_settings(settings or Settings.from_env(), backend=None if llm == "env" else llm)
         model = get_chat_model(config)
     except Exception as exc:  # noqa: BLE001 - translation is optional: glossary expansion still works
         log.warning("query translation unavailable: %s", exc)

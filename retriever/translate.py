@@ -11,6 +11,8 @@ import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
+import prompts
+
 if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.language_models import BaseChatModel
     from langchain_core.runnables import Runnable
@@ -39,8 +41,6 @@ def build_translate_chain(model: BaseChatModel) -> Runnable:
     from langchain_core.messages import SystemMessage
     from langchain_core.output_parsers import StrOutputParser
     from langchain_core.prompts import ChatPromptTemplate
-
-    import prompts
 
     # The system text goes in as a message, not a template, so braces in it are never read as variables.
     prompt = ChatPromptTemplate.from_messages([SystemMessage(content=prompts.load(PROMPT_NAME)),

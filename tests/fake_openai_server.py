@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+
 @dataclass(frozen=True)
 class FakeError:
     """Answer the next request with this HTTP status and an OpenAI-style error body."""
@@ -185,7 +186,7 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                                          "model": model, "choices": choices}
                 if usage is not None:
                     chunk["usage"] = usage
-                self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode("utf-8"))
+                self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
                 self.wfile.flush()
 
             event([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])

@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from conftest import start_gazette_server, stop_server
 
 pytestmark = pytest.mark.integration
 
@@ -20,46 +16,6 @@ TOKEN = "test-admin-token"
 ZH_Q = "企业招收博士后有什么资助？"
 EN_Q = "How much funding does a company get for each postdoc it recruits?"
 CITE_ZH = "渝府办发〔2024〕22号 三、（六）"
-GAZETTE = Path(sys.executable).with_name("gazette")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(index_dir: Path, log_path: Path, env: dict[str, str] | None = None,
-                 timeout: float = 180) -> tuple[subprocess.Popen, str]:
-    """`gazette serve` in a subprocess; returns once `/health` answers (or fails with the server's log)."""
-    port = free_port()
-    full_env = {**os.environ, "GAZETTE_LLM": "none", "GAZETTE_RELOAD_INTERVAL": "0", **(env or {})}
-    log = open(log_path, "wb")
-    proc = subprocess.Popen([str(GAZETTE), "serve", "--index", str(index_dir), "--host", "127.0.0.1",
-                             "--port", str(port), "--log-level", "warning"], stdout=log, stderr=subprocess.STDOUT,
-                            env=full_env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    stop_server(proc)
-    pytest.fail(f"server did not start: {log_path.read_text(errors='replace')[-3000:]}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +24,7 @@ def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     work = tmp_path_factory.mktemp("api")
     index_dir = work / "index"
     shutil.copytree(sample_index, index_dir)
-    proc, base = start_server(index_dir, work / "server.log", {"GAZETTE_ADMIN_TOKEN": TOKEN})
+    proc, base = start_gazette_server(index_dir, work / "server.log", {"GAZETTE_ADMIN_TOKEN": TOKEN})
     yield base
     stop_server(proc)
 
@@ -206,8 +162,10 @@ def test_ask_validation_errors(client: httpx.Client, body: dict, words: list[str
 def test_invalid_json_and_search_validation(client: httpx.Client) -> None:
     r = client.post("/ask", content=b"{not json", headers={"content-type": "application/json"})
     assert r.status_code == 422 and "JSON" in r.json()["detail"]
-    for params, word in [({"q": " "}, "empty"), ({"q": "x", "k": 99}, "k"), ({"q": "x", "colour": "red"}, "colour"),
-                         ({"q": "x", "deadline_from": "soon"}, "deadline_from")]:
+    cases: list[tuple[dict[str, str | int], str]] = [
+        ({"q": " "}, "empty"), ({"q": "x", "k": 99}, "k"), ({"q": "x", "colour": "red"}, "colour"),
+        ({"q": "x", "deadline_from": "soon"}, "deadline_from")]
+    for params, word in cases:
         r = client.get("/search", params=params)
         assert 400 <= r.status_code < 500 and word in r.json()["detail"], (params, r.text)
 
@@ -253,17 +211,13 @@ def test_admin_remove_and_re_add_a_document(client: httpx.Client) -> None:
     assert any(c["citation"] == CITE_ZH for c in ask(client, question=ZH_Q)["citations"])
 
 
-def test_admin_disabled_without_token_env(sample_index: Path, tmp_path: Path) -> None:
-    """Without GAZETTE_ADMIN_TOKEN the admin endpoints answer 503 (the token is read per request)."""
+def test_admin_disabled_without_token_setting(sample_index: Path) -> None:
+    """Without GAZETTE_ADMIN_TOKEN (read once, with the other settings, when the app is made) admin answers 503."""
     from fastapi.testclient import TestClient
 
-    from chat.api import ADMIN_TOKEN_ENV, create_app
+    from chat.api import create_app
+    from index.settings import Settings
 
-    app = create_app(sample_index, llm="none", ui=False)
-    saved = os.environ.pop(ADMIN_TOKEN_ENV, None)
-    try:
-        r = TestClient(app).post("/admin/reload", headers={"Authorization": "Bearer x"})  # no lifespan: no load
-    finally:
-        if saved is not None:
-            os.environ[ADMIN_TOKEN_ENV] = saved
+    app = create_app(sample_index, llm="none", ui=False, settings=Settings.from_env({}))
+    r = TestClient(app).post("/admin/reload", headers={"Authorization": "Bearer x"})  # no lifespan: no load
     assert r.status_code == 503 and "admin disabled" in r.json()["detail"]

@@ -121,7 +121,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
      ["Lead unit: Chongqing Municipal Human Resources and Social Security Bureau", "deadline: April 2024"], []),
 ])
 def test_english_answers_end_to_end(sample_service, question, must, must_not):
-    card = sample_service.ask(question, llm="none")
+    card = sample_service.ask(question, llm="none").to_dict()
     answer = card["answer"]
     for text in must:
         assert text in answer, answer

@@ -7,8 +7,10 @@ import subprocess
 import time
 
 import pytest
+from conftest import free_port
 
-from chat.sessions import MAX_TURNS, Turn, session_store_from_env
+from chat.redis_sessions import open_session_store
+from chat.sessions import MAX_TURNS, InMemorySessionStore, Turn
 from index.errors import GazetteError
 
 pytest.importorskip("redis", reason="redis-py not installed (optional extra `scale`)")
@@ -16,17 +18,11 @@ pytest.importorskip("redis", reason="redis-py not installed (optional extra `sca
 REDIS_SERVER = shutil.which("redis-server")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_url():
     if REDIS_SERVER is None:
         pytest.skip("redis-server not found (Debian package `redis-server`: apt-get install -y redis-server)")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                              "--appendonly", "no", "--daemonize", "no"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -86,18 +82,19 @@ def test_history_capped_and_expires(redis_url):
 
 
 @pytest.mark.integration
-def test_session_store_from_env_selects_redis(redis_url):
+def test_open_session_store_selects_redis(redis_url):
     from chat.redis_sessions import RedisSessionStore
 
-    store = session_store_from_env({"GAZETTE_SESSIONS": redis_url})
-    assert isinstance(store, RedisSessionStore)
+    store = open_session_store(redis_url, ttl=120)
+    assert isinstance(store, RedisSessionStore) and store.ttl == 120
+    assert isinstance(open_session_store(""), InMemorySessionStore)
 
 
 @pytest.mark.unit
 def test_unreachable_redis_fails_at_startup():
     from chat.redis_sessions import RedisSessionStore
 
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     with pytest.raises(GazetteError, match="cannot reach Redis"):
         RedisSessionStore(f"redis://:secret@127.0.0.1:{port}/0", connect_timeout=0.5)
     try:

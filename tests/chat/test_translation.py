@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from chat import translation as T
+from chat.english import GLOSS_LABEL
+from chat.records import AnswerCard, Citation
 from index.clause import Clause
 from index.facts import extract_facts
 from retriever.glossary import Glossary
@@ -31,7 +33,9 @@ def good_reply(body: dict) -> str:
     prompt = body["messages"][-1]["content"]
     text = prompt.split("Text:\n", 1)[1]
     holders = re.findall(r"\[\[\d+\]\]", text)
-    wanted = re.search(r"for these terms: (.*?)\.\n", prompt).group(1)
+    found = re.search(r"for these terms: (.*?)\.\n", prompt)
+    assert found is not None
+    wanted = found.group(1)
     words = [pair.split(" = ", 1)[1] for pair in wanted.split("; ") if " = " in pair]
     return "Support for talent: " + ", ".join(words) + " — " + " ".join(holders) + "."
 
@@ -53,13 +57,18 @@ def test_check_rejects_what_a_small_model_does(glossary):
     terms = T.role_terms(c, glossary)
     ok = "aerospace information postdoctoral researcher funding support living allowance postdoctoral workstation full-time " + \
          " ".join(f"[[{n}]]" for n in slots)
+    def why(english: str) -> str:
+        reason = T.check(english, slots, terms)
+        assert reason is not None, english
+        return reason
+
     assert T.check(ok, slots, terms) is None
-    assert "appears 0 times" in T.check(ok.replace("[[2]]", ""), slots, terms)
-    assert "appears 2 times" in T.check(ok + " [[2]]", slots, terms)
-    assert "Chinese" in T.check(ok + " 引进", slots, terms)
-    assert "digit" in T.check(ok + " each of 50", slots, terms)
-    assert "role word" in T.check(ok.replace("postdoctoral researcher", "scholar")
-                                  .replace("postdoctoral workstation", "station"), slots, terms)
+    assert "appears 0 times" in why(ok.replace("[[2]]", ""))
+    assert "appears 2 times" in why(ok + " [[2]]")
+    assert "Chinese" in why(ok + " 引进")
+    assert "digit" in why(ok + " each of 50")
+    assert "role word" in why(ok.replace("postdoctoral researcher", "scholar").replace("postdoctoral workstation",
+                                                                                        "station"))
     assert T.restore("pay [[2]]", slots).startswith("pay CNY")
 
 
@@ -71,18 +80,20 @@ def test_translate_clause_over_http_and_cache(fake_openai, glossary, tmp_path):
     model = get_chat_model(config)
     fake_openai.queue(good_reply, "Support [[1]] only.")
     good = T.translate_clause(clause(), model, "fake-model", glossary)
-    assert good.text_en and "CNY 50,000" in good.text_en and not re.search(r"[\u4e00-\u9fff]", good.text_en)
+    assert good.text_en is not None and "CNY 50,000" in good.text_en and not re.search(r"[\u4e00-\u9fff]", good.text_en)
     bad = T.translate_clause(clause("给予企业5万元资助，给予每名博士后16万元日常资助。"), model, "fake-model", glossary)
-    assert bad.text_en is None and "placeholder" in bad.reason
+    assert bad.text_en is None and "placeholder" in (bad.reason or "")
     cache = T.TranslationCache(tmp_path)
     cache.put([good, bad])
     again = T.TranslationCache(tmp_path)
-    assert again.get(POSTDOC).text_en == good.text_en
-    assert again.get("给予企业5万元资助，给予每名博士后16万元日常资助。").reason == bad.reason
-    card = {"answer": "x\n  G: gloss", "citations": [{"id": "c-1", "gloss_label": "G", "gloss_en": "gloss"}]}
-    T.attach_translations(card, tmp_path, {"c-1": clause()})
-    assert card["citations"][0]["translation_en"] == good.text_en
-    assert T.TRANSLATION_LABEL in card["answer"] and "gloss" not in card["answer"]
+    found, withheld = again.get(POSTDOC), again.get("给予企业5万元资助，给予每名博士后16万元日常资助。")
+    assert found is not None and found.text_en == good.text_en
+    assert withheld is not None and withheld.reason == bad.reason
+    cite = Citation(1, clause(), "en", "q", "c", "c", "c", None, gloss_en="word gloss")
+    card = AnswerCard("q", "en", True, f"x\n  {GLOSS_LABEL}: word gloss", citations=[cite])
+    T.attach_translations(card, tmp_path)
+    assert cite.translation_en == good.text_en and card.to_dict()["citations"][0]["translation_en"] == good.text_en
+    assert T.TRANSLATION_LABEL in card.answer and "word gloss" not in card.answer
 
 
 @pytest.mark.unit

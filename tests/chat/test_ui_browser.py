@@ -4,62 +4,30 @@ Screenshots go to tests/artifacts/ (git-ignored). Skipped only when chromium/chr
 """
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
+from conftest import start_gazette_server, stop_server  # noqa: E402
 from ui_session import ask, browser_missing, chromium, open_ui, screenshot, set_language  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow,
               pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing()))]
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-GAZETTE = Path(sys.executable).with_name("gazette")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(sample_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of `gazette serve` over the sample index (no LLM), started on a free port."""
-    import httpx
-
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("ui") / "server.log"
-    env = {**os.environ, "GAZETTE_LLM": "none", "GAZETTE_RELOAD_INTERVAL": "0"}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([str(GAZETTE), "serve", "--index", str(sample_index), "--port", str(port),
-                                 "--log-level", "warning"], stdout=log, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_gazette_server(sample_index, tmp_path_factory.mktemp("ui") / "server.log")
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start: {log_path.read_text(errors='replace')[-3000:]}")
-            try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
         yield base
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ def test_real_sample_chunks_cover_every_clause():
 
 
 def test_search_returns_clause_id_lists_with_hashing_embedder():
-    from retriever.embedders import HashingEmbedder
+    from index.embedders import HashingEmbedder
 
     clauses = [_clause("p", "D", "企业每招收1名全职博士后，给予企业5万元资助。"),
                _clause("q", "D", "推动抽水蓄能、天然气发电等支持性调节性电源建设。" * 12),

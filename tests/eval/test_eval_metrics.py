@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def test_ranked_sets_count_every_clause_a_chunk_overlaps():
 def test_retrieval_scores_and_aggregate_per_language():
     s = M.retrieval_scores(["a", "b"], ["b"], ks=(1, 5))
     assert s == {"recall@1": 0.0, "recall@5": 1.0, "hit@1": 0.0, "hit@5": 1.0, "mrr@10": 0.5}
-    rows = [{"lang": "zh", "m": 1.0}, {"lang": "zh", "m": 0.0}, {"lang": "en", "m": 0.5},
+    rows: list[dict[str, Any]] = [{"lang": "zh", "m": 1.0}, {"lang": "zh", "m": 0.0}, {"lang": "en", "m": 0.5},
             {"lang": "en", "m": None}]
     agg = M.aggregate(rows, ["m"])
     assert list(agg) == ["en", "zh", "all"]
@@ -73,7 +74,7 @@ def test_fact_recall_and_card_text():
 
 
 def test_citation_precision_counts_gold_or_fact_bearing_citations():
-    cites = [{"id": "g", "quote": "无关"}, {"id": "x", "quote": "给予企业5万元资助"}, {"id": "y", "quote": "无关"},
+    cites: list[dict[str, Any]] = [{"id": "g", "quote": "无关"}, {"id": "x", "quote": "给予企业5万元资助"}, {"id": "y", "quote": "无关"},
              {"id": "z", "quote": "", "facts": ["CNY 50,000"]}]
     assert M.citation_precision(cites, ["g"], ["CNY 50,000"]) == 0.75
     assert M.citation_precision([], ["g"], []) is None

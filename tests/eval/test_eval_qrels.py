@@ -6,8 +6,16 @@ from collections import Counter
 
 import pytest
 
-from eval.qrels import (CATEGORIES, DEFAULT_SET, HOLDOUT_SET, check_questions, label_index, load_questions,
-                        resolve_labels, sample_clauses)
+from eval.qrels import (
+    CATEGORIES,
+    DEFAULT_SET,
+    HOLDOUT_SET,
+    check_questions,
+    label_index,
+    load_questions,
+    resolve_labels,
+    sample_clauses,
+)
 
 pytestmark = pytest.mark.unit
 

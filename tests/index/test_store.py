@@ -12,10 +12,13 @@ from click.testing import CliRunner
 
 import index.store_build as store_build
 from index.clause import Clause, Document, GazetteIssue
+from index.dense import FaissDenseIndex
+from index.embedders import HashingEmbedder, passage_text
 from index.errors import GazetteError, IndexError_
+from index.filters import ClauseFilter
+from index.lock import IndexBusy, index_lock
 from index.store import IndexStore, add_clauses, build_index, read_manifest, remove_documents
 from index.tokenize import tokenize_zh
-from retriever.embedders import HashingEmbedder, passage_text
 
 DOC_A, DOC_B = "渝府办发〔2024〕22号", "渝府办发〔2024〕27号"
 TEXTS_A = {
@@ -91,12 +94,13 @@ def test_build_load_search_finds_the_right_clause(built, clauses_a):
     ids, scores = store.bm25_search(tokenize_zh("博士后资助"), 5)
     assert store.clauses[ids[0]].label == "三、（六）" and (scores > 0).all()
     assert store.bm25_search(tokenize_zh("完全无关的词汇xyz"), 5)[0].size == 0
-    only_b = store.mask(lambda c: c.doc_key == DOC_B)
-    ids, _ = store.dense_search(emb.embed_queries(["博士后"])[0], 10, allowed=only_b)
+    only_b = ClauseFilter.parse({"doc": DOC_B})
+    assert only_b is not None
+    ids, _ = store.dense_search(emb.embed_queries(["博士后"])[0], 10, only_b)
     assert len(ids) == 3 and all(store.clauses[i].doc_key == DOC_B for i in ids)
-    ids, _ = store.bm25_search(tokenize_zh("企业开办 博士后"), 10, allowed=only_b)
+    ids, _ = store.bm25_search(tokenize_zh("企业开办 博士后"), 10, allowed=only_b.mask(store.clauses))
     assert ids.size and all(store.clauses[i].doc_key == DOC_B for i in ids)
-    ids, _ = store.dense_search(emb.embed_queries(["博士后"])[0], 10, allowed=np.array([4]))
+    ids, _ = store.dense_search(emb.embed_queries(["博士后"])[0], 10, rows=np.array([4]))
     assert ids.tolist() == [4]
 
 
@@ -124,7 +128,7 @@ def test_hnsw_and_bad_ann(tmp_path, sources, clauses_a):
     emb = HashingEmbedder(64)
     build_index(clauses_a, emb, tmp_path / "h", [sources["a.txt"]], progress=False, ann="hnsw", ef_search=16)
     store = IndexStore.load(tmp_path / "h", emb)
-    assert store.manifest.ann["type"] == "hnsw" and store.faiss_index.hnsw.efSearch == 16
+    assert store.manifest.ann["type"] == "hnsw" and isinstance(store.dense, FaissDenseIndex) and store.dense.index.hnsw.efSearch == 16
     ids, _ = store.dense_search(emb.embed_queries([clauses_a[2].text])[0], 2)
     assert ids[0] == 2
     with pytest.raises(GazetteError, match="ANN"):
@@ -260,7 +264,7 @@ def test_remove_documents(built, sources):
 
 @pytest.mark.unit
 def test_cli_build_and_info(tmp_path, sources, clauses_a, clauses_b, monkeypatch):
-    import index.parser
+    import index.build
     from index.cli_index import index_group
 
     issues = {"a.txt": clauses_a, "b.txt": clauses_b}
@@ -270,7 +274,7 @@ def test_cli_build_and_info(tmp_path, sources, clauses_a, clauses_b, monkeypatch
         return GazetteIssue(documents=[Document(key=cl[0].doc_key, title=cl[0].doc_title, date="2024-03-22",
                                                 clauses=cl)])
 
-    monkeypatch.setattr(index.parser, "parse_file", fake_parse)
+    monkeypatch.setattr(index.build, "parse_file", fake_parse)
     out = tmp_path / "cli-idx"
     runner = CliRunner()
     res = runner.invoke(index_group, ["build", str(sources["a.txt"]), str(sources["b.txt"]), "--out", str(out),
@@ -284,6 +288,12 @@ def test_cli_build_and_info(tmp_path, sources, clauses_a, clauses_b, monkeypatch
     monkeypatch.setenv("GAZETTE_INDEX", str(tmp_path / "none"))
     res = runner.invoke(index_group, ["info"])
     assert isinstance(res.exception, IndexError_) and "no index at" in str(res.exception)
+    # the build holds the writer lock, as add and remove do: a second writer is refused, the index is untouched
+    with index_lock(out):
+        res = runner.invoke(index_group, ["build", str(sources["a.txt"]), "--out", str(out), "--embedder", "hash",
+                                          "-q"])
+    assert isinstance(res.exception, IndexBusy), res.output
+    assert read_manifest(out).counts["clauses"] == 6
 
 
 @pytest.mark.unit

