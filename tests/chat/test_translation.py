@@ -100,7 +100,7 @@ def test_translate_clause_over_http_and_cache(fake_openai, glossary, tmp_path):
 def test_index_translate_command(fake_openai, tmp_path, monkeypatch, sample_clauses):
     from chat.cli import cli
     from index.store import build_index
-    from retriever.embedders import HashingEmbedder
+    from index.embedders import HashingEmbedder
 
     index_dir = tmp_path / "index"
     picked = [c for c in sample_clauses if c.label in ("三、（六）", "三、（五）")]
