@@ -61,7 +61,7 @@ class FakeOpenAIServer:
     @property
     def base_url(self) -> str:
         """The `base_url` to give an OpenAI client (ends in /v1)."""
-        return f"http://{self._httpd.server_address[0]}:{self.port}/v1"
+        return f"http://{self._httpd.server_address[0]!s}:{self.port}/v1"
 
     def start(self) -> FakeOpenAIServer:
         if self._thread is None:

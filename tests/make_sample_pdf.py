@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import escape
 
 FONT_PACKAGE = "fonts-wqy-microhei"
@@ -125,7 +126,7 @@ def render_text_pdf(text: str, out: Path, font_path: Path, header: str = HEADER)
         if kind == "para":
             story.append(Paragraph(escape(str(payload)), body))
             continue
-        rows = payload  # type: ignore[assignment]
+        rows = cast(list[list[str]], payload)
         ncols = max(len(r) for r in rows)
         data = []
         for r in rows:
