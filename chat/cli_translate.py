@@ -10,6 +10,9 @@ import click
 from chat.translation import TranslationCache, translate_clause
 from index.errors import GazetteError
 from index.settings import from_click
+from index.store import IndexStore
+from retriever.glossary import Glossary
+from retriever.llm import LLMConfig, get_chat_model
 
 
 @click.command("translate")
@@ -23,9 +26,6 @@ def translate_cmd(index_dir: Path | None, limit: int | None, force: bool, quiet:
     protected as placeholders, every translation is checked, and a failing one is cached as withheld."""
     from tqdm import tqdm
 
-    from index.store import IndexStore
-    from retriever.glossary import Glossary
-    from retriever.llm import LLMConfig, get_chat_model
 
     settings = from_click()
     index_dir = index_dir or settings.index_dir

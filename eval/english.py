@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from chat.english import cjk_share, figure_roles
+from chat.service import GazetteService
+from eval.qrels import DEFAULT_SET, load_questions
 
 REVIEW_PATH = Path(__file__).resolve().parent / "data" / "english_review.tsv"
 REVIEW_COLUMNS = ("id", "question", "figures", "purpose_clear", "who_clear", "when_clear", "wrong_role", "note")
@@ -94,9 +96,6 @@ def review_table(path: Path | str = REVIEW_PATH) -> list[str]:
 def _sheet_main(argv: Sequence[str]) -> int:
     """`python -m eval.english sheet --index DIR [--set FILE] [--n 30] [--out FILE] [--json FILE]`."""
     import argparse
-
-    from chat.service import GazetteService
-    from eval.qrels import DEFAULT_SET, load_questions
 
     ap = argparse.ArgumentParser(prog="python -m eval.english sheet")
     ap.add_argument("--index", required=True, type=Path)

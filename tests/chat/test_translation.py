@@ -8,11 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from chat import translation as T
+from chat.cli import cli, main
 from chat.english import GLOSS_LABEL
 from chat.records import AnswerCard, Citation
 from index.clause import Clause
+from index.embedders import HashingEmbedder
 from index.facts import extract_facts
+from index.store import build_index
 from retriever.glossary import Glossary
+from retriever.llm import get_chat_model
 
 POSTDOC = ("（六）支持人才引进。支持空天信息企业建立国家级博士后工作站，满足条件的给予50万元资助，企业每招收1名全职博士后，"
            "给予企业5万元资助，给予每名博士后16万元日常资助。（牵头部门：市教委、市人力社保局；配合部门：市科技局）")
@@ -74,8 +78,6 @@ def test_check_rejects_what_a_small_model_does(glossary):
 
 @pytest.mark.unit
 def test_translate_clause_over_http_and_cache(fake_openai, glossary, tmp_path):
-    from retriever.llm import get_chat_model
-
     config = fake_openai.llm_config()
     model = get_chat_model(config)
     fake_openai.queue(good_reply, "Support [[1]] only.")
@@ -98,10 +100,6 @@ def test_translate_clause_over_http_and_cache(fake_openai, glossary, tmp_path):
 
 @pytest.mark.unit
 def test_index_translate_command(fake_openai, tmp_path, monkeypatch, sample_clauses):
-    from chat.cli import cli
-    from index.store import build_index
-    from index.embedders import HashingEmbedder
-
     index_dir = tmp_path / "index"
     picked = [c for c in sample_clauses if c.label in ("三、（六）", "三、（五）")]
     build_index(picked, HashingEmbedder(), index_dir, [], progress=False)
@@ -120,8 +118,6 @@ def test_index_translate_command(fake_openai, tmp_path, monkeypatch, sample_clau
 
 @pytest.mark.unit
 def test_index_translate_without_a_model_is_one_line_error(tmp_path, monkeypatch):
-    from chat.cli import main
-
     monkeypatch.delenv("GAZETTE_OPENAI_BASE_URL", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
