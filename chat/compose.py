@@ -98,7 +98,8 @@ def clause_facts(clause: Clause, lang: str, glossary: Glossary | None = None) ->
     if clause.deadline:
         dl = next((f for f in clause.facts if f.kind == "deadline"), None)
         shown = format_fact(dl, lang) if (dl and en) else (dl.text if dl else clause.deadline)
-        out.append(FactView(f"{t['deadline']}: {shown}" if en else f"{t['deadline']}：{shown}", "deadline", dl))
+        out.append(FactView(f"{t['deadline']}: {shown}" if en else f"{t['deadline']}：{shown}", "deadline", dl,
+                            "deadline" if en else None))
     return out
 
 
