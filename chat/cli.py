@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: Subcommands that a later stage adds to an earlier stage's group (layers import one way only).
+EXTRA: dict[str, list[tuple[str, str]]] = {"index": [("chat.cli_translate", "translate_cmd")]}
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name, (module, _, _) in COMMANDS.items() if importlib.util.find_spec(module)]
@@ -45,7 +49,10 @@ class LazyGroup(click.Group):
             return None
         module, attr, _ = COMMANDS[name]
         try:
-            return getattr(importlib.import_module(module), attr)
+            command = getattr(importlib.import_module(module), attr)
+            for extra_module, extra_attr in EXTRA.get(name, []):
+                command.add_command(getattr(importlib.import_module(extra_module), extra_attr))
+            return command
         except ModuleNotFoundError as exc:
             if exc.name == module:
                 return None

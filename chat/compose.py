@@ -5,6 +5,7 @@ import calendar
 import re
 from collections.abc import Callable
 
+from chat import english
 from chat.citations import citation, doc_number_en, title
 from chat.records import AnswerCard, Citation, FactView
 from index.clause import Clause
@@ -87,10 +88,15 @@ def best_sentences(clause: Clause, terms: set[str], query: str, limit: int = MAX
 
 
 def clause_facts(clause: Clause, lang: str, glossary: Glossary | None = None) -> list[FactView]:
-    """The clause's facts in the answer's language (English: normalised figure with the Chinese source)."""
+    """The clause's facts in the answer's language (English: role, normalised figure and the Chinese source)."""
     t = TEXT[lang]
     en = lang == "en"
-    out = [FactView(format_fact(f, lang) if en else f.text, "figure", f) for f in clause.facts if f.kind != "deadline"]
+    if en and glossary is not None:
+        views = english.figure_views(clause, english.glosser(glossary))
+        out = [v for v in views if v.fact and v.fact.kind != "deadline"]
+    else:
+        out = [FactView(format_fact(f, lang) if en else f.text, "figure", f)
+               for f in clause.facts if f.kind != "deadline"]
     units = glossary.translate_units(clause.lead_units) if (glossary and en) else clause.lead_units
     if units:
         out.append(FactView(f"{t['lead']}: {'; '.join(units)}" if en else f"{t['lead']}：{'、'.join(units)}", "lead"))
@@ -100,7 +106,8 @@ def clause_facts(clause: Clause, lang: str, glossary: Glossary | None = None) ->
     if clause.deadline:
         dl = next((f for f in clause.facts if f.kind == "deadline"), None)
         shown = format_fact(dl, lang) if (dl and en) else (dl.text if dl else clause.deadline)
-        out.append(FactView(f"{t['deadline']}: {shown}" if en else f"{t['deadline']}：{shown}", "deadline", dl))
+        out.append(FactView(f"{t['deadline']}: {shown}" if en else f"{t['deadline']}：{shown}", "deadline", dl,
+                            "deadline" if en else None))
     return out
 
 
@@ -108,10 +115,13 @@ def make_citation(clause: Clause, lang: str, quote: list[str], glossary: Glossar
                   n: int = 1) -> Citation:
     """One cited clause: citation, titles, verbatim quote and full text, facts in the answer's language."""
     extras = citation_extras(clause, quote, lang, clause.citation, citation(clause, "en"))   # issue 13
-    return Citation(n=n, clause=clause, lang=lang, quote="".join(quote), citation=extras.pop("citation"),
-                    citation_zh=extras.pop("citation_zh"), citation_en=extras.pop("citation_en"),
-                    doc_number_en=doc_number_en(clause.doc_number), facts=clause_facts(clause, lang, glossary),
-                    document=extras)
+    c = Citation(n=n, clause=clause, lang=lang, quote="".join(quote), citation=extras.pop("citation"),
+                 citation_zh=extras.pop("citation_zh"), citation_en=extras.pop("citation_en"),
+                 doc_number_en=doc_number_en(clause.doc_number), facts=clause_facts(clause, lang, glossary),
+                 document=extras)
+    if lang == "en" and glossary is not None:
+        c.gloss_en = english.gloss_quote(quote, english.glosser(glossary))
+    return c
 
 
 def overlap(clause: Clause, terms: set[str]) -> int:
@@ -149,10 +159,15 @@ def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, 
             lines += [f"[{c.n}] {c.citation}" for c in related]
         return AnswerCard(question, lang, answered=False, answer="\n".join(lines), related=related)
     terms = query_terms(question, lang, expansions, translation)
+    cited_hits = decision.cited if (decision is not None and decision.cited) else select_cited(hits, terms)
+    if lang == "en" and glossary is not None:
+        cited = [make_citation(h.clause, lang, best_sentences(h.clause, terms, question), glossary, n=i)
+                 for i, h in enumerate(cited_hits, start=1)]
+        lines = english.answer_lines(question, cited, [h.clause for h in hits], glossary, terms)
+        return AnswerCard(question, lang, answered=True, answer="\n".join(lines), citations=cited)
     cited = []
     lines = []
-    chosen = decision.cited if (decision is not None and decision.cited) else select_cited(hits, terms)
-    for i, hit in enumerate(chosen, start=1):
+    for i, hit in enumerate(cited_hits, start=1):
         quote = best_sentences(hit.clause, terms, question)
         c = make_citation(hit.clause, lang, quote, glossary, n=i)
         cited.append(c)
@@ -167,7 +182,7 @@ def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, 
         if in_quote:
             sep = "; " if lang == "en" else "；"
             lines.append(("Facts: " if lang == "en" else "要点：") + sep.join(in_quote))
-    summary = reconcile([h.clause for h in chosen], lang, decision.asks if decision is not None else [], glossary)
+    summary = reconcile([h.clause for h in cited_hits], lang, decision.asks if decision is not None else [], glossary)
     if summary:
         lines.insert(0, summary)
     return AnswerCard(question, lang, answered=True, answer="\n".join(lines), citations=cited)

@@ -26,6 +26,7 @@ class FactView:
     text: str                         # as shown, e.g. "CNY 50,000 (5万元)" / "5万元" / "牵头单位：市人力社保局"
     role: FactRole = "figure"
     fact: Fact | None = None          # the figure it renders (None for unit lists)
+    role_en: str | None = None        # English: what the figure is for ("premium subsidy, per product per year")
 
     @property
     def source(self) -> str | None:
@@ -34,6 +35,12 @@ class FactView:
 
     def to_json(self) -> str:
         return self.text
+
+    def view(self) -> dict[str, Any]:
+        """The figure with its role, for `fact_views` in the JSON: kind, source, Chinese role, English role, line."""
+        f = self.fact
+        return {"kind": f.kind if f else self.role, "text": f.text if f else None, "role": f.role if f else None,
+                "role_en": self.role_en, "en": self.text}
 
 
 @dataclass
@@ -52,6 +59,9 @@ class Citation:
     provenance: dict[str, Any] | None = None   # who added the document, when, from which file (manifest)
     #: 款/项 quoted, document type/issuer/dates, date line, age note (`index.doc_notes.citation_extras`)
     document: dict[str, Any] = field(default_factory=dict)
+    gloss_en: str | None = None              # English: labelled word-by-word gloss of the quote
+    translation_en: str | None = None        # English: checked machine translation of the clause (cached)
+    translation_withheld: str | None = None  # why a machine translation is not shown
 
     @property
     def id(self) -> str:
@@ -66,6 +76,9 @@ class Citation:
             "title": c.doc_title, "title_en": c.doc_title_en, "kind": c.kind, "path": c.path,
             "quote": self.quote, "text": c.text, "facts": [f.to_json() for f in self.facts],
             "lead_units": c.lead_units, "deadline": c.deadline, "provenance": self.provenance, **self.document,
+            "fact_views": [f.view() for f in self.facts if f.fact is not None],
+            "gloss_en": self.gloss_en, "translation_en": self.translation_en,
+            "translation_withheld": self.translation_withheld,
         }
 
 

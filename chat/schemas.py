@@ -67,6 +67,16 @@ class SearchParams(Filters):
 
 
 # -- the answer card ------------------------------------------------------------------------------------------
+class FactViewOut(BaseModel):
+    """A figure of a cited clause with its role."""
+
+    kind: str = Field(..., description="amount | percent | quantity | date | deadline")
+    text: str | None = Field(..., description="Verbatim Chinese source span")
+    role: str | None = Field(..., description="The Chinese phrase the figure belongs to")
+    role_en: str | None = Field(..., description="What the figure is for, in English (English answers)")
+    en: str = Field(..., description="As shown")
+
+
 class CitationOut(BaseModel):
     """A cited (or related) clause."""
 
@@ -101,6 +111,12 @@ class CitationOut(BaseModel):
     doc_amended: list[str] = Field(default_factory=list)
     date_line: str | None = Field(None, description="The document's dates in the answer language")
     age_note: str | None = Field(None, description="Set when the text in force is more than ten years old")
+    fact_views: list[FactViewOut] = Field(default_factory=list,
+                                          description="Each figure with its Chinese role and English role")
+    gloss_en: str | None = Field(None, description="English answers: word-by-word gloss of the quote (not a "
+                                                   "translation)")
+    translation_en: str | None = Field(None, description="English answers: checked machine translation, if cached")
+    translation_withheld: str | None = Field(None, description="Why a machine translation is not shown")
 
 
 class ProseOut(BaseModel):

@@ -30,6 +30,7 @@ from chat.prose import stream_prose
 from chat.records import AnswerCard
 from chat.redis_sessions import open_session_store
 from chat.sessions import SessionStore, Turn, standalone_query
+from chat.translation import attach_translations
 from index.errors import QueryError
 from index.filters import check_filters
 from index.provenance import provenance_by_doc
@@ -37,7 +38,7 @@ from index.settings import Settings
 from index.version import package_version
 from retriever.answerability import Answerability, judge
 from retriever.decision import CANDIDATES
-from retriever.llm import LLMConfig
+from retriever.llm import LLMConfig, get_chat_model
 from retriever.query import detect_language, validate_question
 from retriever.search import Searcher, SearchResult
 
@@ -156,7 +157,18 @@ class GazetteService:
         provenance = provenance_by_doc((searcher or self.searcher).store.manifest.documents)
         for c in card.citations + card.related:       # who added each cited document, when, from which file
             c.provenance = provenance(c.clause.doc_key)
+        if q.lang == "en" and card.answered:
+            self.translations(card, q.backend, searcher or self.searcher)
         return card
+
+    def translations(self, card: AnswerCard, backend: str | None, searcher: Searcher) -> None:
+        """Checked English translations of the cited clauses: from the index folder's cache, or — with
+        GAZETTE_TRANSLATE_LAZY=1 and the openai back-end (never the local model) — made now and cached."""
+        model, name = None, None
+        if backend == "openai" and self.settings.translate_lazy:
+            config = self.llm_config.with_backend("openai")
+            model, name = get_chat_model(config), config.model
+        attach_translations(card, Path(searcher.store.index_dir), model, name, searcher.glossary)
 
     def card(self, q: Question) -> AnswerCard:
         """retrieve → decide → compose, on one index version."""

@@ -15,15 +15,16 @@ from typing import Any
 from chat.http_guards import UI_UPLOAD_BYTES
 from chat.service import GazetteService
 from index.errors import GazetteError
+from retriever.dictionary import ATTRIBUTION
 from retriever.llm_warmup import warmup_status
 
 CSS_PATH = Path(__file__).with_name("ui.css")
 
 EXAMPLES = [
+    "What subsidies can a company get for recruiting postdoctoral researchers?",
+    "Is there a cap on the insurance premium subsidy for first-of-a-kind equipment?",
+    "Which agency runs the one-stop labour dispute centre, and by when?",
     "企业招收博士后有什么资助？",
-    "How much funding does a company get for each postdoc it recruits?",
-    "Who leads task 149 and by when?",
-    "住房公积金缴存比例是多少？",
 ]
 
 #: All framing text, per UI language ("zh" / "en"). Answer framing follows the answer's language.
@@ -37,7 +38,7 @@ TEXT: dict[str, dict[str, str]] = {
         "refused": "文件中未找到答案",
         "refused_note": "这些文件中没有能回答这个问题的条款；以下条款仅供参考，并非答案。",
         "sources": "来源", "related": "可能相关的条款（不是答案）", "quote": "摘录", "full": "展开条款全文",
-        "facts": "要点", "prose": "摘要（大模型生成，已逐句核对条款）",
+        "facts": "要点", "original": "原文", "translation": "译文", "prose": "摘要（大模型生成，已逐句核对条款）",
         "withheld": "大模型摘要未显示：未能通过条款核对。以下回答完全取自条款原文。",
         "llm_failed": "大模型未能作答，以下回答完全取自条款原文。",
         "welcome_h": "有问题，问公报。",
@@ -57,8 +58,9 @@ TEXT: dict[str, dict[str, str]] = {
         "refused_note": "No clause in these documents answers this question; the clauses below are for reference "
                         "only, not an answer.",
         "sources": "Sources", "related": "Possibly related clauses (not an answer)", "quote": "Quote",
-        "full": "Show the full clause", "facts": "Facts", "prose": "Summary (LLM-written, checked sentence by "
-                                                                      "sentence against the clauses)",
+        "full": "Show the full clause", "facts": "Facts", "original": "Original (Chinese, the authoritative text)",
+        "translation": "Translation (machine, checked against the clause)",
+        "prose": "Summary (LLM-written, checked sentence by sentence against the clauses)",
         "withheld": "LLM summary withheld: it did not pass the check against the clauses. The answer below is "
                     "taken entirely from the clauses.",
         "llm_failed": "The LLM did not answer; the answer below is taken entirely from the clauses.",
@@ -99,10 +101,16 @@ def _full_text(c: dict[str, Any]) -> str:
 
 
 def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
+    """One source. English: citation and title, the checked translation if any, then the Chinese quote beneath,
+    labelled as the authoritative original (figures with roles and the gloss are in the answer, shown once)."""
     title = c.get("title_en") if lang == "en" and c.get("title_en") else c.get("title")
     cite = c.get("citation_en") if lang == "en" else c.get("citation_zh")
     other = c.get("citation_zh") if lang == "en" else None
-    facts = "".join(f"<li>{esc(f)}</li>" for f in c.get("facts") or [])
+    facts = "".join(f"<li>{esc(f)}</li>" for f in c.get("facts") or []) if lang != "en" else ""
+    english = ""
+    if lang == "en" and c.get("translation_en"):
+        english = (f'<span class="gz-en"><b>{esc(t["translation"])}:</b> {esc(c["translation_en"])}</span>')
+    original = f'<span class="gz-orig-h">{esc(t["original"])}</span>' if lang == "en" else ""
     return (
         f'<details class="gz-src"><summary>'
         f'<span class="gz-n">[{esc(c.get("n"))}]</span> <span class="gz-cite">{esc(cite)}</span>'
@@ -110,6 +118,7 @@ def _source(c: dict[str, Any], lang: str, t: dict[str, str]) -> str:
         + f'<span class="gz-title">{esc(title)}'
         + (f' · {esc(c["date_line"])}' if c.get("date_line") else "") + "</span>"
         + (f'<span class="gz-age">{esc(c["age_note"])}</span>' if c.get("age_note") else "")
+        + english + original
         + f'<span class="gz-quote" lang="zh">「{esc(c.get("quote"))}」</span>'
         f'<span class="gz-more">{esc(t["full"])}</span></summary>'
         f'<div class="gz-full" lang="zh">{_full_text(c)}</div>'
@@ -273,7 +282,8 @@ def build_ui(get_service: Callable[[], GazetteService]) -> Any:
         with gr.Row(elem_classes="gz-examples"):
             example_buttons = [gr.Button(q, size="sm", elem_classes="gz-example", elem_id=f"gz-example-{i}")
                                for i, q in enumerate(EXAMPLES)]
-        gr.HTML('<div class="gz-footer"><a href="/docs" target="_blank">API · /docs</a></div>')
+        gr.HTML('<div class="gz-footer"><a href="/docs" target="_blank">API · /docs</a> · '
+                f'{esc(ATTRIBUTION)}</div>')
         llm_status = gr.HTML(llm_status_html(), elem_id="gz-llm-status")     # says when the local LLM is ready
         gr.Timer(3).tick(llm_status_html, outputs=llm_status, queue=False)
 

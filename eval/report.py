@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from eval.english import english_table, review_table
+
 RET_COLS = (("recall@1", "R@1"), ("recall@5", "R@5"), ("recall@10", "R@10"), ("mrr@10", "MRR@10"),
             ("hit@1", "Hit@1"), ("hit@5", "Hit@5"))
 ANS_COLS = (("n_all", "n"), ("decision_accuracy", "answer/refuse acc."), ("refusal_precision", "refusal P"),
@@ -121,6 +123,16 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["## Answers (`ask`, deterministic card, llm=none)", "", *answers_table(report), "",
                   "Refusal = `answered: false`; positives are the out-of-corpus questions. Facts and citation "
                   "precision are over answerable questions.", ""]
+    if report.get("english"):
+        lines += ["## English answers (figures with roles, Chinese outside marked original text)", "",
+                  *english_table(report["english"]), "",
+                  "Marked original text: 「quotes」, 《titles》 and parentheses holding a verbatim span of a cited "
+                  "clause; words without a dictionary entry stay in Chinese in [brackets] and count against the "
+                  "share.", ""]
+        review = review_table()
+        if review:
+            lines += ["### English reader review (answers read without Chinese; `eval/data/english_review.tsv`)",
+                      "", *review, ""]
     prose = report.get("prose")
     if prose:
         lines += ["## LLM prose (verified against the cited clauses)", ""]

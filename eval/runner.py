@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from eval import metrics as M
+from eval.english import english_row, english_summary
 from eval.qrels import DEFAULT_SET, SAMPLE, Question, load_questions
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,8 @@ def run_ask(questions: Sequence[Question], index_dir: Path, progress: bool) -> l
                                    "answerable": q.answerable, "answered": float(answered),
                                    "cited": [c.get("id") for c in cites], "verdict": card.get("verdict"),
                                    "confidence": card.get("confidence")}
+            if q.lang == "en" and answered:
+                row["english"] = english_row(card)
             if q.answerable:
                 row["right_first"] = float(answered and bool(cites) and cites[0].get("id") in q.relevant)
                 row["fact_recall"] = M.fact_recall(q.expected_facts, text) if answered else 0.0
@@ -310,6 +313,7 @@ def run_eval(cfg: EvalConfig) -> dict[str, Any]:
         "recall_curve": _recall_curves(rows_by_mode, baseline_rows, cfg.k),
         "by_category": _by_category(rows_by_mode, baseline_rows),
         "answers": answers,
+        "english": english_summary([r["english"] for r in ask_rows if "english" in r]) if ask_rows else None,
         "prose": prose,
         "calibration": {m: calibration_hint(r, answerable) for m, r in rows_by_mode.items()},
         "speed": {"build": build, "baseline": baseline_info, "latency": latency, "memory": _rss_mb(),
@@ -359,7 +363,8 @@ def _per_question(questions: Sequence[Question], rows_by_mode: dict[str, list[di
         index[r["id"]]["baseline"] = {k: r[k] for k in ("hit@1", "hit@10", "mrr@10") if k in r}
     for r in ask_rows:
         index[r["id"]]["ask"] = {k: r[k] for k in ("answered", "verdict", "confidence", "right_first", "fact_recall",
-                                                   "citation_precision", "cited", "missing_facts", "seconds")
+                                                   "citation_precision", "cited", "missing_facts", "seconds",
+                                                   "english")
                                  if k in r}
     return list(index.values())
 

@@ -34,6 +34,8 @@ class Fact:
     high: float | None = None
     qualifier: str | None = None   # "up_to" | "at_least" | "about" | None
     date: str | None = None        # ISO-like "2024-12" / "2024-02-26" / "2027" for dates and deadlines
+    role: str | None = None        # the Chinese phrase the figure belongs to, e.g. "单个产品年保费补贴不超过500万元"
+    role_parts: dict[str, str] | None = None  # what / for / to / per / of / cond: Chinese parts of `role`
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}

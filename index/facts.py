@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from index.clause import Fact
+from index.roles import assign_roles
 
 # ---------------------------------------------------------------------------------------------------------
 # Character normalisation (same length, so match offsets stay valid on the original text)
@@ -263,16 +264,19 @@ def parse_cn_date(s: str) -> str | None:
 # Public: facts
 
 def extract_facts(text: str) -> list[Fact]:
-    """Amounts (CNY), percentages and dates in Chinese text, in source order.
+    """Amounts (CNY), percentages and dates in Chinese text, in source order, each amount/percent with its role.
 
     Money needs the unit 元 (`50万千瓦`, `10项行动`, `1名` are not amounts). `最高`/`不超过`/`以下` give
     qualifier "up_to", `以上` "at_least", `约`/`左右` "about"; a leading `最高` covers the rest of a 、-list.
+    The role (`Fact.role`, `Fact.role_parts`) is the phrase of the clause the figure belongs to (see `index.roles`).
     """
     if not text:
         return []
     norm = _norm(text)
     hits = _amount_hits(text, norm) + _percent_hits(norm)
     _finish(text, norm, hits)
+    hits.sort(key=lambda h: h.start)
+    assign_roles(text, norm, [(h.start, h.end, h.fact) for h in hits])
     hits += _date_hits(text, norm)
     hits.sort(key=lambda h: h.start)
     return [h.fact for h in hits]

@@ -23,6 +23,7 @@ folder.
 | GAZETTE_LLM_TIMEOUT          | llm_timeout         | seconds (> 0)                                                  |
 | GAZETTE_LLM_MAX_TOKENS       | llm_max_tokens      | (> 0)                                                          |
 | GAZETTE_LOCAL_CTX            | local_ctx           | llama.cpp context (> 0)                                        |
+| GAZETTE_TRANSLATE_LAZY       | translate_lazy      | translate cited clauses while answering (openai back-end only) |
 | GAZETTE_ADMIN_TOKEN          | admin_token         | bearer token for /admin/* (None = admin off)                   |
 | GAZETTE_CORS_ORIGINS         | cors_origins        | comma-separated                                                |
 | GAZETTE_RELOAD_INTERVAL      | reload_interval     | seconds between index-change checks (default 2; 0 = off)       |
@@ -120,6 +121,7 @@ class Settings:
     llm_timeout: float | None = None
     llm_max_tokens: int | None = None
     local_ctx: int | None = None
+    translate_lazy: bool = False
     admin_token: str | None = None
     cors_origins: tuple[str, ...] = ()
     reload_interval: float = 2.0
@@ -165,6 +167,7 @@ class Settings:
             llm_timeout=_number(env, "GAZETTE_LLM_TIMEOUT", float),
             llm_max_tokens=_number(env, "GAZETTE_LLM_MAX_TOKENS", int),
             local_ctx=_number(env, "GAZETTE_LOCAL_CTX", int),
+            translate_lazy=bool(_bool(env, "GAZETTE_TRANSLATE_LAZY")),
             admin_token=_str(env, "GAZETTE_ADMIN_TOKEN"),
             cors_origins=tuple(o.strip() for o in (env.get("GAZETTE_CORS_ORIGINS") or "").split(",") if o.strip()),
             reload_interval=reload_interval if reload_interval is not None else 2.0,

@@ -113,6 +113,14 @@ class Glossary:
             hit = self._by_zh.get("市" + key[3:]) or self._by_zh.get(key[3:])
         return hit
 
+    def longest(self, text: str, start: int, max_len: int = 16) -> tuple[int, Entry] | None:
+        """(length, entry) of the longest glossary term or alias at `text[start:]` (whitespace-free text)."""
+        for n in range(min(max_len, len(text) - start), 0, -1):
+            hit = self._by_zh.get(_norm_zh(text[start:start + n]))
+            if hit is not None:
+                return n, hit
+        return None
+
     def agency_en(self, zh: str) -> str | None:
         """Official English name of a unit (aliases resolved: 市人社局 → …Social Security Bureau)."""
         e = self.entry(zh)

@@ -30,7 +30,7 @@ def test_english_question_gets_english_framing_and_cny(ask):
     assert card["answered"] and card["language"] == "en"
     c = next(c for c in card["citations"] if c["label"] == "三、（六）")
     assert c["citation"] == "Yu Fu Ban Fa [2024] No. 22, Part III (6)"
-    assert "CNY 50,000 (5万元)" in c["facts"]
+    assert "to the company, per full-time postdoctoral researcher recruited: CNY 50,000 (5万元)" in " | ".join(c["facts"])
     assert "According to Yu Fu Ban Fa [2024] No. 22, Part III (6)" in card["answer"]
     assert "根据" not in card["answer"]
 

