@@ -10,6 +10,7 @@ import click
 
 from index.settings import from_click
 from retriever import model_fetch
+from retriever.llama_install import install_llama_cpp, llama_cpp_installed
 from retriever.llm import LLMConfig
 
 
@@ -56,9 +57,6 @@ def info_cmd(as_json: bool) -> None:
 def install_cmd(ctx: click.Context, no_fetch: bool) -> None:
     """Install the local LLM: build llama-cpp-python (compiles llama.cpp, minutes, once) with a progress bar,
     then `gazette model fetch`."""
-    from retriever.llama_install import install_llama_cpp, llama_cpp_installed
-    from retriever.llm import LLMConfig
-
     if llama_cpp_installed():
         click.echo("llama-cpp-python: already installed", err=True)
     else:

@@ -14,6 +14,7 @@ from typing import Any
 
 from index.clause import Clause
 from index.tokenize import _get_jieba, tokenize_zh
+from retriever.glossary import stems
 from retriever.scope import PLACES_EN, PROVINCES, places_in
 
 #: What a question can ask for, recognised by wording (Chinese and English).
@@ -136,10 +137,9 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
 def en_unmapped(question: str, glossary: Any) -> list[str]:
     """English content words no glossary phrase covers (what the Chinese documents cannot be checked for)."""
     try:
-        from retriever.glossary import stems
         tokens = stems(question)
         covered = {i for start, length, _ in glossary._matches(question) for i in range(start, start + length)}
-    except (ImportError, AttributeError):
+    except AttributeError:
         return [w for w in en_content_words(question) if not glossary.expand_english(w)]
     words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", " ", question.lower()))
     if len(words) != len(tokens):
