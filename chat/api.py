@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from chat.admin_api import add_admin_routes, health_view
 from chat.http_guards import RequestGuard, admin_problem
 from chat.limits import ClientConcurrencyLimit
 from chat.mcp_server import mount_mcp
@@ -32,8 +33,7 @@ from chat.ui import CSS_PATH, mount_ui
 from index.embed_pool import default_workers
 from index.errors import GazetteError, QueryError
 from index.filters import FilterError
-from index.ingest import MAX_UPLOAD_BYTES, remove_document
-from index.pending import discard_pending, list_pending, publish_pending, stage_upload
+from index.ingest import MAX_UPLOAD_BYTES
 from index.settings import Settings
 from index.version import package_version
 from retriever.llm_warmup import start_warmup, warmup_status
@@ -157,10 +157,6 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True,
     return app
 
 
-def _actor(request: Request) -> str:
-    return f"admin-api:{request.client.host if request.client else 'unknown'}"
-
-
 def get_service(request: Request) -> GazetteService:
     service: GazetteService = request.app.state.service
     return service
@@ -210,72 +206,3 @@ def add_routes(app: FastAPI) -> None:
         return health_view(info, request.app.state.watcher.status(), bool(service.settings.admin_token),
                            admin_problem(request.headers.get("authorization", ""), service.settings.admin_token)
                            is None)
-
-
-def health_view(info: dict[str, Any], reload_status: dict[str, Any], enabled: bool, admin: bool) -> dict[str, Any]:
-    """/health: `stale` when the folder on disk holds a newer version than the one served; paths for admins only."""
-    info = {**info, "stale": reload_status.get("on_disk") != reload_status.get("version"), "admin": enabled}
-    if admin:
-        info["reload"] = reload_status
-    else:
-        info.pop("index", None)
-        info["reload"] = {"loaded_at": reload_status.get("loaded_at"),
-                          "last_error": "(admins only)" if reload_status.get("last_error") else None}
-    return info
-
-
-def add_admin_routes(app: FastAPI, settings: Settings) -> None:
-    token = settings.admin_token
-
-    def require_admin(request: Request) -> None:
-        """Bearer token from `GAZETTE_ADMIN_TOKEN`: 503 when unset, 401 when missing or wrong (`RequestGuard`
-        already refused such requests before their body was read; this keeps the routes safe on their own)."""
-        problem = admin_problem(request.headers.get("authorization", ""), token)
-        if problem:
-            raise HTTPException(problem[0], problem[1],
-                                headers={"WWW-Authenticate": "Bearer"} if problem[0] == 401 else None)
-
-    admin = [Depends(require_admin)]
-
-    def reload(request: Request) -> dict[str, Any]:
-        watcher = request.app.state.watcher
-        try:
-            watcher.reload(force=True, raise_errors=True)
-        except GazetteError as exc:
-            raise HTTPException(503, f"reload failed, still serving the previous index: {exc}") from None
-        service: GazetteService = request.app.state.service
-        return {"reloaded": True, "clauses": len(service.searcher.store),
-                "documents": len(service.documents()), "status": watcher.status()}
-
-    @app.post("/admin/reload", tags=["admin"], dependencies=admin, summary="Reload the index from disk")
-    def admin_reload(request: Request) -> dict[str, Any]:
-        return reload(request)
-
-    @app.post("/admin/documents", tags=["admin"], dependencies=admin, status_code=202,
-              summary="Upload a gazette file (text or PDF); it stays pending until published")
-    def admin_add(request: Request, file: Annotated[UploadFile, File(description="UTF-8 text or PDF")],
-                  replace: Annotated[bool, Form()] = False) -> JSONResponse:
-        data = file.file.read(MAX_UPLOAD_BYTES + 1)
-        meta = stage_upload(request.app.state.service.index_dir, file.filename, data, _actor(request), replace)
-        return JSONResponse({**meta, "publish": f"/admin/pending/{meta['id']}/publish"}, status_code=202)
-
-    @app.get("/admin/pending", tags=["admin"], dependencies=admin, summary="Uploads waiting to be published")
-    def admin_pending(request: Request) -> dict[str, Any]:
-        return {"pending": list_pending(request.app.state.service.index_dir)}
-
-    @app.post("/admin/pending/{upload_id}/publish", tags=["admin"], dependencies=admin,
-              summary="Add a pending upload to the index (flagged uploads need force=true)")
-    def admin_publish(request: Request, upload_id: str, force: bool = False) -> dict[str, Any]:
-        report = publish_pending(request.app.state.service.index_dir, upload_id, _actor(request), force=force,
-                                 settings=settings)
-        return {**report.to_dict(), "reload": reload(request) if report.changed else None}
-
-    @app.delete("/admin/pending/{upload_id}", tags=["admin"], dependencies=admin, summary="Discard a pending upload")
-    def admin_discard(request: Request, upload_id: str) -> dict[str, Any]:
-        return discard_pending(request.app.state.service.index_dir, upload_id)
-
-    @app.delete("/admin/documents/{doc_number}", tags=["admin"], dependencies=admin,
-                summary="Remove a document by document number")
-    def admin_remove(request: Request, doc_number: str) -> dict[str, Any]:
-        report = remove_document(request.app.state.service.index_dir, doc_number, settings=settings)
-        return {**report.to_dict(), "reload": reload(request)}

@@ -3,10 +3,12 @@ follow-up queries, safe upload names, and the body/auth guard in front of the ap
 from __future__ import annotations
 
 import asyncio
+import json
 
 import httpx
 import pytest
 
+from chat.admin_api import health_view
 from index.errors import InputFileError, QueryError
 
 pytestmark = pytest.mark.unit
@@ -114,3 +116,13 @@ def test_ui_citation_shows_its_provenance() -> None:
                                           "added_at": "2026-11-30T07:00:00+00:00"}}]}
     html = render_card(card)
     assert "youth.txt" in html and "admin-api:127.0.0.1" in html and "2026-11-30" in html
+
+
+@pytest.mark.unit
+def test_public_health_hides_every_filesystem_path() -> None:
+    info = {"status": "ok", "index": "/srv/idx", "llm_config": {"backend": "none", "local_model": "/srv/m.gguf"}}
+    status = {"loaded_at": 1.0, "version": "a", "on_disk": "a", "last_error": None, "path": "/srv/idx"}
+    public = health_view(info, status, enabled=True, admin=False)
+    assert "/srv" not in json.dumps(public)
+    assert public["llm_config"] == {"backend": "none"}
+    assert "/srv/m.gguf" in json.dumps(health_view(info, status, enabled=True, admin=True))
