@@ -17,16 +17,16 @@ from index.ann import (  # noqa: F401  (FLAT_MAX_VECTORS, HNSW_*: re-exported)
     FLAT_MAX_VECTORS,
     HNSW_EF_CONSTRUCTION,
     HNSW_M,
+    Hits,
     ann_params,
     build_faiss,
     configure,
     search_masked,
+    top_k,
 )
 from index.clause import Clause
 from index.errors import GazetteError
 from index.filters import ClauseFilter
-
-Hits = tuple[np.ndarray, np.ndarray]
 
 
 @runtime_checkable
@@ -45,15 +45,6 @@ class DenseIndex(Protocol):
 
 def empty_hits() -> Hits:
     return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-
-
-def top_k(rows: np.ndarray, scores: np.ndarray, k: int) -> Hits:
-    """The k best (row, score) pairs, score descending, ties by row ascending."""
-    if rows.size > k:
-        part = np.argpartition(-scores, k - 1)[:k]
-        rows, scores = rows[part], scores[part]
-    order = np.lexsort((rows, -scores))
-    return rows[order].astype(np.int64), scores[order].astype(np.float32)
 
 
 def as_queries(vectors: np.ndarray, dim: int) -> np.ndarray:

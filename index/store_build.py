@@ -27,6 +27,7 @@ from index.embed_cache import with_cache
 from index.embedders import Embedder, passage_text
 from index.errors import GazetteError, IndexError_, InputFileError
 from index.provenance import new_provenance
+from index.recovery import pid_alive
 from index.sources import sha256_file
 from index.tokenize import tokenize_zh
 from index.version import package_version
@@ -273,22 +274,12 @@ def _clean_stale(out_dir: Path) -> None:
     for prefix in ("old", "tmp"):  # restore first, then clean
         for path in out_dir.parent.glob(f".{out_dir.name}.{prefix}-*"):
             pid = path.name.rsplit("-", 1)[-1]
-            if not pid.isdigit() or int(pid) == os.getpid() or _pid_alive(int(pid)):
+            if not pid.isdigit() or int(pid) == os.getpid() or pid_alive(int(pid)):
                 continue
             if prefix == "old" and not out_dir.exists():
                 os.replace(path, out_dir)
             else:
                 shutil.rmtree(path, ignore_errors=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _fsync_dir(path: Path) -> None:
