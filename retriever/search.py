@@ -110,6 +110,13 @@ class Searcher:
             translation = self.translator(query)
         return terms, translation
 
+    def variants(self, query: str, lang: str, mode: str = "auto") -> tuple[list[Variant], list[str], str | None]:
+        """The query variants searched (their `dense_text`s are what one question embeds), the glossary terms and
+        the translation."""
+        terms, translation = self.expand(query, lang, mode)
+        mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
+        return build_variants(query, lang, terms, translation, mixed), terms, translation
+
     def search(self, query: str, k: int = 5, filters: dict[str, Any] | None = None, mode: str = "auto",
                lang: str | None = None) -> list[Hit]:
         """Top-k hits for a query (Chinese or English)."""
@@ -123,9 +130,7 @@ class Searcher:
             raise QueryError(f"unknown search mode {mode!r}; known: {', '.join(MODES)}")
         lang = lang or detect_language(query)
         keep = self.parse_filters(filters)
-        terms, translation = self.expand(query, lang, mode)
-        mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
-        variants = build_variants(query, lang, terms, translation, mixed)
+        variants, terms, translation = self.variants(query, lang, mode)
         issuance = asks_issuance(query)
         hits = self._fused(variants, k, keep, issuance=issuance)
         docs_named = self.documents.named(query).matched
