@@ -22,6 +22,20 @@ QUESTIONS = ["企业招收博士后有什么资助？", "How much funding does a
              "首台套保费补贴上限是多少", "Who leads task 149 and by when?"]
 
 
+def rss_parts_mib(pid: int) -> dict[str, float]:
+    """Resident memory by kind (Linux `/proc/PID/status`): anonymous (heap: the index, the model's buffers) and
+    file-backed (mapped files: the GGUF weights and libraries, shared with the page cache)."""
+    out: dict[str, float] = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("RssAnon", "RssFile", "RssShmem"):
+                out[key] = round(int(value.split()[0]) / 1024, 1)
+    except OSError:                                     # not Linux
+        pass
+    return out
+
+
 def wait_ready(port: int, seconds: float = 600) -> str:
     """Wait until /health says the warm-up (search models, the LLM) finished; its final state."""
     deadline = time.time() + seconds
@@ -56,12 +70,13 @@ def main(argv: list[str] | None = None) -> int:
                          headers={"content-type": "application/json"})
             conn.getresponse().read()
         after = server_rss_mb(proc.pid)
+        parts = rss_parts_mib(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     print(json.dumps({"index": str(args.index), "llm": args.llm, "warm_up": state, "ui": not args.no_ui,
                       "rss_started_mib": started,
-                      "rss_after_questions_mib": after}, ensure_ascii=False))
+                      "rss_after_questions_mib": after, "rss_after_by_kind_mib": parts}, ensure_ascii=False))
     return 0
 
 
