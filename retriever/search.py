@@ -18,7 +18,7 @@ from index.settings import Settings
 from index.store import IndexStore, read_manifest
 from index.tokenize import tokenize_zh
 from index.vector_store import open_store
-from retriever.documents import DocumentIndex, expand_english, newer_first, prefer_named
+from retriever.documents import DocumentIndex, expand_english, newer_first, prefer_named, without_mentions
 from retriever.fusion import rrf, score_fusion, top_rows
 from retriever.glossary import Glossary
 from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
@@ -124,17 +124,26 @@ class Searcher:
         lang = lang or detect_language(query)
         keep = self.parse_filters(filters)
         terms, translation = self.expand(query, lang, mode)
-        mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
-        variants = build_variants(query, lang, terms, translation, mixed)
+        variants = self._variants(query, lang, terms, translation)
         issuance = asks_issuance(query)
         hits = self._fused(variants, k, keep, issuance=issuance)
-        docs_named = self.documents.named(query).matched
+        doc_names = self.documents.named(query)
+        docs_named = doc_names.matched
+        if docs_named:              # inside the named documents, search what the question asks of them
+            rest = without_mentions(query, doc_names.mentions)
+            if rest != query:
+                rest_terms, _ = self.expand(rest, lang, "glossary" if mode != "none" else "none")
+                variants = self._variants(rest, lang, rest_terms, translation)
         hits = self._document_aware(docs_named, variants, hits, k, keep, issuance)
         named = [c for c in referenced(query, self.store.clauses) if (keep is None or keep(c))
                  and (not docs_named or c.doc_key in docs_named)]          # 第一条 of the named document
         if named:
             hits = self._named_first(named, hits, k)
         return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named])
+
+    def _variants(self, query: str, lang: str, terms: list[str], translation: str | None) -> list[Variant]:
+        mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
+        return build_variants(query, lang, terms, translation, mixed)
 
     def _document_aware(self, keys: list[str], variants: list[Variant], hits: list[Hit], k: int,
                         keep: ClauseFilter | None, issuance: bool = False) -> list[Hit]:
