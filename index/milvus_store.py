@@ -110,10 +110,11 @@ def filter_expr(filters: ClauseFilter | None, lead_unit_vocab: Iterable[str] = (
                 doc_types: Mapping[str, str | None] | None = None) -> str:
     """A `ClauseFilter` → a Milvus boolean expression with the same meaning ("" when nothing filters).
 
-    `doc` matches doc_number or doc_key; `kind` exactly; `doc_type` becomes `doc_key in [...]` over the documents of
-    that type (`doc_types`: doc_key → type, from the index's clauses — the collection has no type field); the filter's resolved lead units are matched by substring
-    against the known lead units (`lead_unit_vocab`), the matching ones becoming an `array_contains_any`; deadline
-    bounds compare month prefixes ("2024" ≤ "2024-06" ≤ "2024~" — digits and '-' sort before '~')."""
+    `doc` matches doc_number or doc_key; `kind` exactly; `doc_type` becomes `doc_key in [...]` over the documents
+    of that type (`doc_types`: doc_key → type, from the index's clauses — the collection has no type field); the
+    filter's resolved lead units are matched by substring against the known lead units (`lead_unit_vocab`), the
+    matching ones becoming an `array_contains_any`; deadline bounds
+    compare month prefixes ("2024" ≤ "2024-06" ≤ "2024~" — digits and '-' sort before '~')."""
     if filters is None:
         return ""
     parts: list[str] = []

@@ -106,9 +106,10 @@ class DocumentIndex:
                 out.unmatched.append(mention)
         if not out.matched and _EN_DOC.search(query):
             for d in self.docs.values():
-                if d.topic_en and (m := _en_title_mention(d.topic_en).search(query)):
+                found = _en_title_mention(d.topic_en).search(query) if d.topic_en else None
+                if found:
                     out.matched.append(d.key)
-                    out.mentions.append(m.group(0))
+                    out.mentions.append(found.group(0))
         return out
 
 
@@ -123,8 +124,8 @@ def _en_title_mention(topic: str) -> re.Pattern[str]:
     full = r"\s+".join(re.escape(w) for w in topic.split())
     short_words = _GERUND.sub("", topic).split()
     short = r"\s+".join(re.escape(w) for w in short_words)
-    prefix = rf"(?:(?:the\s+)?(?:chongqing\s+)?(?:municipal\s+)?{_EN_KIND}\s+(?:of\s+chongqing(?:\s+municipality)?\s+)?" \
-             rf"(?:on|for|about)\s+(?:the\s+)?)?"
+    prefix = (rf"(?:(?:the\s+)?(?:chongqing\s+)?(?:municipal\s+)?{_EN_KIND}\s+"
+              rf"(?:of\s+chongqing(?:\s+municipality)?\s+)?(?:on|for|about)\s+(?:the\s+)?)?")
     alts = [rf"{prefix}{full}(?:\s+{_EN_KIND})?"]
     if len(short_words) >= 2:
         alts.append(rf"(?:the\s+)?(?:chongqing\s+)?{short}\s+{_EN_KIND}")
