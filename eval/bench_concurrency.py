@@ -64,13 +64,20 @@ class Distinct:
 
 
 def question_texts(index: Path, base: list[str]) -> list[list[str]]:
-    """What `/search` embeds for each question, as the server (without an LLM) makes it: the question, and for an
-    English one also its glossary wording (`Searcher.variants`)."""
-    from retriever.query import detect_language
+    """What `/search` embeds for each question, as the server (without an LLM) makes its query variants: the
+    question, and for an English one also its glossary wording (as `Searcher.run`; a question naming a document
+    embeds its remaining words too, not counted here)."""
+    from retriever.query import build_variants, detect_language
     from retriever.search import Searcher
 
     searcher = Searcher.open(index, llm="none")
-    return [[v.dense_text or "" for v in searcher.variants(q, detect_language(q))[0]] for q in base]
+    out = []
+    for q in base:
+        lang = detect_language(q)
+        terms, translation = searcher.expand(q, lang, "auto")
+        mixed = searcher.glossary.code_mix(q) if (terms and searcher.glossary is not None) else None
+        out.append([v.dense_text or "" for v in build_variants(q, lang, terms, translation, mixed)])
+    return out
 
 
 def embed_limit(sample: list[str], texts: list[list[str]], seconds: float = 8.0) -> dict[str, float]:
