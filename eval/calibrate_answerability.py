@@ -156,7 +156,7 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
         for j, i in enumerate(test_idx):
             probs[i] = p[j]
             best[i] = b[j]
-            blocked[i] = bool(rows[j]["doc_unknown"])
+            blocked[i] = bool(rows[j]["doc_unknown"] or rows[j]["out_of_scope"])
     return {"probs": np.where(blocked, 0.0, probs), "best": best}
 
 

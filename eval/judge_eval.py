@@ -94,7 +94,7 @@ def cv_compare(cases: list[Case], scores: dict[str, list[float]], max_fr: float)
             te_rows, _, _ = answer_rows([cases[i] for i in test], cand)
             p = ans.prob(_with_judge(te_rows, [cases[i] for i in test], scores))
             for j, i in enumerate(test):
-                probs[i] = 0.0 if te_rows[j]["doc_unknown"] else p[j]
+                probs[i] = 0.0 if (te_rows[j]["doc_unknown"] or te_rows[j]["out_of_scope"]) else p[j]
         y_all = np.array([int(c.answerable) for c in cases])
         t = pick_threshold(probs, y_all, max_fr)
         for lang in ("zh", "en", "all"):

@@ -29,10 +29,12 @@ from retriever.evidence import (
     CorpusStats,
     asked_kinds,
     clause_haystack,
+    colloquial,
     corpus_stats,
     en_coverage,
     holds,
     holds_text,
+    mentions,
     parts,
     pays_other,
     read_question,
@@ -90,6 +92,8 @@ def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, l
     missing: list[str] = []
     top = math.log(stats.n + 1) or 1.0
     for group in asks.concepts:
+        if colloquial(group, stats):
+            continue
         w = max(min(stats.idf(t) for t in group), 0.1)
         total += w
         if any(t in hay for t in group):
@@ -99,13 +103,15 @@ def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, l
         else:
             miss = max(miss, w / top)
             missing.append(group[0])
-    return found / total, miss, missing
+    return (found / total if total else 0.0), miss, missing
 
 
 def absent_concepts(asks: Asks, stats: CorpusStats) -> list[str]:
     """Concepts of the question that occur nowhere in the indexed documents (nor do all their parts)."""
     out = []
     for group in asks.concepts:
+        if colloquial(group, stats):
+            continue
         if all(stats.df(t) == 0 for t in group) and not (
                 len(group) == 1 and parts(group[0]) and all(stats.df(p) > 0 for p in parts(group[0]))):
             out.append(group[0])
@@ -160,7 +166,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
     """Question-level features given the best candidate (see `ANSWER_FEATURES`)."""
     doc_text = stats.doc_text.get(best.clause.doc_key, "") if best is not None else ""
     absent = set(absent_concepts(asks, stats))
-    weights = {g[0]: max(min(stats.idf(t) for t in g), 0.1) for g in asks.concepts}
+    weights = {g[0]: max(min(stats.idf(t) for t in g), 0.1) for g in asks.concepts if not colloquial(g, stats)}
     absent_share = sum(weights[a] for a in absent) / sum(weights.values()) if weights else 0.0
     p = min(max(cand_p, 1e-4), 1 - 1e-4)
     row = {
@@ -170,8 +176,9 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
         "dense_top": max((h.dense for h in hits), default=0.0),
         "dense_spread": (max(h.dense for h in hits) - sum(h.dense for h in hits) / len(hits)) if hits else 0.0,
         "absent": min(len(absent), 2) / 2.0, "absent_share": absent_share,
-        "place_mismatch": float(any(pl not in doc_text for pl in asks.places)),
+        "place_mismatch": float(any(not mentions(doc_text, pl) for pl in asks.places)),
         "year_mismatch": float(any(y not in doc_text for y in asks.years)),
+        "out_of_scope": float(_out_of_scope(asks, hits, stats)),
         "doc_unknown": float(any(d not in stats.doc_numbers for d in asks.doc_numbers)),
         "unmapped": len(asks.unmapped) / max(len(asks.unmapped) + len(asks.concepts), 1),
         "en": float(lang == "en"),
@@ -359,15 +366,23 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
                         ev.missing, ev.asks.kinds, scores)
     if answers(confidence, row, threshold):
         return Decision("answer", confidence, _cited(ev, model), reasons, ev.missing, ev.asks.kinds, scores)
-    scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"]
+    scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"] or row["out_of_scope"]
     if not scoped and row["cov"] >= model.partial_cov and (ev.missing or row["payee_other"]):
         return Decision("partial", confidence, ranked[:1], reasons, ev.missing, ev.asks.kinds, scores)
     return Decision("refuse", confidence, [], reasons, ev.missing, ev.asks.kinds, scores)
 
 
 def answers(confidence: float, row: dict[str, float], threshold: float) -> bool:
-    """The answer rule: confident enough, and no document named that is not indexed."""
-    return confidence >= threshold and not row["doc_unknown"]
+    """The answer rule: confident enough, no document named that is not indexed, and no place or year named
+    that none of the candidates' documents mentions."""
+    return confidence >= threshold and not row["doc_unknown"] and not row.get("out_of_scope", 0.0)
+
+
+def _out_of_scope(asks: Asks, hits: list[Any], stats: CorpusStats) -> bool:
+    """A place or year the question names that no candidate's document mentions (another city, another year)."""
+    texts = [stats.doc_text.get(k, "") for k in dict.fromkeys(h.clause.doc_key for h in hits)]
+    return (any(not any(mentions(t, pl) for t in texts) for pl in asks.places)
+            or any(not any(y in t for t in texts) for y in asks.years))
 
 
 def _cited(ev: Evidence, model: DecisionModel) -> list[Any]:

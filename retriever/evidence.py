@@ -17,7 +17,7 @@ from typing import Any
 from index.clause import Clause
 from index.tokenize import _get_jieba, tokenize_zh
 from retriever.glossary import stems
-from retriever.scope import PLACES_EN, PROVINCES, places_in
+from retriever.scope import PLACES_EN, places_in
 
 #: What a question can ask for, recognised by wording (Chinese and English).
 ASKS: dict[str, re.Pattern[str]] = {
@@ -109,6 +109,25 @@ _FUNCTION_EDGE = re.compile(r"^(?:最多|最高|对|向|给|在|把|被|从)|(?:
 
 def _jieba_words(text: str) -> list[str]:
     return [w.strip() for w in _get_jieba().lcut(text) if w.strip()]
+
+
+#: A word this common in general Chinese (jieba's dictionary frequency) that the documents never use is everyday
+#: speech (他们, 打算, 之间, 碰到), not a concept the documents lack.
+GENERAL_FREQ = 1000
+
+
+def general_frequency(word: str) -> int:
+    """The word's frequency in jieba's general dictionary (0 when unknown)."""
+    jb = _get_jieba()
+    freq = getattr(jb, "FREQ", None)
+    if freq is None:
+        freq = jb.dt.FREQ
+    return int(freq.get(word) or 0)
+
+
+def colloquial(group: tuple[str, ...], stats: CorpusStats) -> bool:
+    """A question word group the documents never use and general Chinese uses often (see `GENERAL_FREQ`)."""
+    return all(stats.df(t) == 0 for t in group) and max(general_frequency(t) for t in group) >= GENERAL_FREQ
 
 
 def parts(term: str) -> list[str]:
@@ -257,7 +276,16 @@ def _places(question: str, lang: str) -> list[str]:
     else:
         q = question.lower()
         found = [zh for en, zh in PLACES_EN.items() if re.search(rf"\b{re.escape(en)}\b", q)]
-    return [p for p in dict.fromkeys(found) if p not in _LOCAL and p not in PROVINCES]
+    return [p for p in dict.fromkeys(found) if p not in _LOCAL]
+
+
+#: How documents name a place inside a compound ("川渝" for Sichuan and Chongqing).
+PLACE_FORMS = {"四川": ("四川", "川渝"), "陕西": ("陕西", "陕渝"), "贵州": ("贵州", "渝黔"), "湖北": ("湖北", "渝鄂")}
+
+
+def mentions(text: str, place: str) -> bool:
+    """Whether `text` names `place` (or a compound that stands for it, see `PLACE_FORMS`)."""
+    return any(form in text for form in PLACE_FORMS.get(place, (place,)))
 
 
 def holds(clause: Clause, kind: str) -> bool:

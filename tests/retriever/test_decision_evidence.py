@@ -177,3 +177,16 @@ def _model(bias: float, threshold: float = 0.5) -> DecisionModel:
     ans = Logistic(ANSWER_FEATURES, np.array([4.0 if f == "cov" else 0.0 for f in ANSWER_FEATURES]), bias,
                    np.zeros(len(ANSWER_FEATURES)), np.ones(len(ANSWER_FEATURES)))
     return DecisionModel(cand, ans, threshold, partial_cov=0.5)
+
+
+def test_a_place_or_year_no_candidate_document_mentions_is_refused_however_confident():
+    store = _Store([MEASURE, CUSTOMS, TASK])
+    confident = _model(9.0, threshold=0.1)
+    assert decide("跨境电商通关便利化措施", "zh", hits(CUSTOMS, MEASURE), store, model=confident).verdict == "answer"
+    for q in ("成都跨境电商通关便利化措施", "2021年跨境电商通关便利化措施"):
+        d = decide(q, "zh", hits(CUSTOMS, MEASURE), store, model=confident)
+        assert d.verdict == "refuse" and d.cited == [], q
+    chuanyu = clause("cy", "推动川渝跨境电商通关便利化协同。", doc="渝府办发〔2024〕27号", label="二、（一）7.",
+                     kind="item", doc_number="渝府办发〔2024〕27号")
+    d = decide("四川跨境电商通关便利化协同", "zh", hits(chuanyu), _Store([chuanyu]), model=confident)
+    assert d.verdict == "answer"
