@@ -190,3 +190,13 @@ def test_a_place_or_year_no_candidate_document_mentions_is_refused_however_confi
                      kind="item", doc_number="渝府办发〔2024〕27号")
     d = decide("四川跨境电商通关便利化协同", "zh", hits(chuanyu), _Store([chuanyu]), model=confident)
     assert d.verdict == "answer"
+
+
+def test_everyday_words_the_documents_never_use_are_not_missing_concepts():
+    from retriever.decision import absent_concepts
+
+    stats = CorpusStats(STORE.clauses)
+    asks = read_question("他们打算什么时候核查评标专家的案底和公积金", "zh")
+    absent = absent_concepts(asks, stats)
+    assert "案底" in absent and "公积金" in absent
+    assert "他们" not in absent and "打算" not in absent
