@@ -126,7 +126,7 @@ def create_app(index_dir: str | Path, llm: str | None = None, ui: bool = True,
         watcher = make_watcher(index_dir, backend, settings)
         searcher = await run_in_threadpool(watcher.current)
         service = GazetteService(searcher, llm=backend, settings=settings)
-        start_warmup(backend, service.llm_config, prepare=lambda: service.search("企业补贴", k=1))   # /health: ready?
+        start_warmup(backend, service.llm_config, prepare=service.warm)   # /health says ready after both
         watcher.on_swap = service.swap
         if settings.reload_interval > 0:
             watcher.start(settings.reload_interval)

@@ -95,6 +95,10 @@ def llm_config(settings: Settings, backend: str | None = None) -> LLMConfig:
     return LLMConfig.from_settings(settings, backend)
 
 
+#: The questions `GazetteService.warm` runs at start-up (any answerable pair; one per language).
+WARM_QUESTIONS = ("企业招聘博士后有什么资助？", "How much funding does a company get for each postdoc it recruits?")
+
+
 class GazetteService:
     """Holds the loaded index (hot-swappable), the sessions and the LLM configuration."""
 
@@ -193,6 +197,13 @@ class GazetteService:
             self.sessions.append(q.session_id, Turn(q.text, q.query, q.q_lang, [c.id for c in card.citations]))
         card.elapsed_ms = round((time.perf_counter() - q.started) * 1000, 1)
         return card
+
+    def warm(self) -> None:
+        """One Chinese and one English question through retrieve → decide → compose (no LLM, no session), so the
+        first user question does not pay for loading the embedder, jieba, CC-CEDICT, pinyin and the decision model
+        (about 3–9 s on this machine). The server runs it in the background before `/health` says ready."""
+        for text in WARM_QUESTIONS:
+            self.card(self.prepare(text, llm="none"))
 
     # -- ask, whole -------------------------------------------------------------------------------
     def answer(self, q: Question, model: BaseChatModel | None = None) -> AnswerCard:

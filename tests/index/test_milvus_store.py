@@ -35,7 +35,8 @@ def _corpus(n: int = 120) -> list[Clause]:
         out.append(Clause(id=f"c-{hashlib.sha1(str(i).encode()).hexdigest()[:12]}", doc_key=doc, doc_number=doc,
                           doc_title=f"{doc}的通知", kind=KINDS[i % len(KINDS)], label=f"第{i}项",
                           label_en=f"item {i}", path=["一、"], text="".join(rng.choice(WORDS, size=6)) + "。",
-                          lead_units=leads, deadline=deadline, source="t.txt"))
+                          lead_units=leads, deadline=deadline, source="t.txt",
+                          doc_type="local_regulation" if i % 4 == 2 else "gazette_notice"))
     return out
 
 
@@ -73,6 +74,9 @@ FILTERS = [
     {"deadline_to": "2024"},
     {"kind": "clause", "lead_unit": "市教委", "deadline_from": "2024-06"},
     {"lead_unit": "市不存在局"},
+    {"doc_type": "local_regulation"},
+    {"doc_type": "gazette_notice", "kind": "clause"},
+    {"doc_type": "other"},                      # no document of this type: nothing
 ]
 
 
@@ -91,6 +95,11 @@ def test_filter_expr_translation():
     assert expr == 'array_contains_any(lead_units, ["市财政局"])'
     assert filter_expr(f({"deadline_from": "2024-06", "deadline_to": "2025"})) == \
         'deadline != "" and deadline >= "2024-06" and deadline <= "2025~"'
+    # doc_type: the documents of that type, by key (the collection holds no type field)
+    types = {"渝府办发〔2024〕21号": "gazette_notice", "重庆市失业保险条例": "local_regulation", "x": None}
+    assert filter_expr(f({"doc_type": "local_regulation"}), (), types) == 'doc_key in ["重庆市失业保险条例"]'
+    assert filter_expr(f({"doc_type": "other"}), (), types) == "row < 0"
+    assert filter_expr(f({"doc_type": "local_regulation"})) == "row < 0"     # no type table: nothing passes
 
 
 @pytest.mark.unit
@@ -121,8 +130,10 @@ def test_faiss_dense_index_filters_exactly(small_index):
             scores = vectors[rows] @ qv
             order = np.lexsort((rows, -scores))[:10]
             assert_same_ranking(store, qv, hits, (rows[order], scores[order]), keep)
-        if f == {"lead_unit": "市不存在局"}:
+        if f in ({"lead_unit": "市不存在局"}, {"doc_type": "other"}):
             assert all(h[0].size == 0 for h in got)
+        elif f and "doc_type" in f:
+            assert all(h[0].size > 0 for h in got)
     # a detached FAISS index (the benchmark's) has no metadata: a filter is a clear error
     bare = FaissDenseIndex.from_vectors(vectors)
     with pytest.raises(GazetteError, match="no clause metadata"):
@@ -149,6 +160,8 @@ def test_milvus_lite_same_rows_and_filters_as_faiss(small_index, lite_uri):
         keep = ClauseFilter.parse(f)  # the filter runs inside Milvus (as an expression)
         for qv, got, want in zip(q, backed.dense.search(q, 10, keep), faiss_store.dense.search(q, 10, keep)):
             assert_same_ranking(faiss_store, qv, got, want, keep)
+            if f and f.get("doc_type") == "local_regulation":     # Milvus applies the type filter itself
+                assert got[0].size and {faiss_store.clauses[r].doc_type for r in got[0]} == {"local_regulation"}
     # a row restriction also works
     rows, _ = backed.dense_search(emb.embed_queries(["金融"])[0], 5, rows=np.array([3, 7, 11]))
     assert sorted(rows.tolist()) == [3, 7, 11]

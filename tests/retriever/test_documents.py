@@ -9,7 +9,7 @@ import pytest
 from index.clause import Clause
 from index.errors import QueryError
 from index.filters import ClauseFilter
-from retriever.documents import DocumentIndex, newer_first, prefer_named, short_name
+from retriever.documents import DocumentIndex, newer_first, prefer_named, short_name, without_mentions
 from retriever.search import Hit
 
 pytestmark = pytest.mark.unit
@@ -55,6 +55,24 @@ def test_english_title_topic():
     assert idx.named("When did the regulations on optimizing the business environment take effect?").matched == \
         ["重庆市优化营商环境条例"]
     assert idx.named("How do I optimize my business environment?").matched == []   # no document word
+    full = idx.named("What does Article 32 of the Regulations of Chongqing Municipality on Optimizing the Business "
+                     "Environment say?")
+    assert full.matched == ["重庆市优化营商环境条例"]
+    assert without_mentions("What does Article 32 of the Regulations of Chongqing Municipality on Optimizing the "
+                            "Business Environment say?", full.mentions) == "What does Article 32 of say?"
+    short = idx.named("Under the business environment regulation, how fast must power be connected?")
+    assert short.matched == ["重庆市优化营商环境条例"] and short.mentions == ["the business environment regulation"]
+    assert idx.named("When was the Chongqing unemployment insurance regulation adopted?").matched == \
+        ["重庆市失业保险条例"]
+    assert idx.named("Does the business environment get better with regulation?").matched == []
+
+
+def test_without_mentions_keeps_what_is_asked():
+    idx = DocumentIndex(DOCS)
+    zh = idx.named("重庆市失业保险条例是什么时候通过的")
+    assert zh.mentions == ["重庆市失业保险条例"]
+    assert without_mentions("重庆市失业保险条例是什么时候通过的", zh.mentions) == "是什么时候通过的"
+    assert without_mentions("《重庆市失业保险条例》", ["《重庆市失业保险条例》"]) == "《重庆市失业保险条例》"  # nothing left
 
 
 def test_prefer_named_and_newer_first():

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_FILES = [ROOT / "data" / "corpus" / "chongqing-gazette-2024-06.txt",
-                *sorted((ROOT / "data" / "corpus" / "more").glob("*.txt"))]
+                *sorted((ROOT / "data" / "corpus" / "more").glob("*.txt")),
+                *sorted((ROOT / "data" / "corpus" / "chongqing-regulations").glob("*.txt"))]
 
 # English phrases (as stems) that deliberately stand for several Chinese terms.
 INTENDED_SHARED = {
@@ -36,6 +37,14 @@ INTENDED_SHARED = {
     "children": {"子女", "未成年人"},
     "kindergarten": {"学前教育", "托幼机构"},
     "district and county": {"区县", "有关区县"},
+    # regulation vocabulary: both readings occur in the corpus
+    "compensat": {"补偿", "赔偿"},
+    "compensation": {"补偿", "赔偿"},
+    "licenc": {"许可证", "证照"},
+    "licens": {"许可证", "证照"},
+    "permit": {"许可证", "证照"},
+    "bid bond": {"投标保证金", "政采担"},
+    "personal information": {"个人信息", "身份信息"},
 }
 
 # Common English words that must not expand to anything (they would flood unrelated clauses).
@@ -155,6 +164,16 @@ def test_fund_does_not_flood_financial_support(gloss):
          ["住房租金", "承租人", "直辖市", "省会"]),
         ("Which agency handles housing provident fund loans?", ["住房公积金"]),
         ("bid rigging and fake documents in public tenders", ["围标串标", "虚假材料"]),
+        # regulation vocabulary (the 100 Chongqing regulations)
+        ("late fee for unpaid unemployment insurance premiums", ["滞纳金", "失业保险费"]),
+        ("How much of the total payroll goes to unemployment insurance?", ["工资总额"]),
+        ("may the tenderer sit on the bid evaluation committee?", ["招标人", "评标委员会"]),
+        ("fine for selling fireworks without a licence", ["烟花爆竹", "罚款", "许可证", "销售"]),
+        ("complaints by Taiwan-invested enterprises", ["台湾同胞投资者"]),
+        ("Is there a hearing before the licence is revoked?", ["听证", "吊销"]),
+        ("legal liability for dereliction of duty", ["法律责任", "玩忽职守"]),
+        ("When was the regulation adopted and amended?", ["通过", "修正", "条例"]),
+        ("start-up formalities completed on the spot", ["开办企业", "即时办结"]),
     ],
 )
 def test_english_phrasings_expand(gloss, query, expected):

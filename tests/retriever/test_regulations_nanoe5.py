@@ -56,3 +56,19 @@ def test_clause_data_carries_paragraphs(service):
     data = service.clause(hit["id"])
     assert [p["label"] for p in data["paragraphs"]][-1] == "第三十二条第三款"
     assert data["doc_type"] == "local_regulation" and data["doc_date"] == "2021-03-31"
+
+
+def test_english_question_naming_the_document(service):
+    """An English title, its short form or "Article N of …" reaches the named regulation; what the question asks of
+    it (adoption, entry into force) is searched inside it without the title words."""
+    def top(question: str, n: int = 3) -> list[tuple[str, str]]:
+        return [(h["title"], h["label"]) for h in service.search(question, k=5)[:n]]
+
+    assert top("What does Article 32 of the Regulations of Chongqing Municipality on Optimizing the Business "
+               "Environment say?", 1) == [("重庆市优化营商环境条例", "第三十二条")]
+    assert top("When was the Chongqing unemployment insurance regulation adopted, and has it been amended?", 1) == \
+        [("重庆市失业保险条例", "前言")]
+    assert ("重庆市优化营商环境条例", "第八十条") in top("When did the regulations on optimizing the business "
+                                                       "environment take effect?")
+    assert ("重庆市优化营商环境条例", "第三十二条") in top("Under the business environment regulation, within how "
+                                                         "many working days must a power supplier connect a business?")

@@ -71,3 +71,30 @@ def test_named_clause_goes_first(hashed):
 def test_real_model_finds_the_clause_in_top5(sample_service, query, label):
     hits = sample_service.searcher.search(query, k=5)
     assert label in [h.clause.label for h in hits]
+
+
+@pytest.mark.unit
+def test_question_for_a_figure_favours_clauses_holding_one(tmp_path):
+    """Two clauses match the words alike; a question asking for a share or a time limit ranks the one that holds
+    such a figure first (the fused kind list), a question asking for nothing of the kind does not."""
+    from index.clause import Clause
+    from retriever import search as S
+
+    def clause(i: int, text: str) -> Clause:
+        return Clause(id=f"c-{i}", doc_key="D", doc_number=None, doc_title="D", kind="article", label=f"第{i}条",
+                      label_en=f"Article {i}", path=[], text=text)
+
+    clauses = [clause(1, "政务服务推行一网通办，提升网上办理水平。"),
+               clause(2, "政务服务推行一网通办，网上办理率达到百分之八十。")]
+    emb = HashingEmbedder()
+    build_index(clauses, emb, tmp_path / "idx", [], progress=False)
+    searcher = Searcher(IndexStore.load(tmp_path / "idx", emb), emb, glossary=Glossary.load())
+    assert searcher.search("政务服务一网通办网上办理的比例是多少", k=2)[0].clause.id == "c-2"
+    plain = [h.clause.id for h in searcher.search("政务服务一网通办网上办理", k=2)]
+    assert plain[0] == "c-1"                     # on words alone the other clause is first
+    old = S.KIND_WEIGHT
+    try:
+        S.KIND_WEIGHT = 0.0                      # without the kind list the share question ranks like the plain one
+        assert [h.clause.id for h in searcher.search("政务服务一网通办网上办理的比例是多少", k=2)][0] == plain[0]
+    finally:
+        S.KIND_WEIGHT = old
