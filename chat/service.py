@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +68,7 @@ class Question:
     backend: str = "none"              # LLM back-end for prose
     prose: bool | None = None          # None: the back-end's default
     started: float = 0.0
+    previous_cited: list[str] = field(default_factory=list)   # a follow-up: the clauses the previous turn cited
 
 
 def check_k(k: int) -> int:
@@ -83,11 +84,11 @@ def check_lang(lang: str | None) -> str | None:
 
 
 def decide(result: SearchResult, searcher: Searcher, question: str | None = None,
-           llm_judge: LocalJudge | None = None) -> Answerability:
+           llm_judge: LocalJudge | None = None, previous_cited: list[str] | None = None) -> Answerability:
     """Answer, partial or refuse, with the cited clauses best first: the one decision for every caller (the
     internals live in `retriever.decision`); `question` is the user's wording of a follow-up; `llm_judge` the
     local model's yes/no judge (local mode with GAZETTE_JUDGE=1)."""
-    return judge(result, searcher, question, llm_judge)
+    return judge(result, searcher, question, llm_judge, previous_cited)
 
 
 def llm_config(settings: Settings, backend: str | None = None) -> LLMConfig:
@@ -145,8 +146,10 @@ class GazetteService:
         filters = check_filters(filters) or None      # before any answer or stream starts (`FilterError`)
         q_lang = detect_language(text)
         history = self.sessions.history(session_id) if session_id else []
-        return Question(text, check_lang(lang) or q_lang, q_lang, standalone_query(text, q_lang, history), k,
-                        filters or None, session_id or None, llm if llm is not None else self.llm, prose, started)
+        query = standalone_query(text, q_lang, history)
+        return Question(text, check_lang(lang) or q_lang, q_lang, query, k, filters or None, session_id or None,
+                        llm if llm is not None else self.llm, prose, started,
+                        list(history[-1].cited) if query != text else [])
 
     def retrieve(self, q: Question, searcher: Searcher | None = None) -> SearchResult:
         return (searcher or self.searcher).run(q.query, k=max(q.k, CANDIDATES), filters=q.filters, lang=q.q_lang)
@@ -182,7 +185,7 @@ class GazetteService:
         searcher = self.searcher
         result = self.retrieve(q, searcher)
         llm_judge = judge_for(q.backend, self.llm_config.local_model)
-        return self.compose(q, result, decide(result, searcher, q.text, llm_judge), searcher)
+        return self.compose(q, result, decide(result, searcher, q.text, llm_judge, q.previous_cited), searcher)
 
     def wants_prose(self, q: Question, card: AnswerCard) -> bool:
         return card.answered and q.backend not in (None, "none")

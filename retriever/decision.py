@@ -331,7 +331,8 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
 
 def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any = None,
            translation: str | None = None, glossary_terms: list[str] | None = None, named: list[str] | None = None,
-           model: DecisionModel | None = None, follow_up: str | None = None, judge: Any = None) -> Decision:
+           model: DecisionModel | None = None, follow_up: str | None = None, judge: Any = None,
+           previous_cited: list[str] | None = None) -> Decision:
     """Answer, partial or refuse for `question` (the standalone query) over its retrieved `hits`; `follow_up`
     is the user's own words when the question continues a conversation; `judge` (a `retriever.llm_judge`
     judge, local mode only) adds P(yes) features when the model was trained with them."""
@@ -364,6 +365,15 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
         reasons.append(f"none of the clauses found for this topic states a {'/'.join(ev.asks.kinds)}")
         return Decision("partial", min(confidence, model.threshold / 2), ranked[:1], reasons,
                         ev.missing, ev.asks.kinds, scores)
+    best = ev.hits[ev.order[0]].clause
+    if (follow_up and ev.asks.kinds and previous_cited and not read_question(follow_up, lang).concepts
+            and all(states(best, k) for k in ev.asks.kinds) and not row["doc_unknown"] and not row["out_of_scope"]
+            and best.doc_key in {h.clause.doc_key for h in ev.hits if h.clause.id in set(previous_cited)}):
+        # "那截止时间呢？" adds no topic of its own: the topic was answered in the previous turn, and this clause of
+        # the same document states what the follow-up asks for
+        reasons.append("a follow-up on the previous answer's topic")
+        return Decision("answer", max(confidence, threshold), _cited(ev, model), reasons, ev.missing,
+                        ev.asks.kinds, scores)
     if answers(confidence, row, threshold):
         return Decision("answer", confidence, _cited(ev, model), reasons, ev.missing, ev.asks.kinds, scores)
     scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"] or row["out_of_scope"]

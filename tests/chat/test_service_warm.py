@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from chat import english
 from chat.service import WARM_QUESTIONS, GazetteService
 from retriever.dictionary import default_dictionary
 from retriever.query import detect_language
@@ -16,6 +17,7 @@ def test_warm_questions_cover_both_languages() -> None:
 @pytest.mark.integration
 def test_warm_loads_the_english_dictionary_and_keeps_no_session(sample_service: GazetteService) -> None:
     default_dictionary.cache_clear()
+    english._GLOSSERS.clear()            # an earlier English card in the session keeps its glosser (and dictionary)
     sample_service.warm()
     assert default_dictionary.cache_info().currsize == 1      # CC-CEDICT loaded by the English card
     assert default_dictionary().available

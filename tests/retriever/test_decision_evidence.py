@@ -200,3 +200,17 @@ def test_everyday_words_the_documents_never_use_are_not_missing_concepts():
     absent = absent_concepts(asks, stats)
     assert "案底" in absent and "公积金" in absent
     assert "他们" not in absent and "打算" not in absent
+
+
+def test_a_topic_free_follow_up_on_an_answered_topic_is_answered_with_the_clause_that_states_it():
+    store = _Store([MEASURE, CUSTOMS, TASK])
+    q, unsure = "跨境电商通关便利化由哪个部门牵头 那截止时间呢", _model(-9.0, threshold=0.5)
+    kept = decide(q, "zh", hits(MEASURE, CUSTOMS), store, model=unsure, follow_up="那截止时间呢",
+                  previous_cited=["m1"])
+    assert kept.verdict == "answer" and kept.cited[0].clause.id == "t37" and kept.confidence >= 0.5
+    fresh = decide(q, "zh", hits(MEASURE, CUSTOMS), store, model=unsure, follow_up="那截止时间呢")
+    other_topic = decide(q, "zh", hits(MEASURE, CUSTOMS), store, model=unsure, follow_up="那截止时间呢",
+                         previous_cited=["c1"])
+    own_topic = decide(q, "zh", hits(MEASURE, CUSTOMS), store, model=unsure, follow_up="那吸烟罚款的截止时间呢",
+                       previous_cited=["m1"])
+    assert fresh.verdict != "answer" and other_topic.verdict != "answer" and own_topic.verdict != "answer"
