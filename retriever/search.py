@@ -37,7 +37,9 @@ CANDIDATES = 50
 #: "score" (weighted normalised scores) or "rrf" (weighted reciprocal ranks); settings.fusion overrides.
 FUSION = "score"
 #: A question that asks for a figure (amount, share, date or time limit, count) favours the candidate clauses that
-#: hold one: one more ranked list in the fusion with this weight (retriever.evidence.asked_kinds / holds).
+#: hold one: they are ordered as if one more list with this weight were fused (retriever.evidence.asked_kinds /
+#: holds), while each hit keeps its fused score — the scores the answer decision was calibrated on (a near miss
+#: such as a tax rate the corpus does not hold must not gain confidence from a clause that holds some other rate).
 KIND_WEIGHT = 0.4
 FIGURE_KINDS = ("amount", "percent", "date", "count")
 #: English question → Chinese search wording (or None).
@@ -203,16 +205,15 @@ class Searcher:
             keyword.append({row: 1.0 / (i + 1) for i, row in enumerate(notices)})
             keyword_w.append(ISSUANCE_WEIGHT)
             fused = self.fuse(dense, keyword, dense_w, keyword_w)
-        if kinds and KIND_WEIGHT > 0:                  # the candidates that hold the figure the question asks for
+        order = fused              # the candidates holding the figure the question asks for go up; scores stay fused
+        if kinds and KIND_WEIGHT > 0:
             pool = top_rows(fused, n)
-            keyword.append({row: 1.0 for row, _ in pool
-                            if any(holds(self.store.clauses[row], kind) for kind in kinds)})
-            keyword_w.append(KIND_WEIGHT)
-            fused = self.fuse(dense, keyword, dense_w, keyword_w)
+            holding = {row: 1.0 for row, _ in pool if any(holds(self.store.clauses[row], kind) for kind in kinds)}
+            order = self.fuse(dense, [*keyword, holding], dense_w, [*keyword_w, KIND_WEIGHT])
         dense_best = {r: max(d.get(r, -1.0) for d in dense) for r in fused}
         bm25_best = {r: max((kw.get(r, 0.0) for kw in keyword[: len(variants)]), default=0.0) for r in fused}
-        return [Hit(self.store.clauses[row], score, dense_best[row], bm25_best[row], rank)
-                for rank, (row, score) in enumerate(top_rows(fused, k), start=1)]
+        return [Hit(self.store.clauses[row], fused[row], dense_best[row], bm25_best[row], rank)
+                for rank, (row, _) in enumerate(top_rows(order, k), start=1)]
 
     def fuse(self, dense: list[dict[int, float]], keyword: list[dict[int, float]], dense_w: list[float],
              keyword_w: list[float]) -> dict[int, float]:

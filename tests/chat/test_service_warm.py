@@ -15,7 +15,8 @@ def test_warm_questions_cover_both_languages() -> None:
 
 
 @pytest.mark.integration
-def test_warm_loads_the_english_dictionary_and_keeps_no_session(sample_service: GazetteService) -> None:
+def test_warm_loads_the_english_dictionary(sample_service: GazetteService, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(english, "_GLOSSERS", {})               # as in a fresh process: nothing loaded yet
     default_dictionary.cache_clear()
     english._GLOSSERS.clear()            # an earlier English card in the session keeps its glosser (and dictionary)
     sample_service.warm()
