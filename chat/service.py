@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,7 @@ from index.version import package_version
 from retriever.answerability import Answerability, judge
 from retriever.decision import CANDIDATES
 from retriever.llm import LLMConfig, get_chat_model
+from retriever.llm_judge import LocalJudge, judge_for
 from retriever.query import detect_language, validate_question
 from retriever.search import Searcher, SearchResult
 
@@ -67,6 +68,7 @@ class Question:
     backend: str = "none"              # LLM back-end for prose
     prose: bool | None = None          # None: the back-end's default
     started: float = 0.0
+    previous_cited: list[str] = field(default_factory=list)   # a follow-up: the clauses the previous turn cited
 
 
 def check_k(k: int) -> int:
@@ -81,10 +83,12 @@ def check_lang(lang: str | None) -> str | None:
     return lang if lang in LANGS else None
 
 
-def decide(result: SearchResult, searcher: Searcher, question: str | None = None) -> Answerability:
+def decide(result: SearchResult, searcher: Searcher, question: str | None = None,
+           llm_judge: LocalJudge | None = None, previous_cited: list[str] | None = None) -> Answerability:
     """Answer, partial or refuse, with the cited clauses best first: the one decision for every caller (the
-    internals live in `retriever.decision`); `question` is the user's wording of a follow-up."""
-    return judge(result, searcher, question)
+    internals live in `retriever.decision`); `question` is the user's wording of a follow-up; `llm_judge` the
+    local model's yes/no judge (local mode with GAZETTE_JUDGE=1)."""
+    return judge(result, searcher, question, llm_judge, previous_cited)
 
 
 def llm_config(settings: Settings, backend: str | None = None) -> LLMConfig:
@@ -142,8 +146,10 @@ class GazetteService:
         filters = check_filters(filters) or None      # before any answer or stream starts (`FilterError`)
         q_lang = detect_language(text)
         history = self.sessions.history(session_id) if session_id else []
-        return Question(text, check_lang(lang) or q_lang, q_lang, standalone_query(text, q_lang, history), k,
-                        filters or None, session_id or None, llm if llm is not None else self.llm, prose, started)
+        query = standalone_query(text, q_lang, history)
+        return Question(text, check_lang(lang) or q_lang, q_lang, query, k, filters or None, session_id or None,
+                        llm if llm is not None else self.llm, prose, started,
+                        list(history[-1].cited) if query != text else [])
 
     def retrieve(self, q: Question, searcher: Searcher | None = None) -> SearchResult:
         return (searcher or self.searcher).run(q.query, k=max(q.k, CANDIDATES), filters=q.filters, lang=q.q_lang)
@@ -178,7 +184,8 @@ class GazetteService:
         """retrieve → decide → compose, on one index version."""
         searcher = self.searcher
         result = self.retrieve(q, searcher)
-        return self.compose(q, result, decide(result, searcher, q.text), searcher)
+        llm_judge = judge_for(q.backend, self.llm_config.local_model)
+        return self.compose(q, result, decide(result, searcher, q.text, llm_judge, q.previous_cited), searcher)
 
     def wants_prose(self, q: Question, card: AnswerCard) -> bool:
         return card.answered and q.backend not in (None, "none")

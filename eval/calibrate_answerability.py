@@ -38,7 +38,8 @@ from retriever.decision import (
 from retriever.evidence import corpus_stats, read_question
 from retriever.search import Searcher
 
-TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl")
+TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
+              DATA_DIR / "questions_decision2.jsonl")
 FOLDS = 5
 
 
@@ -56,6 +57,8 @@ class Case:
     hits: list[Any]
     stats: Any
     named: bool
+    index: str = ""
+    query: str = ""
 
 
 def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cache: list[Path] | None = None
@@ -81,7 +84,8 @@ def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cac
             asks = read_question(r.query, r.lang, searcher.glossary, r.translation, r.glossary_terms)
             rows = candidate_features(asks, r.hits, stats, r.lang)
             labels = [int(h.clause.id in gold) for h in r.hits]
-            cases.append(Case(f"{q.id}", r.lang, bool(gold), gold, rows, labels, asks, r.hits, stats, bool(r.named)))
+            cases.append(Case(f"{q.id}", r.lang, bool(gold), gold, rows, labels, asks, r.hits, stats, bool(r.named),
+                              index_dir.name, r.query))
     if cache and len(saved) > known:
         cache[0].write_bytes(pickle.dumps(saved))
     return cases
@@ -152,7 +156,7 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
         for j, i in enumerate(test_idx):
             probs[i] = p[j]
             best[i] = b[j]
-            blocked[i] = bool(rows[j]["doc_unknown"])
+            blocked[i] = bool(rows[j]["doc_unknown"] or rows[j]["out_of_scope"])
     return {"probs": np.where(blocked, 0.0, probs), "best": best}
 
 
@@ -209,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cross-validated ({FOLDS} folds, threshold {threshold:.3f}):")
     for lang, s in summary.items():
         print(f"  {lang:3s} {json.dumps(s)}")
+    for name in dict.fromkeys(c.index for c in cases):
+        idx = [i for i, c in enumerate(cases) if c.index == name]
+        part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], threshold)
+        for lang, s in part.items():
+            print(f"  [{name}] {lang:3s} {json.dumps(s)}")
     trade = {}
     for rate in (0.0, 0.02, 0.05, 0.10):
         t = pick_threshold(cv["probs"], y, rate)

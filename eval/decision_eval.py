@@ -24,9 +24,10 @@ from eval.calibrate_answerability import load_cache
 from eval.qrels import DATA_DIR, DEFAULT_SET, HOLDOUT_SET, load_questions
 from retriever.answerability import judge
 
-REPORT_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", HOLDOUT_SET, DATA_DIR / "questions_blind.jsonl",
-               DATA_DIR / "questions_decision_holdout.jsonl")
-TRAINED_ON = ("questions.jsonl", "questions_decision.jsonl")
+REPORT_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
+               DATA_DIR / "questions_decision2.jsonl", HOLDOUT_SET, DATA_DIR / "questions_blind.jsonl",
+               DATA_DIR / "questions_decision_holdout.jsonl", DATA_DIR / "questions_blind2.jsonl")
+TRAINED_ON = ("questions.jsonl", "questions_decision.jsonl", "questions_regulations.jsonl", "questions_decision2.jsonl")
 
 
 def ask_rows(service: Any, path: Path, progress: bool = True, cache: dict[tuple[str, str], Any] | None = None
@@ -123,7 +124,8 @@ COLUMNS = ("n_answerable", "n_ooc", "ooc_refused", "false_refusal_rate", "refusa
 def markdown(report: dict[str, Any]) -> str:
     lines = ["# Answer decision", "",
              f"Model trained on {', '.join(report['trained_on'])}; other sets are held out "
-             "(`questions_decision_holdout.jsonl` was written before any score was seen and never tuned on).", "",
+             "(`questions_decision_holdout.jsonl` and `questions_blind2.jsonl` were written before any score was "
+             "seen and never tuned on).", "",
              "| index | set | lang | " + " | ".join(COLUMNS) + " |",
              "| --- | --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |"]
     for index, sets in report["results"].items():

@@ -29,11 +29,16 @@ from retriever.evidence import (
     CorpusStats,
     asked_kinds,
     clause_haystack,
+    colloquial,
     corpus_stats,
+    en_coverage,
     holds,
     holds_text,
+    mentions,
     parts,
+    pays_other,
     read_question,
+    states,
 )
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision_model.json"
@@ -44,10 +49,14 @@ VERDICTS = ("answer", "partial", "refuse")
 
 CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov_doc", "sent_cov",
                       "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
-                      "same_doc", "en")
+                      "same_doc", "en", "en_cov", "payee_other")
 ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "dense_spread", "absent",
                    "absent_share",
-                   "place_mismatch", "year_mismatch", "doc_unknown", "unmapped", "en", "n_concepts")
+                   "place_mismatch", "year_mismatch", "doc_unknown", "unmapped", "en", "n_concepts",
+                   "en_cov", "en_absent", "payee_other") + tuple(f"en_x_{f}" for f in (
+                   "cand_logit", "dense_top", "absent_share", "cov", "miss_idf", "n_concepts", "unmapped", "en_cov"))
+#: Features the local LLM judge adds (P(yes) for the best candidate, and the largest over the judged ones).
+JUDGE_FEATURES = ("judge_best", "judge_max")
 
 
 @dataclass
@@ -83,6 +92,8 @@ def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, l
     missing: list[str] = []
     top = math.log(stats.n + 1) or 1.0
     for group in asks.concepts:
+        if colloquial(group, stats):
+            continue
         w = max(min(stats.idf(t) for t in group), 0.1)
         total += w
         if any(t in hay for t in group):
@@ -92,13 +103,15 @@ def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, l
         else:
             miss = max(miss, w / top)
             missing.append(group[0])
-    return found / total, miss, missing
+    return (found / total if total else 0.0), miss, missing
 
 
 def absent_concepts(asks: Asks, stats: CorpusStats) -> list[str]:
     """Concepts of the question that occur nowhere in the indexed documents (nor do all their parts)."""
     out = []
     for group in asks.concepts:
+        if colloquial(group, stats):
+            continue
         if all(stats.df(t) == 0 for t in group) and not (
                 len(group) == 1 and parts(group[0]) and all(stats.df(p) > 0 for p in parts(group[0]))):
             out.append(group[0])
@@ -129,7 +142,7 @@ def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: st
             "unit_for_agency": float("agency" in kinds and bool(c.lead_units)),
             "deadline_for_date": float("date" in kinds and bool(c.deadline)),
             "annex": float(c.kind == "annex_task"), "same_doc": float(c.doc_key == top_doc),
-            "en": float(lang == "en"),
+            "en": float(lang == "en"), "en_cov": en_coverage(asks, hay), "payee_other": float(pays_other(c, asks)),
         })
     return rows
 
@@ -153,23 +166,31 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
     """Question-level features given the best candidate (see `ANSWER_FEATURES`)."""
     doc_text = stats.doc_text.get(best.clause.doc_key, "") if best is not None else ""
     absent = set(absent_concepts(asks, stats))
-    weights = {g[0]: max(min(stats.idf(t) for t in g), 0.1) for g in asks.concepts}
+    weights = {g[0]: max(min(stats.idf(t) for t in g), 0.1) for g in asks.concepts if not colloquial(g, stats)}
     absent_share = sum(weights[a] for a in absent) / sum(weights.values()) if weights else 0.0
     p = min(max(cand_p, 1e-4), 1 - 1e-4)
-    return {
+    row = {
         "cand_p": cand_p, "cand_logit": math.log(p / (1 - p)),
         "cov": best_row.get("cov", 0.0), "miss_idf": best_row.get("miss_idf", 1.0),
         "ask_match": best_row.get("ask_match", 0.0),
         "dense_top": max((h.dense for h in hits), default=0.0),
         "dense_spread": (max(h.dense for h in hits) - sum(h.dense for h in hits) / len(hits)) if hits else 0.0,
         "absent": min(len(absent), 2) / 2.0, "absent_share": absent_share,
-        "place_mismatch": float(any(pl not in doc_text for pl in asks.places)),
+        "place_mismatch": float(any(not mentions(doc_text, pl) for pl in asks.places)),
         "year_mismatch": float(any(y not in doc_text for y in asks.years)),
+        "out_of_scope": float(_out_of_scope(asks, hits, stats)),
         "doc_unknown": float(any(d not in stats.doc_numbers for d in asks.doc_numbers)),
         "unmapped": len(asks.unmapped) / max(len(asks.unmapped) + len(asks.concepts), 1),
         "en": float(lang == "en"),
         "n_concepts": math.log1p(len(asks.concepts)),
+        "en_cov": best_row.get("en_cov", 1.0),
+        "en_absent": (sum(all(stats.df(z) == 0 for z in zh) for _, zh in asks.en_words) / len(asks.en_words)
+                      if asks.en_words else 0.0),
+        "payee_other": best_row.get("payee_other", 0.0),
     }
+    for f in ("cand_logit", "dense_top", "absent_share", "cov", "miss_idf", "n_concepts", "unmapped", "en_cov"):
+        row[f"en_x_{f}"] = row[f] * row["en"]     # English questions weigh the evidence differently
+    return row
 
 
 # --- models ------------------------------------------------------------------------------------------------
@@ -234,19 +255,27 @@ class DecisionModel:
     cite_ratio: float = 0.5           # further clauses are cited when P(answers) ≥ ratio × the best one's
     cite_min: float = 0.3
     meta: dict[str, Any] = field(default_factory=dict)
+    #: the answer model with the local LLM judge's features (`JUDGE_FEATURES`), used only when the judge runs
+    answer_judge: Logistic | None = None
+    threshold_judge: float = 0.5
 
     def to_dict(self) -> dict[str, Any]:
-        return {"candidate": self.candidate.to_dict(), "answer": self.answer.to_dict(),
-                "threshold": round(self.threshold, 4), "partial_cov": self.partial_cov,
-                "cite_ratio": self.cite_ratio, "cite_min": self.cite_min, **self.meta}
+        out = {"candidate": self.candidate.to_dict(), "answer": self.answer.to_dict(),
+               "threshold": round(self.threshold, 4), "partial_cov": self.partial_cov,
+               "cite_ratio": self.cite_ratio, "cite_min": self.cite_min, **self.meta}
+        if self.answer_judge is not None:
+            out.update(answer_judge=self.answer_judge.to_dict(), threshold_judge=round(self.threshold_judge, 4))
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DecisionModel:
-        meta = {k: v for k, v in d.items()
-                if k not in ("candidate", "answer", "threshold", "partial_cov", "cite_ratio", "cite_min")}
+        own = ("candidate", "answer", "threshold", "partial_cov", "cite_ratio", "cite_min", "answer_judge",
+               "threshold_judge")
+        meta = {k: v for k, v in d.items() if k not in own}
+        judge = Logistic.from_dict(d["answer_judge"]) if d.get("answer_judge") else None
         return cls(Logistic.from_dict(d["candidate"]), Logistic.from_dict(d["answer"]), float(d["threshold"]),
                    float(d.get("partial_cov", 0.5)), float(d.get("cite_ratio", 0.5)), float(d.get("cite_min", 0.3)),
-                   meta)
+                   meta, judge, float(d.get("threshold_judge", 0.5)))
 
 
 @lru_cache(maxsize=1)
@@ -288,6 +317,9 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     rows = candidate_features(asks, hits, stats, lang)
     cand_p = model.candidate.prob(rows)
     order = sorted(range(len(hits)), key=lambda i: (-cand_p[i], i))
+    if follow_up and asks.kinds:     # "那截止时间呢？": of the topic's clauses, those that state a deadline come first
+        stating = [i for i in order if all(states(hits[i].clause, k) for k in asks.kinds)]
+        order = stating + [i for i in order if i not in stating]
     best = hits[order[0]] if hits else None
     best_row = rows[order[0]] if hits else {}
     p = float(cand_p[order[0]]) if hits else 0.0
@@ -299,9 +331,11 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
 
 def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any = None,
            translation: str | None = None, glossary_terms: list[str] | None = None, named: list[str] | None = None,
-           model: DecisionModel | None = None, follow_up: str | None = None) -> Decision:
+           model: DecisionModel | None = None, follow_up: str | None = None, judge: Any = None,
+           previous_cited: list[str] | None = None) -> Decision:
     """Answer, partial or refuse for `question` (the standalone query) over its retrieved `hits`; `follow_up`
-    is the user's own words when the question continues a conversation."""
+    is the user's own words when the question continues a conversation; `judge` (a `retriever.llm_judge`
+    judge, local mode only) adds P(yes) features when the model was trained with them."""
     model = model or load_model()
     if not hits:
         return Decision("refuse", 0.0, reasons=["no clause was retrieved"])
@@ -313,23 +347,52 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
         rest = [h for h in ranked if h.clause.id not in set(named)]
         return Decision("answer", 1.0, (first + rest)[:1] + [h for h in first[1:MAX_CITED]],
                         ["the question names the clause by number"], [], ev.asks.kinds, scores)
-    confidence = float(model.answer.prob([ev.answer_row])[0])
+    confidence, threshold = float(model.answer.prob([ev.answer_row])[0]), model.threshold
+    if judge is not None and model.answer_judge is not None and not ev.answer_row["doc_unknown"]:
+        judged = judge.judge(question, [ev.hits[i].clause for i in ev.order])
+        best_id = ev.hits[ev.order[0]].clause.id
+        if best_id in judged:           # judged within the time budget
+            ev.answer_row.update(judge_best=judged[best_id], judge_max=max(judged.values()))
+            confidence = float(model.answer_judge.prob([ev.answer_row])[0])
+            threshold = model.threshold_judge
     row = ev.answer_row
     reasons = _reasons(ev)
     if lang == "en":   # name what is missing in the question's language where the glossary can
         ev.missing = ev.asks.unmapped[:2] + [(glossary.term_en(m) if glossary is not None else None) or m
                                              for m in ev.missing]
-    if answers(confidence, row, model.threshold):
+    if (follow_up and ev.asks.kinds and not row["doc_unknown"]
+            and not all(states(ev.hits[ev.order[0]].clause, k) for k in ev.asks.kinds)):
+        reasons.append(f"none of the clauses found for this topic states a {'/'.join(ev.asks.kinds)}")
+        return Decision("partial", min(confidence, model.threshold / 2), ranked[:1], reasons,
+                        ev.missing, ev.asks.kinds, scores)
+    best = ev.hits[ev.order[0]].clause
+    if (follow_up and ev.asks.kinds and previous_cited and not read_question(follow_up, lang).concepts
+            and all(states(best, k) for k in ev.asks.kinds) and not row["doc_unknown"] and not row["out_of_scope"]
+            and best.doc_key in {h.clause.doc_key for h in ev.hits if h.clause.id in set(previous_cited)}):
+        # "那截止时间呢？" adds no topic of its own: the topic was answered in the previous turn, and this clause of
+        # the same document states what the follow-up asks for
+        reasons.append("a follow-up on the previous answer's topic")
+        return Decision("answer", max(confidence, threshold), _cited(ev, model), reasons, ev.missing,
+                        ev.asks.kinds, scores)
+    if answers(confidence, row, threshold):
         return Decision("answer", confidence, _cited(ev, model), reasons, ev.missing, ev.asks.kinds, scores)
-    scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"]
-    if not scoped and row["cov"] >= model.partial_cov and ev.missing:
+    scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"] or row["out_of_scope"]
+    if not scoped and row["cov"] >= model.partial_cov and (ev.missing or row["payee_other"]):
         return Decision("partial", confidence, ranked[:1], reasons, ev.missing, ev.asks.kinds, scores)
     return Decision("refuse", confidence, [], reasons, ev.missing, ev.asks.kinds, scores)
 
 
 def answers(confidence: float, row: dict[str, float], threshold: float) -> bool:
-    """The answer rule: confident enough, and no document named that is not indexed."""
-    return confidence >= threshold and not row["doc_unknown"]
+    """The answer rule: confident enough, no document named that is not indexed, and no place or year named
+    that none of the candidates' documents mentions."""
+    return confidence >= threshold and not row["doc_unknown"] and not row.get("out_of_scope", 0.0)
+
+
+def _out_of_scope(asks: Asks, hits: list[Any], stats: CorpusStats) -> bool:
+    """A place or year the question names that no candidate's document mentions (another city, another year)."""
+    texts = [stats.doc_text.get(k, "") for k in dict.fromkeys(h.clause.doc_key for h in hits)]
+    return (any(not any(mentions(t, pl) for t in texts) for pl in asks.places)
+            or any(not any(y in t for t in texts) for y in asks.years))
 
 
 def _cited(ev: Evidence, model: DecisionModel) -> list[Any]:
@@ -358,6 +421,8 @@ def _reasons(ev: Evidence) -> list[str]:
     rest = [m for m in ev.missing if m not in ev.absent]
     if rest:
         out.append(f"not in the closest clause: {', '.join(rest[:4])}")
+    if row.get("payee_other"):
+        out.append("the closest clause's money goes to banks or financial institutions, not to the asker")
     if asks.kinds and row["ask_match"] < 1.0:
         out.append(f"the closest clause holds no {'/'.join(asks.kinds)}")
     return out

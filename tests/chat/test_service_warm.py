@@ -18,6 +18,7 @@ def test_warm_questions_cover_both_languages() -> None:
 def test_warm_loads_the_english_dictionary(sample_service: GazetteService, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(english, "_GLOSSERS", {})               # as in a fresh process: nothing loaded yet
     default_dictionary.cache_clear()
+    english._GLOSSERS.clear()            # an earlier English card in the session keeps its glosser (and dictionary)
     sample_service.warm()
     assert default_dictionary.cache_info().currsize == 1      # CC-CEDICT loaded by the English card
     assert default_dictionary().available
