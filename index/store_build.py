@@ -124,7 +124,7 @@ def _check_unique(clauses: Sequence[Clause]) -> None:
 
 
 def _choose_ann(ann: str, n: int) -> str:
-    """The dense index kind for `n` clauses (`index.ann.choose_ann`: `auto` = flat up to 50k, then IVF-SQ8)."""
+    """The dense index kind for `n` clauses (`index.ann.choose_ann`: `auto` = flat up to 50k, then IVF-fp16)."""
     return choose_ann(ann, n)
 
 

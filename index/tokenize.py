@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 #: Function words too frequent to help ranking (kept tiny on purpose: BM25's IDF handles the rest).
@@ -39,10 +40,25 @@ def _is_word(token: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in token)
 
 
+#: Short texts whose tokens are remembered: answering an `/ask` re-tokenises about 130 terms and phrases, mostly
+#: the same ones from question to question (jieba's dictionary never changes while a process runs). Long texts
+#: (clauses at build time) are not kept, so the cache stays a few MB.
+TOKEN_CACHE, CACHE_CHARS = 16384, 64
+
+
 def tokenize_zh(text: str, stopwords: bool = True) -> list[str]:
     """Tokenise Chinese (or mixed) text for BM25: lowercase, no punctuation, search-mode sub-words."""
     if not text:
         return []
+    return list(_cached(text, stopwords) if len(text) <= CACHE_CHARS else _tokens(text, stopwords))
+
+
+@lru_cache(maxsize=TOKEN_CACHE)
+def _cached(text: str, stopwords: bool) -> tuple[str, ...]:
+    return _tokens(text, stopwords)
+
+
+def _tokens(text: str, stopwords: bool) -> tuple[str, ...]:
     jieba = _get_jieba()
     text = unicodedata.normalize("NFKC", text).lower()
     tokens = []
@@ -53,4 +69,4 @@ def tokenize_zh(text: str, stopwords: bool = True) -> list[str]:
         if stopwords and tok in STOPWORDS:
             continue
         tokens.append(tok)
-    return tokens
+    return tuple(tokens)

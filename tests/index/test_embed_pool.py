@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from index.embed_pool import EmbedderBusy, EmbedPool, omp_threads_per_worker
+from index.embed_pool import EmbedderBusy, EmbedPool, omp_threads_per_worker, split
 
 pytestmark = pytest.mark.unit
 
@@ -38,6 +38,34 @@ def test_two_workers_run_two_calls_at_the_same_time():
     for t in threads:
         t.join(15)
     assert sorted(r[0, 0] for r in results) == [1, 2]
+
+
+def test_the_texts_of_one_request_are_spread_over_the_workers():
+    barrier = threading.Barrier(2, timeout=10)
+    calls: list[list[str]] = []
+
+    def both_must_arrive(texts):
+        calls.append(list(texts))
+        barrier.wait()  # a single call with both texts would time out here
+        return fake(texts)
+
+    out = EmbedPool(both_must_arrive, workers=2).submit(["x", "yy", "zzz"])
+    assert out[:, 0].tolist() == [1, 2, 3]               # one array, in the caller's order
+    assert sorted(calls) == [["x", "yy"], ["zzz"]]
+    def record(texts):
+        calls.append(list(texts))
+        return fake(texts)
+
+    one = EmbedPool(record, workers=1)
+    calls.clear()
+    assert one.submit(["a", "bb"])[:, 0].tolist() == [1, 2] and calls == [["a", "bb"]]   # one worker: one call
+
+
+def test_split_keeps_the_order_in_nearly_equal_chunks():
+    assert split(["a", "b", "c"], 2) == [["a", "b"], ["c"]]
+    assert split(["a"], 4) == [["a"]]
+    assert split(list("abcde"), 1) == [list("abcde")]
+    assert [len(c) for c in split(list("abcdefg"), 3)] == [3, 2, 2]
 
 
 def test_waiting_questions_are_micro_batched_and_split_back():
