@@ -87,7 +87,7 @@ def decide(result: SearchResult, searcher: Searcher, question: str | None = None
            llm_judge: LocalJudge | None = None, previous_cited: list[str] | None = None) -> Answerability:
     """Answer, partial or refuse, with the cited clauses best first: the one decision for every caller (the
     internals live in `retriever.decision`); `question` is the user's wording of a follow-up; `llm_judge` the
-    local model's yes/no judge (local mode with GAZETTE_JUDGE=1)."""
+    local model's yes/no judge (local mode with `Settings.judge`)."""
     return judge(result, searcher, question, llm_judge, previous_cited)
 
 
@@ -184,7 +184,7 @@ class GazetteService:
         """retrieve → decide → compose, on one index version."""
         searcher = self.searcher
         result = self.retrieve(q, searcher)
-        llm_judge = judge_for(q.backend, self.llm_config.local_model)
+        llm_judge = judge_for(q.backend, self.llm_config.local_model, self.settings.judge, self.settings.judge_budget)
         return self.compose(q, result, decide(result, searcher, q.text, llm_judge, q.previous_cited), searcher)
 
     def wants_prose(self, q: Question, card: AnswerCard) -> bool:

@@ -24,6 +24,8 @@ folder.
 | GAZETTE_LLM_MAX_TOKENS       | llm_max_tokens      | (> 0)                                                          |
 | GAZETTE_LOCAL_CTX            | local_ctx           | llama.cpp context (> 0)                                        |
 | GAZETTE_TRANSLATE_LAZY       | translate_lazy      | translate cited clauses while answering (openai back-end only) |
+| GAZETTE_JUDGE                | judge               | local LLM yes/no relevance judge in the decision (default off) |
+| GAZETTE_JUDGE_BUDGET         | judge_budget        | seconds the judge may take per question (default 1.5)          |
 | GAZETTE_ADMIN_TOKEN          | admin_token         | bearer token for /admin/* (None = admin off)                   |
 | GAZETTE_CORS_ORIGINS         | cors_origins        | comma-separated                                                |
 | GAZETTE_RELOAD_INTERVAL      | reload_interval     | seconds between index-change checks (default 2; 0 = off)       |
@@ -122,6 +124,8 @@ class Settings:
     llm_max_tokens: int | None = None
     local_ctx: int | None = None
     translate_lazy: bool = False
+    judge: bool = False
+    judge_budget: float = 1.5
     admin_token: str | None = None
     cors_origins: tuple[str, ...] = ()
     reload_interval: float = 2.0
@@ -168,6 +172,8 @@ class Settings:
             llm_max_tokens=_number(env, "GAZETTE_LLM_MAX_TOKENS", int),
             local_ctx=_number(env, "GAZETTE_LOCAL_CTX", int),
             translate_lazy=bool(_bool(env, "GAZETTE_TRANSLATE_LAZY")),
+            judge=bool(_bool(env, "GAZETTE_JUDGE")),
+            judge_budget=_or(_number(env, "GAZETTE_JUDGE_BUDGET", float), 1.5),
             admin_token=_str(env, "GAZETTE_ADMIN_TOKEN"),
             cors_origins=tuple(o.strip() for o in (env.get("GAZETTE_CORS_ORIGINS") or "").split(",") if o.strip()),
             reload_interval=reload_interval if reload_interval is not None else 2.0,

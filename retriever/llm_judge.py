@@ -1,7 +1,7 @@
 """The local LLM as a yes/no judge: P(this clause answers the question), read from the answer token's
 log-probabilities — one more feature for the answer decision, used only when the local model is present.
 
-Bounded: at most `TOP` candidates per question and a time budget per question (`GAZETTE_JUDGE_BUDGET`, seconds);
+Bounded: at most `TOP` candidates per question and a time budget per question (`Settings.judge_budget`, seconds);
 a candidate not judged in time has no judgment (the decision then uses the model without the judge). Cached by
 (question, clause id) in memory and, when given a file, on disk (JSON lines, reused by `eval`).
 """
@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import prompts
-from retriever.llm import DEFAULT_LOCAL_MODEL, llama_cpp_available
+from retriever.llm import DEFAULT_LOCAL_MODEL, _load_llama, llama_cpp_available
 
 PROMPT_NAME = "judge_relevance"
 TOP = 3
@@ -33,8 +34,7 @@ class LocalJudge:
     def __init__(self, model_path: Path | str = DEFAULT_LOCAL_MODEL, cache_file: Path | None = None,
                  budget: float | None = None, n_threads: int | None = None) -> None:
         self.model_path = str(model_path)
-        self.budget = budget if budget is not None else float(os.environ.get("GAZETTE_JUDGE_BUDGET",
-                                                                            DEFAULT_BUDGET))
+        self.budget = budget if budget is not None else DEFAULT_BUDGET
         self.n_threads = n_threads
         self.cache_file = cache_file
         self._cache: dict[tuple[str, str], float] = {}
@@ -49,8 +49,6 @@ class LocalJudge:
         return Path(model_path).is_file() and llama_cpp_available()
 
     def _llama(self) -> Any:
-        from retriever.llm import _load_llama
-
         return _load_llama(self.model_path, 1024, self.n_threads)
 
     def p_yes(self, question: str, clause_id: str, clause_text: str) -> float:
@@ -95,8 +93,6 @@ def _p_yes(llama: Any, prompt: str) -> float:
         keep += 1
     llama.n_tokens = keep
     llama.eval(tokens[keep:])
-    import numpy as np
-
     logits = np.ctypeslib.as_array(llama._ctx.get_logits(), shape=(llama.n_vocab(),))
     yes, no = _answer_tokens(llama)
     top = max(float(logits[i]) for i in yes + no)
@@ -113,24 +109,21 @@ def _answer_tokens(llama: Any) -> tuple[list[int], list[int]]:
     return first(_YES), first(_NO)
 
 
-_JUDGES: dict[str, LocalJudge] = {}
+_JUDGES: dict[tuple[str, float], LocalJudge] = {}
 
 
-def judge_enabled() -> bool:
-    """GAZETTE_JUDGE=1 turns the judge on in local mode (off by default: see eval/results for its figures)."""
-    return os.environ.get("GAZETTE_JUDGE", "0").strip().lower() in ("1", "true", "yes", "on")
+def judge_for(backend: str | None, model_path: Path | str = DEFAULT_LOCAL_MODEL, enabled: bool = False,
+              budget: float = DEFAULT_BUDGET) -> LocalJudge | None:
+    """The judge for an LLM back-end: only `local`, only when `enabled` (`Settings.judge`, GAZETTE_JUDGE=1; off by
+    default: see eval/results for its figures) and the model can run."""
+    return local_judge(model_path, budget) if backend == "local" and enabled else None
 
 
-def judge_for(backend: str | None, model_path: Path | str = DEFAULT_LOCAL_MODEL) -> LocalJudge | None:
-    """The judge for an LLM back-end: only `local`, only when enabled and the model can run."""
-    return local_judge(model_path) if backend == "local" and judge_enabled() else None
-
-
-def local_judge(model_path: Path | str = DEFAULT_LOCAL_MODEL) -> LocalJudge | None:
+def local_judge(model_path: Path | str = DEFAULT_LOCAL_MODEL, budget: float = DEFAULT_BUDGET) -> LocalJudge | None:
     """The shared judge for `model_path`, or None when the model or llama-cpp-python is missing."""
     if not LocalJudge.available(model_path):
         return None
-    key = str(model_path)
+    key = (str(model_path), budget)
     if key not in _JUDGES:
-        _JUDGES[key] = LocalJudge(model_path)
+        _JUDGES[key] = LocalJudge(model_path, budget=budget)
     return _JUDGES[key]

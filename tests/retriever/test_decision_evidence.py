@@ -8,6 +8,8 @@ import ctypes
 import numpy as np
 import pytest
 
+from index.errors import GazetteError
+from index.settings import Settings
 from retriever.decision import (
     ANSWER_FEATURES,
     JUDGE_FEATURES,
@@ -129,13 +131,19 @@ def test_p_yes_reads_the_answer_token_and_reuses_the_prompt_prefix():
     assert yes.evaluated - before == 1
 
 
-def test_judge_is_off_unless_local_and_enabled(monkeypatch, tmp_path):
-    monkeypatch.delenv("GAZETTE_JUDGE", raising=False)
-    assert judge_for("local") is None and judge_for("none") is None
-    monkeypatch.setenv("GAZETTE_JUDGE", "1")
-    assert judge_for("none") is None
-    assert judge_for("local", tmp_path / "missing.gguf") is None
+def test_judge_is_off_unless_local_and_enabled(tmp_path):
+    assert judge_for("local") is None and judge_for("none") is None          # off by default
+    assert judge_for("none", enabled=True) is None
+    assert judge_for("local", tmp_path / "missing.gguf", enabled=True) is None
     assert not LocalJudge.available(tmp_path / "missing.gguf")
+
+
+def test_judge_settings_are_read_once_from_the_environment():
+    on = Settings.from_env({"GAZETTE_JUDGE": "1", "GAZETTE_JUDGE_BUDGET": "0.5"})
+    assert on.judge and on.judge_budget == 0.5
+    assert not Settings.from_env({}).judge and Settings.from_env({}).judge_budget == 1.5
+    with pytest.raises(GazetteError, match="GAZETTE_JUDGE_BUDGET"):
+        Settings.from_env({"GAZETTE_JUDGE_BUDGET": "soon"})
 
 
 class StubJudge:
