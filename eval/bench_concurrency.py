@@ -21,7 +21,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -31,6 +30,8 @@ from typing import Any
 from urllib.parse import quote
 
 import numpy as np
+
+from eval.server_process import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "eval" / "out" / "concurrency"
@@ -115,12 +116,6 @@ def embed_limit(sample: list[str], texts: list[list[str]], seconds: float = 8.0)
             "texts_per_question": round(per_q, 2), "question_embed_ms": round(q_ms, 2),
             "question_embed_cpu_ms": round(float(np.mean(t_cpu) * 1000 * per_q), 2),
             "question_limit_rps": round(cores * 1000 / q_ms, 1)}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def start_server(index: Path, env_extra: dict[str, str], log: Path, args: list[str] | None = None,

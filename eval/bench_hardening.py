@@ -17,7 +17,6 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from eval.load_test import MAX_CLIENTS, MAX_SECONDS, Stats, table
+from eval.server_process import ServerDidNotStart, start_gazette
 
 ROOT = Path(__file__).resolve().parents[1]
 ADD_FILE = ROOT / "data" / "corpus" / "more" / "guofa-2018-41-iit-special-deductions.txt"
@@ -59,12 +59,6 @@ def distinct_question(rng: random.Random, n: int) -> str:
     if rng.random() < 0.7:
         return rng.choice(FRAMES_ZH).format(t=rng.choice(TOPICS_ZH)) + f"（第{n}问）"
     return rng.choice(FRAMES_EN).format(t=rng.choice(TOPICS_EN)) + f" (question {n})"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def client_loop(client: httpx.AsyncClient, stop_at: float, stats: dict[str, Stats], rng: random.Random,
@@ -140,22 +134,12 @@ async def run(base: str, index_dir: Path, token: str, clients: int, seconds: flo
 
 
 def start_server(index_dir: Path, token: str, log_path: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
     env = {**os.environ, "GAZETTE_ADMIN_TOKEN": token, "GAZETTE_LLM": os.environ.get("GAZETTE_LLM", "none")}
     env.pop("GAZETTE_RELOAD_INTERVAL", None)
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("gazette")), "serve", "--index", str(index_dir),
-                             "--host", "127.0.0.1", "--port", str(port), "--no-ui", "--log-level", "warning"],
-                            stdout=open(log_path, "wb"), stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit(f"server did not start: {log_path.read_text(errors='replace')[-2000:]}")
+    try:
+        return start_gazette(index_dir, log_path, env, args=["--no-ui"], timeout=300)
+    except ServerDidNotStart as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def document_check(base: str, index_dir: Path, before: list[str]) -> tuple[list[str], bool]:

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 # --- fake OpenAI-compatible server (tests/fake_openai_server.py) -------------------------------------------
 import os as _os
-import socket as _socket
 import subprocess as _subprocess
 import sys as _sys
-import time as _time
 from collections.abc import Iterator as _Iterator
 from pathlib import Path as _Path
 
 import pytest as _pytest
+
+from eval.server_process import ServerDidNotStart, free_port, start_gazette  # noqa: F401 (free_port: for tests)
+from eval.server_process import stop as stop_server
 
 if str(_Path(__file__).resolve().parent) not in _sys.path:  # lets tests `import fake_openai_server`
     _sys.path.insert(0, str(_Path(__file__).resolve().parent))
@@ -79,49 +80,15 @@ def sample_service(sample_index):
 
 
 # --- servers: free ports and `gazette serve` processes (shared by the API, UI and store tests) -------------------
-GAZETTE = _Path(_sys.executable).with_name("gazette")
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with _socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_gazette_server(index_dir: _Path, log_path: _Path, env: dict[str, str] | None = None,
                          timeout: float = 180) -> tuple[_subprocess.Popen, str]:
     """`gazette serve` (no LLM, no reload) in a subprocess on a free port; returns (process, base URL) once
     `/health` answers, or fails the test with the end of the server's log."""
-    import httpx
-
-    port = free_port()
     full_env = {**_os.environ, "GAZETTE_LLM": "none", "GAZETTE_RELOAD_INTERVAL": "0", **(env or {})}
-    with open(log_path, "wb") as log:
-        proc = _subprocess.Popen([str(GAZETTE), "serve", "--index", str(index_dir), "--host", "127.0.0.1",
-                                  "--port", str(port), "--log-level", "warning"], stdout=log,
-                                 stderr=_subprocess.STDOUT, env=full_env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = _time.monotonic() + timeout
-    while _time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        _time.sleep(0.5)
-    stop_server(proc)
-    _pytest.fail(f"server did not start: {log_path.read_text(errors='replace')[-3000:]}")
-
-
-def stop_server(proc: _subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL after 15 s."""
-    proc.terminate()
     try:
-        proc.wait(timeout=15)
-    except _subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+        return start_gazette(index_dir, log_path, full_env, timeout=timeout)
+    except ServerDidNotStart as exc:
+        _pytest.fail(str(exc))
 
 
 @_pytest.fixture(scope="session")

@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from eval.server_process import ServerDidNotStart, free_port, start_gazette
+
 pytestmark = pytest.mark.integration
 
 TOKEN = "hardening-token"
@@ -42,29 +44,13 @@ YOUTH = """重庆市人民政府办公厅关于支持青年创业的通知
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(index_dir: Path, log_path: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
     full = {**os.environ, "GAZETTE_LLM": "none", "GAZETTE_ADMIN_TOKEN": TOKEN, **env}
     full.pop("GAZETTE_RELOAD_INTERVAL", None)                # the default must watch the index
-    proc = subprocess.Popen([str(GAZETTE), "serve", "--index", str(index_dir), "--port", str(port),
-                             "--log-level", "warning"], stdout=open(log_path, "wb"), stderr=subprocess.STDOUT,
-                            env=full)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    proc.kill()
-    pytest.fail(f"server did not start: {log_path.read_text(errors='replace')[-2000:]}")
+    try:
+        return start_gazette(index_dir, log_path, full, timeout=240)
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +265,7 @@ def test_read_only_server_as_nobody(sample_index: Path, tmp_path_factory: pytest
         for p in [work, *work.rglob("*")]:
             p.chmod(0o755 if p.is_dir() else 0o644)
         log = Path(tempfile.mkdtemp(prefix="gazette-ro-log-")) / "server.log"
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "GAZETTE_LLM": "none", "GAZETTE_ADMIN_TOKEN": TOKEN, "HOME": str(work),
                "GRADIO_TEMP_DIR": str(work / "gradio"), "MPLCONFIGDIR": str(work / "mpl")}
         (work / "gradio").mkdir(mode=0o777)
