@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.clause import Clause
-from retriever.priors import (LOCAL_WEIGHT, PLAN_WEIGHT, asks_plan, county_names, doc_priors, doc_traits,
-                              is_plan)
+from retriever.priors import LOCAL_WEIGHT, PLAN_WEIGHT, asks_plan, county_names, doc_priors, doc_traits, is_plan
 
 REGS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "chongqing-regulations"
 PLAN_TITLE = "重庆市人民政府办公厅关于印发《重庆市优化营商环境专项行动方案（2024—2027年）》的通知"
