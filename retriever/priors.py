@@ -21,7 +21,7 @@ from index.clause import Clause
 PLAN_WEIGHT = 0.3
 LOCAL_WEIGHT = 0.2
 
-_PLAN_ZH = re.compile(r"会.{0,24}吗|将要|将会|计划|打算|举措|措施|行动|方案|任务|目标|推进|打造|20\d\d年|专栏")
+_PLAN_ZH = re.compile(r"会.{0,24}吗|将要|将会|计划|打算|举措|行动|方案|任务|目标|推进|打造|20\d\d年|专栏")
 _PLAN_EN = re.compile(r"being done|\bplans?\b|\bplanned\b|\bgoing to\b|\btargets?\b|\binitiatives?\b|"
                       r"\bby 20\d\d\b|\baction plans?\b|^will\b|\b(?:what|who|when|how|which)\b.{0,30}\bwill\b", re.I)
 _PLAN_TITLE = re.compile(r"方案|计划|规划|纲要|行动")
