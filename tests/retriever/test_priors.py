@@ -1,5 +1,5 @@
-"""Document priors: plan questions favour action plans; a county's regulation ranks below municipal ones unless the
-question names the county (unit tests, and the real model on a small index of regulation articles)."""
+"""Document priors: plan questions favour action plans, questions without the vocabulary of rules the gazette notices;
+a county's regulation ranks below municipal ones unless the question names the county (unit tests, and the real model on a small index of regulation articles)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.clause import Clause
-from retriever.priors import LOCAL_WEIGHT, PLAN_WEIGHT, asks_plan, county_names, doc_priors, doc_traits, is_plan
+from retriever import priors as P
 
 REGS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "chongqing-regulations"
 PLAN_TITLE = "重庆市人民政府办公厅关于印发《重庆市优化营商环境专项行动方案（2024—2027年）》的通知"
@@ -31,7 +31,7 @@ DOCS = [_clause(PLAN_TITLE, "gazette_notice"), _clause(COUNTY_TITLE, title_en=CO
     ("Will Chongqing build a satellite internet industry cluster?", "en"),
     ("What are the targets for 5G base stations by 2027?", "en")])
 def test_plan_questions(query, lang):
-    assert asks_plan(query, lang)
+    assert P.asks_plan(query, lang)
 
 
 @pytest.mark.unit
@@ -40,24 +40,38 @@ def test_plan_questions(query, lang):
     ("How far in advance must a value-added telecom operator report that it will stop operating?", "en"),
     ("What minimum share of plants in a landscaping project must be native species?", "en")])
 def test_not_plan_questions(query, lang):
-    assert not asks_plan(query, lang)
+    assert not P.asks_plan(query, lang)
 
 
 @pytest.mark.unit
 def test_document_traits():
     plan, county, city, tax = DOCS
-    assert is_plan(plan) and not is_plan(tax) and not is_plan(city)     # a 暂行办法 notice is not a plan
-    assert county_names(county) == ("彭水", "Pengshui") and county_names(city) == ()
+    assert P.is_plan(plan) and not P.is_plan(tax) and not P.is_plan(city)     # a 暂行办法 notice is not a plan
+    assert P.county_names(county) == ("彭水", "Pengshui") and P.county_names(city) == ()
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("query,lang,rules", [
+    ("随地吐痰罚多少钱", "zh", True), ("有管辖权的部门要在多少个工作日内作出处理决定", "zh", True),
+    ("重庆会成立国际商事仲裁调解中心吗", "zh", False), ("川渝天然气产气量目标是多少", "zh", False),
+    ("What is the fine for selling fireworks without a licence?", "en", True),
+    ("How many working days does the department have to decide?", "en", True),
+    ("What is being done about late payments owed to small suppliers?", "en", False)])
+def test_rules_questions(query, lang, rules):
+    assert P.asks_rules(query, lang) is rules
 
 
 @pytest.mark.unit
 def test_priors_per_question():
-    traits = doc_traits(DOCS)
-    assert doc_priors("重庆会成立国际商事仲裁调解中心吗", "zh", traits) == {PLAN_TITLE: PLAN_WEIGHT,
-                                                                      COUNTY_TITLE: -LOCAL_WEIGHT}
-    assert doc_priors("随地吐痰罚多少钱", "zh", traits) == {COUNTY_TITLE: -LOCAL_WEIGHT}
-    assert doc_priors("彭水县随地吐痰罚多少钱", "zh", traits) == {}
-    assert doc_priors("What is the fine for spitting in Pengshui?", "en", traits) == {}
+    traits = P.doc_traits(DOCS)
+    plan, county, _, tax = DOCS
+    assert P.doc_priors("重庆会成立国际商事仲裁调解中心吗", "zh", traits) == {
+        plan.doc_key: P.PLAN_WEIGHT + P.POLICY_WEIGHT, tax.doc_key: P.POLICY_WEIGHT, county.doc_key: -P.LOCAL_WEIGHT}
+    assert P.doc_priors("随地吐痰罚多少钱", "zh", traits) == {county.doc_key: -P.LOCAL_WEIGHT}     # a rules question
+    assert P.doc_priors("彭水县随地吐痰罚多少钱", "zh", traits) == {}
+    assert P.doc_priors("What is the fine for spitting in Pengshui?", "en", traits) == {}
+    assert P.doc_priors("Who leads the satellite internet work in Pengshui?", "en", traits) == {
+        plan.doc_key: P.POLICY_WEIGHT, tax.doc_key: P.POLICY_WEIGHT}
 
 
 @pytest.fixture(scope="module")
