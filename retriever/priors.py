@@ -29,7 +29,7 @@ _PLAN_ZH = re.compile(r"会.{0,24}吗|将要|将会|计划|打算|举措|行动|
 _PLAN_EN = re.compile(r"being done|\bplans?\b|\bplanned\b|\bgoing to\b|\btargets?\b|\binitiatives?\b|"
                       r"\bby 20\d\d\b|\baction plans?\b|^will\b|\b(?:what|who|when|how|which)\b.{0,30}\bwill\b", re.I)
 _RULES_ZH = re.compile(r"罚|处罚|违反|应当|不得|必须|条例|法律责任|许可|登记|投诉|申请|"
-                       r"多少(个)?(工作)?(日|天)|多长时间|多久")
+                       r"(多少|几)(个)?(工作)?(日|天)|多长时间|多久")
 _RULES_EN = re.compile(r"\bfine|penalt|\bmust\b|\bshall\b|illegal|violat|regulation|\blaw\b|licen[cs]e|\bpermit|"
                        r"regist(er|ration)|complain|appl(y|ication)|how long|how many (working )?days|within how many|"
                        r"allowed|may not|prohibit|forbid", re.I)

@@ -53,6 +53,7 @@ def test_document_traits():
 @pytest.mark.unit
 @pytest.mark.parametrize("query,lang,rules", [
     ("随地吐痰罚多少钱", "zh", True), ("有管辖权的部门要在多少个工作日内作出处理决定", "zh", True),
+    ("考试机构要在几个工作日内寄送成绩单", "zh", True),
     ("重庆会成立国际商事仲裁调解中心吗", "zh", False), ("川渝天然气产气量目标是多少", "zh", False),
     ("What is the fine for selling fireworks without a licence?", "en", True),
     ("How many working days does the department have to decide?", "en", True),
