@@ -83,6 +83,17 @@ class Decision:
 
 # --- features ----------------------------------------------------------------------------------------------
 
+def _weighted(asks: Asks, stats: CorpusStats) -> list[tuple[tuple[str, ...], float, list[str]]]:
+    """The question's non-colloquial concept groups with their IDF weight and compound parts (computed once per
+    question and index: `_coverage` runs for every candidate and sentence)."""
+    key = id(stats)
+    cached = asks.prepared.get(key)
+    if cached is None:
+        cached = asks.prepared[key] = [(g, max(min(stats.idf(t) for t in g), 0.1), parts(g[0]) if len(g) == 1 else [])
+                                       for g in asks.concepts if not colloquial(g, stats)]
+    return cached
+
+
 def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, list[str]]:
     """(IDF-weighted share of concepts found in `hay`, largest IDF among missing concepts / log N, missing)."""
     if not asks.concepts:
@@ -91,14 +102,11 @@ def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, l
     miss = 0.0
     missing: list[str] = []
     top = math.log(stats.n + 1) or 1.0
-    for group in asks.concepts:
-        if colloquial(group, stats):
-            continue
-        w = max(min(stats.idf(t) for t in group), 0.1)
+    for group, w, pieces in _weighted(asks, stats):
         total += w
         if any(t in hay for t in group):
             found += w
-        elif len(group) == 1 and parts(group[0]) and all(p in hay for p in parts(group[0])):
+        elif pieces and all(p in hay for p in pieces):
             found += w / 2          # a compound whose parts are all there
         else:
             miss = max(miss, w / top)
@@ -112,8 +120,8 @@ def absent_concepts(asks: Asks, stats: CorpusStats) -> list[str]:
     for group in asks.concepts:
         if colloquial(group, stats):
             continue
-        if all(stats.df(t) == 0 for t in group) and not (
-                len(group) == 1 and parts(group[0]) and all(stats.df(p) > 0 for p in parts(group[0]))):
+        if not any(stats.occurs(t) for t in group) and not (
+                len(group) == 1 and parts(group[0]) and all(stats.occurs(p) for p in parts(group[0]))):
             out.append(group[0])
     return out
 
@@ -166,7 +174,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
     """Question-level features given the best candidate (see `ANSWER_FEATURES`)."""
     doc_text = stats.doc_text.get(best.clause.doc_key, "") if best is not None else ""
     absent = set(absent_concepts(asks, stats))
-    weights = {g[0]: max(min(stats.idf(t) for t in g), 0.1) for g in asks.concepts if not colloquial(g, stats)}
+    weights = {g[0]: w for g, w, _ in _weighted(asks, stats)}
     absent_share = sum(weights[a] for a in absent) / sum(weights.values()) if weights else 0.0
     p = min(max(cand_p, 1e-4), 1 - 1e-4)
     row = {
@@ -184,7 +192,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
         "en": float(lang == "en"),
         "n_concepts": math.log1p(len(asks.concepts)),
         "en_cov": best_row.get("en_cov", 1.0),
-        "en_absent": (sum(all(stats.df(z) == 0 for z in zh) for _, zh in asks.en_words) / len(asks.en_words)
+        "en_absent": (sum(not any(stats.occurs(z) for z in zh) for _, zh in asks.en_words) / len(asks.en_words)
                       if asks.en_words else 0.0),
         "payee_other": best_row.get("payee_other", 0.0),
     }

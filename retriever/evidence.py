@@ -82,6 +82,8 @@ class Asks:
     en_words: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     #: the question names a financial institution / bank as the one paid (so a figure paid to banks fits)
     names_payee: bool = False
+    #: per-index concept weights cached by `retriever.decision` (not part of the question's reading)
+    prepared: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -126,7 +128,7 @@ def general_frequency(word: str) -> int:
 
 def colloquial(group: tuple[str, ...], stats: CorpusStats) -> bool:
     """A question word group the documents never use and general Chinese uses often (see `GENERAL_FREQ`)."""
-    return all(stats.df(t) == 0 for t in group) and max(general_frequency(t) for t in group) >= GENERAL_FREQ
+    return not any(stats.occurs(t) for t in group) and max(general_frequency(t) for t in group) >= GENERAL_FREQ
 
 
 def parts(term: str) -> list[str]:
@@ -319,7 +321,15 @@ class CorpusStats:
                             for m in [re.search(r"〔(\d{4})〕(\d{1,4})号", c.doc_number)] if m}
         self.all_text = "\n".join(self.doc_text.values())
         self._df: dict[str, int] = {}
+        self._occurs: dict[str, bool] = {}
         self._lock = threading.Lock()
+
+    def occurs(self, term: str) -> bool:
+        """Whether any clause contains `term` (df > 0 without counting; cached)."""
+        found = self._occurs.get(term)
+        if found is None:
+            found = self._occurs[term] = (self._df[term] > 0) if term in self._df else term in self.all_text
+        return found
 
     def df(self, term: str) -> int:
         """How many clauses contain `term` (substring; cached)."""
