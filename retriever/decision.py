@@ -47,9 +47,11 @@ CANDIDATES = 15
 MAX_CITED = 3
 VERDICTS = ("answer", "partial", "refuse")
 
+#: Evidence each candidate is also compared on with the best of the other candidates (`<feature>_lead`).
+LISTWISE = ("cov", "sent_cov", "sent_match", "ask_match", "en_cov", "dense", "bm25_rel")
 CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov_doc", "sent_cov",
                       "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
-                      "same_doc", "en", "en_cov", "payee_other")
+                      "same_doc", "en", "en_cov", "payee_other") + tuple(f"{f}_lead" for f in LISTWISE)
 ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "dense_spread", "absent",
                    "absent_share",
                    "place_mismatch", "year_mismatch", "doc_unknown", "unmapped", "en", "n_concepts",
@@ -152,6 +154,10 @@ def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: st
             "annex": float(c.kind == "annex_task"), "same_doc": float(c.doc_key == top_doc),
             "en": float(lang == "en"), "en_cov": en_coverage(asks, hay), "payee_other": float(pays_other(c, asks)),
         })
+    for f in LISTWISE:       # how the candidate compares with the best of the others on the same evidence
+        for i, r in enumerate(rows):
+            others = [o[f] for j, o in enumerate(rows) if j != i]
+            r[f"{f}_lead"] = r[f] - max(others, default=r[f])
     return rows
 
 
