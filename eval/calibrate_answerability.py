@@ -176,13 +176,27 @@ def pick_threshold(probs: np.ndarray, answerable: np.ndarray, max_false_refusal:
     return float(max(min(cut - 1e-6, 0.95), 0.05))
 
 
-def summarise(cases: list[Case], probs: np.ndarray, best: list[int], threshold: float) -> dict[str, Any]:
+def per_language_thresholds(cases: list[Case], probs: np.ndarray, max_false_refusal: float) -> dict[str, float]:
+    """One cut per language, each the highest whose cross-validated false-refusal rate is within the limit."""
+    out = {}
+    for lang in ("zh", "en"):
+        idx = [i for i, c in enumerate(cases) if c.lang == lang]
+        if idx:
+            out[lang] = pick_threshold(probs[idx], np.array([int(cases[i].answerable) for i in idx]),
+                                       max_false_refusal)
+    return out
+
+
+def summarise(cases: list[Case], probs: np.ndarray, best: list[int], threshold: float | dict[str, float]
+              ) -> dict[str, Any]:
+    """CV figures per language; `threshold` one cut or one per language."""
+    cut = threshold if isinstance(threshold, dict) else {"zh": threshold, "en": threshold}
     out: dict[str, Any] = {}
     for lang in ("zh", "en", "all"):
         idx = [i for i, c in enumerate(cases) if lang == "all" or c.lang == lang]
         ans = [i for i in idx if cases[i].answerable]
         ooc = [i for i in idx if not cases[i].answerable]
-        answered = {i for i in idx if probs[i] >= threshold or cases[i].named}
+        answered = {i for i in idx if probs[i] >= cut[cases[i].lang] or cases[i].named}
         first = [i for i in ans if best[i] >= 0 and cases[i].labels[best[i]] == 1]
         out[lang] = {"n_answerable": len(ans), "n_ooc": len(ooc),
                      "ooc_refused": round(sum(i not in answered for i in ooc) / max(len(ooc), 1), 3),
@@ -198,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", type=Path, action="append", help="training question set (repeatable)")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--max-false-refusal", type=float, default=0.015)
+    ap.add_argument("--one-threshold", action="store_true", help="one cut for both languages (default: one each)")
     ap.add_argument("--ablate", action="store_true", help="CV with each answer feature left out in turn")
     ap.add_argument("--errors", action="store_true", help="print the cross-validated mistakes")
     ap.add_argument("--cache", type=Path, action="append",
@@ -209,13 +224,18 @@ def main(argv: list[str] | None = None) -> int:
     cv = cross_validate(cases, args.l2)
     y = np.array([int(c.answerable) for c in cases])
     threshold = pick_threshold(cv["probs"], y, args.max_false_refusal)
-    summary = summarise(cases, cv["probs"], cv["best"], threshold)
-    print(f"cross-validated ({FOLDS} folds, threshold {threshold:.3f}):")
+    by_lang = {} if args.one_threshold else per_language_thresholds(cases, cv["probs"], args.max_false_refusal)
+    cuts: float | dict[str, float] = by_lang or threshold
+    summary = summarise(cases, cv["probs"], cv["best"], cuts)
+    if by_lang:
+        print(f"one threshold ({threshold:.3f}): " + json.dumps(summarise(cases, cv["probs"], cv["best"], threshold)))
+    print(f"cross-validated ({FOLDS} folds, threshold {threshold:.3f}, per language "
+          f"{ {k: round(v, 3) for k, v in by_lang.items()} }):")
     for lang, s in summary.items():
         print(f"  {lang:3s} {json.dumps(s)}")
     for name in dict.fromkeys(c.index for c in cases):
         idx = [i for i, c in enumerate(cases) if c.index == name]
-        part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], threshold)
+        part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], cuts)
         for lang, s in part.items():
             print(f"  [{name}] {lang:3s} {json.dumps(s)}")
     trade = {}
@@ -227,9 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         for i, c in enumerate(cases):
             wrong_first = c.answerable and cv["best"][i] >= 0 and not c.labels[cv["best"][i]]
-            if (cv["probs"][i] >= threshold) != c.answerable or wrong_first:
+            cut = by_lang.get(c.lang, threshold)
+            if (cv["probs"][i] >= cut) != c.answerable or wrong_first:
                 b = cv["best"][i]
-                what = "WRONG-FIRST" if (wrong_first and (cv["probs"][i] >= threshold) == c.answerable) else (
+                what = "WRONG-FIRST" if (wrong_first and (cv["probs"][i] >= cut) == c.answerable) else (
                     "ANSWERED-OOC" if not c.answerable else "REFUSED")
                 print(f"  {what:12s} {c.qid:8s} p={cv['probs'][i]:.2f} {c.hits[0].clause.doc_key[:12]} "
                       f"best={c.hits[b].clause.citation[-16:]} gold_rank={[j for j, y in enumerate(c.labels) if y]}"
@@ -257,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, row in zip(held, answer_rows([cases[i] for i in held], cm)[0]):
             rows[i] = row
     ans = Logistic.fit(rows, list(y), ANSWER_FEATURES, l2=args.l2)
-    model = DecisionModel(cand, ans, threshold, meta={
+    model = DecisionModel(cand, ans, threshold, thresholds=by_lang, meta={
         "_comment": "Trained by eval/calibrate_answerability.py (logistic regressions, numpy); do not edit by hand.",
         "trained_on": [str(Path(s).name) for s in sets], "indexes": [str(p) for p in args.index],
         "trained_at": _dt.date.today().isoformat(), "cases": len(cases), "cv": summary})

@@ -272,10 +272,17 @@ class DecisionModel:
     #: the answer model with the local LLM judge's features (`JUDGE_FEATURES`), used only when the judge runs
     answer_judge: Logistic | None = None
     threshold_judge: float = 0.5
+    #: per-language cuts (trained at the same false-refusal rate); `threshold` for a language not listed
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, lang: str) -> float:
+        """The P(answerable) cut for questions in `lang`."""
+        return self.thresholds.get(lang, self.threshold)
 
     def to_dict(self) -> dict[str, Any]:
         out = {"candidate": self.candidate.to_dict(), "answer": self.answer.to_dict(),
-               "threshold": round(self.threshold, 4), "partial_cov": self.partial_cov,
+               "threshold": round(self.threshold, 4),
+               "thresholds": {k: round(v, 4) for k, v in self.thresholds.items()}, "partial_cov": self.partial_cov,
                "cite_ratio": self.cite_ratio, "cite_min": self.cite_min, **self.meta}
         if self.answer_judge is not None:
             out.update(answer_judge=self.answer_judge.to_dict(), threshold_judge=round(self.threshold_judge, 4))
@@ -284,12 +291,13 @@ class DecisionModel:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DecisionModel:
         own = ("candidate", "answer", "threshold", "partial_cov", "cite_ratio", "cite_min", "answer_judge",
-               "threshold_judge")
+               "threshold_judge", "thresholds")
         meta = {k: v for k, v in d.items() if k not in own}
         judge = Logistic.from_dict(d["answer_judge"]) if d.get("answer_judge") else None
         return cls(Logistic.from_dict(d["candidate"]), Logistic.from_dict(d["answer"]), float(d["threshold"]),
                    float(d.get("partial_cov", 0.5)), float(d.get("cite_ratio", 0.5)), float(d.get("cite_min", 0.3)),
-                   meta, judge, float(d.get("threshold_judge", 0.5)))
+                   meta, judge, float(d.get("threshold_judge", 0.5)),
+                   {k: float(v) for k, v in (d.get("thresholds") or {}).items()})
 
 
 @lru_cache(maxsize=1)
@@ -361,7 +369,7 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
         rest = [h for h in ranked if h.clause.id not in set(named)]
         return Decision("answer", 1.0, (first + rest)[:1] + [h for h in first[1:MAX_CITED]],
                         ["the question names the clause by number"], [], ev.asks.kinds, scores)
-    confidence, threshold = float(model.answer.prob([ev.answer_row])[0]), model.threshold
+    confidence, threshold = float(model.answer.prob([ev.answer_row])[0]), model.threshold_for(lang)
     if judge is not None and model.answer_judge is not None and not ev.answer_row["doc_unknown"]:
         judged = judge.judge(question, [ev.hits[i].clause for i in ev.order])
         best_id = ev.hits[ev.order[0]].clause.id
@@ -377,7 +385,7 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
     if (follow_up and ev.asks.kinds and not row["doc_unknown"]
             and not all(states(ev.hits[ev.order[0]].clause, k) for k in ev.asks.kinds)):
         reasons.append(f"none of the clauses found for this topic states a {'/'.join(ev.asks.kinds)}")
-        return Decision("partial", min(confidence, model.threshold / 2), ranked[:1], reasons,
+        return Decision("partial", min(confidence, threshold / 2), ranked[:1], reasons,
                         ev.missing, ev.asks.kinds, scores)
     best = ev.hits[ev.order[0]].clause
     if (follow_up and ev.asks.kinds and previous_cited and not read_question(follow_up, lang).concepts
