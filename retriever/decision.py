@@ -32,6 +32,7 @@ from retriever.evidence import (
     colloquial,
     corpus_stats,
     en_coverage,
+    general_frequency,
     holds,
     holds_text,
     mentions,
@@ -122,6 +123,8 @@ def absent_concepts(asks: Asks, stats: CorpusStats) -> list[str]:
     for group in asks.concepts:
         if colloquial(group, stats):
             continue
+        if len(group) == 1 and len(group[0]) == 2 and not general_frequency(group[0]):
+            continue        # two characters jieba glued together outside its dictionary (烟卖): no concept
         if not any(stats.occurs(t) for t in group) and not (
                 len(group) == 1 and parts(group[0]) and all(stats.occurs(p) for p in parts(group[0]))):
             out.append(group[0])
