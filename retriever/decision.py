@@ -49,7 +49,7 @@ MAX_CITED = 3
 VERDICTS = ("answer", "partial", "refuse")
 
 #: Evidence each candidate is also compared on with the best of the other candidates (`<feature>_lead`).
-LISTWISE = ("cov", "sent_cov", "sent_match", "ask_match", "en_cov", "dense", "bm25_rel")
+LISTWISE = ("cov", "sent_cov", "sent_match", "ask_match", "en_cov")
 CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov_doc", "sent_cov",
                       "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
                       "same_doc", "en", "en_cov", "payee_other") + tuple(f"{f}_lead" for f in LISTWISE)
