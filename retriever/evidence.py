@@ -33,7 +33,8 @@ ASKS: dict[str, re.Pattern[str]] = {
         r"unit|units|office|authority)\b|\bwho\b|\blead", re.I),
     "count": re.compile(r"多少个|几个|多少场|多少家|多少人|几人|\bhow many\b", re.I),
     "eligibility": re.compile(r"什么条件|哪些条件|符合.{0,6}条件|资格|谁可以|哪些人可以|哪些人能|\beligib|\bqualif|"
-                             r"\bwho (can|may) (apply|receive|get|claim|qualify|benefit|enjoy)\b|\bentitled\b|\bconditions?\b|\brequirements?\b", re.I),
+                             r"\bwho (can|may) (apply|receive|get|claim|qualify|benefit|enjoy)\b|\bentitled\b|"
+                             r"\bconditions?\b|\brequirements?\b", re.I),
 }
 #: "Who is eligible …" asks for conditions, not for an agency.
 _WHO_ELIGIBLE = re.compile(r"\bwho (is|are) (eligible|entitled)|\bwho (can|may) (apply|receive|get|claim|qualify)|"
