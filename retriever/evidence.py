@@ -61,7 +61,8 @@ EN_STOP = frozenset(
     "company companies firm firms enterprise enterprises business businesses someone people person "
     "within after before during until day week weeks take takes taken work end else around far out over "
     "authority authorities organisation organization normally without whether once also still just only "
-    "eligible qualify qualifies entitled conditions condition requirements requirement".split())
+    "eligible qualify qualifies entitled conditions condition requirements requirement "
+    "money amount amounts sum sums figure figures number numbers".split())
 _YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
 _DOC_ZH = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（](\d{4})[〕\])）](\d{1,4})号")
 _DOC_EN = re.compile(r"\[(\d{4})\]\s*No\.?\s*(\d{1,4})", re.I)
