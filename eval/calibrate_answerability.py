@@ -29,6 +29,7 @@ from retriever.decision import (
     ANSWER_FEATURES,
     CANDIDATE_FEATURES,
     CANDIDATES,
+    MAX_CITED,
     MODEL_FILE,
     DecisionModel,
     Logistic,
@@ -135,6 +136,7 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
     folds = folds_of(cases)
     probs = np.zeros(len(cases))
     best = [-1] * len(cases)
+    cand_probs: list[np.ndarray] = [np.zeros(0)] * len(cases)
     blocked = np.zeros(len(cases), dtype=bool)
     for f in range(FOLDS):
         train = [c for c, k in zip(cases, folds) if k != f]
@@ -156,14 +158,56 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
         for j, i in enumerate(test_idx):
             probs[i] = p[j]
             best[i] = b[j]
+            cand_probs[i] = cand.prob(cases[i].rows)
             blocked[i] = bool(rows[j]["doc_unknown"] or rows[j]["out_of_scope"])
-    return {"probs": np.where(blocked, 0.0, probs), "best": best}
+    return {"probs": np.where(blocked, 0.0, probs), "best": best, "cand_probs": cand_probs}
 
 
 def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
     rows = [r for c in cases if c.answerable for r in c.rows]
     labels = [y for c in cases if c.answerable for y in c.labels]
     return Logistic.fit(rows, labels, feats, l2=l2)
+
+
+#: (ratio, floor) pairs tried for citing further clauses beside the best one (`DecisionModel.cite_ratio/cite_min`)
+CITE_GRID = tuple((r, m) for r in (0.5, 0.4, 0.3, 0.25, 0.2) for m in (0.3, 0.2, 0.15, 0.1))
+#: the share of cited clauses that must be gold clauses (cross-validated) for a citation rule to be chosen
+CITE_PRECISION = 0.85
+
+
+def cited_indexes(p: np.ndarray, ratio: float, floor: float, most: int = MAX_CITED) -> list[int]:
+    """The candidates `retriever.decision._cited` cites for probabilities `p` (best first)."""
+    order = sorted(range(len(p)), key=lambda i: (-p[i], i))
+    out = order[:1]
+    for i in order[1:]:
+        if len(out) >= most or p[i] < max(floor, ratio * p[order[0]]):
+            break
+        out.append(i)
+    return out
+
+
+def citation_scores(cases: list[Case], cand_probs: list[np.ndarray], ratio: float, floor: float
+                    ) -> tuple[float, float]:
+    """(mean share of cited clauses that are gold, mean share of gold clauses cited) over answerable cases."""
+    prec, rec = [], []
+    for c, p in zip(cases, cand_probs):
+        if c.answerable and len(p) and sum(c.labels):
+            cited = cited_indexes(p, ratio, floor)
+            hits = sum(c.labels[j] for j in cited)
+            prec.append(hits / len(cited))
+            rec.append(hits / sum(c.labels))
+    return (float(np.mean(prec)) if prec else 0.0), (float(np.mean(rec)) if rec else 0.0)
+
+
+def pick_citation(cases: list[Case], cand_probs: list[np.ndarray], min_precision: float = CITE_PRECISION
+                  ) -> tuple[float, float]:
+    """The (ratio, floor) citing the most gold clauses while cross-validated citation precision stays at least
+    `min_precision` (the most precise rule when none does; ties go to the strictest rule)."""
+    scored = [(citation_scores(cases, cand_probs, r, m), (r, m)) for r, m in CITE_GRID]
+    ok = [(rec, prec, rule) for (prec, rec), rule in scored if prec >= min_precision]
+    if not ok:
+        return max(scored, key=lambda t: t[0][0])[1]
+    return max(ok, key=lambda t: (t[0], t[1]))[2]
 
 
 def pick_threshold(probs: np.ndarray, answerable: np.ndarray, max_false_refusal: float) -> float:
@@ -242,6 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     for rate in (0.0, 0.02, 0.05, 0.10):
         t = pick_threshold(cv["probs"], y, rate)
         trade[rate] = summarise(cases, cv["probs"], cv["best"], t)["all"]["ooc_refused"]
+    cite_ratio, cite_min = pick_citation(cases, cv["cand_probs"])
+    prec, rec = citation_scores(cases, cv["cand_probs"], cite_ratio, cite_min)
+    print(f"  citing further clauses from P ≥ max({cite_min}, {cite_ratio} × best): cross-validated citation "
+          f"precision {prec:.3f}, gold clauses cited {rec:.3f}")
     print("  OOC refused at a cross-validated false-refusal rate of " +
           ", ".join(f"{r:.0%}: {v:.3f}" for r, v in trade.items()))
     if args.errors:
@@ -278,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, row in zip(held, answer_rows([cases[i] for i in held], cm)[0]):
             rows[i] = row
     ans = Logistic.fit(rows, list(y), ANSWER_FEATURES, l2=args.l2)
-    model = DecisionModel(cand, ans, threshold, thresholds=by_lang, meta={
+    model = DecisionModel(cand, ans, threshold, cite_ratio=cite_ratio, cite_min=cite_min, thresholds=by_lang, meta={
         "_comment": "Trained by eval/calibrate_answerability.py (logistic regressions, numpy); do not edit by hand.",
         "trained_on": [str(Path(s).name) for s in sets], "indexes": [str(p) for p in args.index],
         "trained_at": _dt.date.today().isoformat(), "cases": len(cases), "cv": summary})

@@ -4,7 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eval.calibrate_answerability import Case, per_language_thresholds, pick_threshold, summarise
+from eval.calibrate_answerability import (
+    Case,
+    citation_scores,
+    cited_indexes,
+    per_language_thresholds,
+    pick_citation,
+    pick_threshold,
+    summarise,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -27,3 +35,15 @@ def test_each_language_gets_the_highest_cut_within_its_false_refusal_limit():
     assert split["zh"]["answerable_refused"] == single["zh"]["answerable_refused"] == 0.0
     assert split["zh"]["ooc_refused"] == 1.0 > single["zh"]["ooc_refused"]     # zh no longer pays for en's overlap
     assert split["en"] == single["en"]
+
+
+def test_citation_rule_cites_the_most_gold_clauses_within_the_precision_floor():
+    # two gold clauses per question: the second at P 0.35 beside a best of 0.9; a wrong one at 0.12
+    cases = [Case(f"q{i}", "zh", True, {"a", "b"}, [{}] * 3, [1, 1, 0], None, [], None, False) for i in range(5)]
+    probs = [np.array([0.9, 0.35, 0.12]) for _ in cases]
+    assert cited_indexes(probs[0], 0.5, 0.3) == [0]
+    assert cited_indexes(probs[0], 0.3, 0.1) == [0, 1, 2]
+    assert citation_scores(cases, probs, 0.5, 0.3) == (1.0, 0.5)
+    assert pick_citation(cases, probs, min_precision=0.9) == (0.3, 0.3)   # both gold, not the wrong one; strictest tie
+    prec, rec = citation_scores(cases, probs, *pick_citation(cases, probs, min_precision=0.9))
+    assert prec == 1.0 and rec == 1.0
