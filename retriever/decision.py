@@ -4,11 +4,12 @@ refuse — with a calibrated confidence.
 Two learned stages (logistic regressions trained and cross-validated by `eval/calibrate_answerability.py`,
 coefficients in `retriever/data/decision_model.json`):
 1. a candidate model scores each of the top candidates (does this clause answer the question?) from its
-   retrieval signals, how much of the question's concepts it holds (IDF-weighted) and whether it holds what the
-   question asks for (amount, share, date, agency, count);
+   retrieval signals, how much of the question's concepts it holds (IDF-weighted), whether it holds what the
+   question asks for (amount, share, date, agency, count, conditions) and how it compares on that evidence with
+   the best of the other candidates (listwise `*_lead` features);
 2. an answer model turns the best candidate's evidence plus question-level evidence (concepts that occur nowhere
    in the corpus, another city, year or document named) into P(answerable) — the confidence shown to users.
-Below the trained threshold the verdict is `partial` when the best clause shares most of the question's concepts
+Below the trained threshold (one per language) the verdict is `partial` when the best clause shares most of the question's concepts
 (the documents hold a related measure, not the one asked for), else `refuse`. One function, `decide`, serves
 every caller and every LLM mode.
 """
