@@ -10,8 +10,8 @@ coefficients in `retriever/data/decision_model.json`):
 2. an answer model turns the best candidate's evidence plus question-level evidence (concepts that occur nowhere
    in the corpus, another city, year or document named) into P(answerable) — the confidence shown to users.
 Below the trained threshold (one per language) the verdict is `partial` when the best clause shares most of the
-question's concepts (the documents hold a related measure, not the one asked for), else `refuse`. One function, `decide`, serves
-every caller and every LLM mode.
+question's concepts (the documents hold a related measure, not the one asked for), else `refuse`. One function,
+`decide`, serves every caller and every LLM mode.
 """
 from __future__ import annotations
 
