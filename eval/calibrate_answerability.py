@@ -29,6 +29,7 @@ from retriever.decision import (
     ANSWER_FEATURES,
     CANDIDATE_FEATURES,
     CANDIDATES,
+    MAX_CITED,
     MODEL_FILE,
     DecisionModel,
     Logistic,
@@ -39,7 +40,7 @@ from retriever.evidence import corpus_stats, read_question
 from retriever.search import Searcher
 
 TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
-              DATA_DIR / "questions_decision2.jsonl")
+              DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl")
 FOLDS = 5
 
 
@@ -135,6 +136,7 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
     folds = folds_of(cases)
     probs = np.zeros(len(cases))
     best = [-1] * len(cases)
+    cand_probs: list[np.ndarray] = [np.zeros(0)] * len(cases)
     blocked = np.zeros(len(cases), dtype=bool)
     for f in range(FOLDS):
         train = [c for c, k in zip(cases, folds) if k != f]
@@ -156,14 +158,56 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
         for j, i in enumerate(test_idx):
             probs[i] = p[j]
             best[i] = b[j]
+            cand_probs[i] = cand.prob(cases[i].rows)
             blocked[i] = bool(rows[j]["doc_unknown"] or rows[j]["out_of_scope"])
-    return {"probs": np.where(blocked, 0.0, probs), "best": best}
+    return {"probs": np.where(blocked, 0.0, probs), "best": best, "cand_probs": cand_probs}
 
 
 def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
     rows = [r for c in cases if c.answerable for r in c.rows]
     labels = [y for c in cases if c.answerable for y in c.labels]
     return Logistic.fit(rows, labels, feats, l2=l2)
+
+
+#: (ratio, floor) pairs tried for citing further clauses beside the best one (`DecisionModel.cite_ratio/cite_min`)
+CITE_GRID = tuple((r, m) for r in (0.5, 0.4, 0.3, 0.25, 0.2) for m in (0.3, 0.2, 0.15, 0.1))
+#: the share of cited clauses that must be gold clauses (cross-validated) for a citation rule to be chosen
+CITE_PRECISION = 0.85
+
+
+def cited_indexes(p: np.ndarray, ratio: float, floor: float, most: int = MAX_CITED) -> list[int]:
+    """The candidates `retriever.decision._cited` cites for probabilities `p` (best first)."""
+    order = sorted(range(len(p)), key=lambda i: (-p[i], i))
+    out = order[:1]
+    for i in order[1:]:
+        if len(out) >= most or p[i] < max(floor, ratio * p[order[0]]):
+            break
+        out.append(i)
+    return out
+
+
+def citation_scores(cases: list[Case], cand_probs: list[np.ndarray], ratio: float, floor: float
+                    ) -> tuple[float, float]:
+    """(mean share of cited clauses that are gold, mean share of gold clauses cited) over answerable cases."""
+    prec, rec = [], []
+    for c, p in zip(cases, cand_probs):
+        if c.answerable and len(p) and sum(c.labels):
+            cited = cited_indexes(p, ratio, floor)
+            hits = sum(c.labels[j] for j in cited)
+            prec.append(hits / len(cited))
+            rec.append(hits / sum(c.labels))
+    return (float(np.mean(prec)) if prec else 0.0), (float(np.mean(rec)) if rec else 0.0)
+
+
+def pick_citation(cases: list[Case], cand_probs: list[np.ndarray], min_precision: float = CITE_PRECISION
+                  ) -> tuple[float, float]:
+    """The (ratio, floor) citing the most gold clauses while cross-validated citation precision stays at least
+    `min_precision` (the most precise rule when none does; ties go to the strictest rule)."""
+    scored = [(citation_scores(cases, cand_probs, r, m), (r, m)) for r, m in CITE_GRID]
+    ok = [(rec, prec, rule) for (prec, rec), rule in scored if prec >= min_precision]
+    if not ok:
+        return max(scored, key=lambda t: t[0][0])[1]
+    return max(ok, key=lambda t: (t[0], t[1]))[2]
 
 
 def pick_threshold(probs: np.ndarray, answerable: np.ndarray, max_false_refusal: float) -> float:
@@ -176,13 +220,27 @@ def pick_threshold(probs: np.ndarray, answerable: np.ndarray, max_false_refusal:
     return float(max(min(cut - 1e-6, 0.95), 0.05))
 
 
-def summarise(cases: list[Case], probs: np.ndarray, best: list[int], threshold: float) -> dict[str, Any]:
+def per_language_thresholds(cases: list[Case], probs: np.ndarray, max_false_refusal: float) -> dict[str, float]:
+    """One cut per language, each the highest whose cross-validated false-refusal rate is within the limit."""
+    out = {}
+    for lang in ("zh", "en"):
+        idx = [i for i, c in enumerate(cases) if c.lang == lang]
+        if idx:
+            out[lang] = pick_threshold(probs[idx], np.array([int(cases[i].answerable) for i in idx]),
+                                       max_false_refusal)
+    return out
+
+
+def summarise(cases: list[Case], probs: np.ndarray, best: list[int], threshold: float | dict[str, float]
+              ) -> dict[str, Any]:
+    """CV figures per language; `threshold` one cut or one per language."""
+    cut = threshold if isinstance(threshold, dict) else {"zh": threshold, "en": threshold}
     out: dict[str, Any] = {}
     for lang in ("zh", "en", "all"):
         idx = [i for i, c in enumerate(cases) if lang == "all" or c.lang == lang]
         ans = [i for i in idx if cases[i].answerable]
         ooc = [i for i in idx if not cases[i].answerable]
-        answered = {i for i in idx if probs[i] >= threshold or cases[i].named}
+        answered = {i for i in idx if probs[i] >= cut[cases[i].lang] or cases[i].named}
         first = [i for i in ans if best[i] >= 0 and cases[i].labels[best[i]] == 1]
         out[lang] = {"n_answerable": len(ans), "n_ooc": len(ooc),
                      "ooc_refused": round(sum(i not in answered for i in ooc) / max(len(ooc), 1), 3),
@@ -198,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", type=Path, action="append", help="training question set (repeatable)")
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--max-false-refusal", type=float, default=0.015)
+    ap.add_argument("--one-threshold", action="store_true", help="one cut for both languages (default: one each)")
     ap.add_argument("--ablate", action="store_true", help="CV with each answer feature left out in turn")
     ap.add_argument("--errors", action="store_true", help="print the cross-validated mistakes")
     ap.add_argument("--cache", type=Path, action="append",
@@ -209,27 +268,37 @@ def main(argv: list[str] | None = None) -> int:
     cv = cross_validate(cases, args.l2)
     y = np.array([int(c.answerable) for c in cases])
     threshold = pick_threshold(cv["probs"], y, args.max_false_refusal)
-    summary = summarise(cases, cv["probs"], cv["best"], threshold)
-    print(f"cross-validated ({FOLDS} folds, threshold {threshold:.3f}):")
+    by_lang = {} if args.one_threshold else per_language_thresholds(cases, cv["probs"], args.max_false_refusal)
+    cuts: float | dict[str, float] = by_lang or threshold
+    summary = summarise(cases, cv["probs"], cv["best"], cuts)
+    if by_lang:
+        print(f"one threshold ({threshold:.3f}): " + json.dumps(summarise(cases, cv["probs"], cv["best"], threshold)))
+    print(f"cross-validated ({FOLDS} folds, threshold {threshold:.3f}, per language "
+          f"{ {k: round(v, 3) for k, v in by_lang.items()} }):")
     for lang, s in summary.items():
         print(f"  {lang:3s} {json.dumps(s)}")
     for name in dict.fromkeys(c.index for c in cases):
         idx = [i for i, c in enumerate(cases) if c.index == name]
-        part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], threshold)
+        part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], cuts)
         for lang, s in part.items():
             print(f"  [{name}] {lang:3s} {json.dumps(s)}")
     trade = {}
     for rate in (0.0, 0.02, 0.05, 0.10):
         t = pick_threshold(cv["probs"], y, rate)
         trade[rate] = summarise(cases, cv["probs"], cv["best"], t)["all"]["ooc_refused"]
+    cite_ratio, cite_min = pick_citation(cases, cv["cand_probs"])
+    prec, rec = citation_scores(cases, cv["cand_probs"], cite_ratio, cite_min)
+    print(f"  citing further clauses from P ≥ max({cite_min}, {cite_ratio} × best): cross-validated citation "
+          f"precision {prec:.3f}, gold clauses cited {rec:.3f}")
     print("  OOC refused at a cross-validated false-refusal rate of " +
           ", ".join(f"{r:.0%}: {v:.3f}" for r, v in trade.items()))
     if args.errors:
         for i, c in enumerate(cases):
             wrong_first = c.answerable and cv["best"][i] >= 0 and not c.labels[cv["best"][i]]
-            if (cv["probs"][i] >= threshold) != c.answerable or wrong_first:
+            cut = by_lang.get(c.lang, threshold)
+            if (cv["probs"][i] >= cut) != c.answerable or wrong_first:
                 b = cv["best"][i]
-                what = "WRONG-FIRST" if (wrong_first and (cv["probs"][i] >= threshold) == c.answerable) else (
+                what = "WRONG-FIRST" if (wrong_first and (cv["probs"][i] >= cut) == c.answerable) else (
                     "ANSWERED-OOC" if not c.answerable else "REFUSED")
                 print(f"  {what:12s} {c.qid:8s} p={cv['probs'][i]:.2f} {c.hits[0].clause.doc_key[:12]} "
                       f"best={c.hits[b].clause.citation[-16:]} gold_rank={[j for j, y in enumerate(c.labels) if y]}"
@@ -257,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         for i, row in zip(held, answer_rows([cases[i] for i in held], cm)[0]):
             rows[i] = row
     ans = Logistic.fit(rows, list(y), ANSWER_FEATURES, l2=args.l2)
-    model = DecisionModel(cand, ans, threshold, meta={
+    model = DecisionModel(cand, ans, threshold, cite_ratio=cite_ratio, cite_min=cite_min, thresholds=by_lang, meta={
         "_comment": "Trained by eval/calibrate_answerability.py (logistic regressions, numpy); do not edit by hand.",
         "trained_on": [str(Path(s).name) for s in sets], "indexes": [str(p) for p in args.index],
         "trained_at": _dt.date.today().isoformat(), "cases": len(cases), "cv": summary})

@@ -4,13 +4,14 @@ refuse — with a calibrated confidence.
 Two learned stages (logistic regressions trained and cross-validated by `eval/calibrate_answerability.py`,
 coefficients in `retriever/data/decision_model.json`):
 1. a candidate model scores each of the top candidates (does this clause answer the question?) from its
-   retrieval signals, how much of the question's concepts it holds (IDF-weighted) and whether it holds what the
-   question asks for (amount, share, date, agency, count);
+   retrieval signals, how much of the question's concepts it holds (IDF-weighted), whether it holds what the
+   question asks for (amount, share, date, agency, count, conditions) and how it compares on that evidence with
+   the best of the other candidates (listwise `*_lead` features);
 2. an answer model turns the best candidate's evidence plus question-level evidence (concepts that occur nowhere
    in the corpus, another city, year or document named) into P(answerable) — the confidence shown to users.
-Below the trained threshold the verdict is `partial` when the best clause shares most of the question's concepts
-(the documents hold a related measure, not the one asked for), else `refuse`. One function, `decide`, serves
-every caller and every LLM mode.
+Below the trained threshold (one per language) the verdict is `partial` when the best clause shares most of the
+question's concepts (the documents hold a related measure, not the one asked for), else `refuse`. One function,
+`decide`, serves every caller and every LLM mode.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from retriever.evidence import (
     colloquial,
     corpus_stats,
     en_coverage,
+    general_frequency,
     holds,
     holds_text,
     mentions,
@@ -47,9 +49,11 @@ CANDIDATES = 15
 MAX_CITED = 3
 VERDICTS = ("answer", "partial", "refuse")
 
+#: Evidence each candidate is also compared on with the best of the other candidates (`<feature>_lead`).
+LISTWISE = ("cov", "sent_cov", "sent_match", "ask_match", "en_cov")
 CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov_doc", "sent_cov",
                       "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
-                      "same_doc", "en", "en_cov", "payee_other")
+                      "same_doc", "en", "en_cov", "payee_other") + tuple(f"{f}_lead" for f in LISTWISE)
 ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "dense_spread", "absent",
                    "absent_share",
                    "place_mismatch", "year_mismatch", "doc_unknown", "unmapped", "en", "n_concepts",
@@ -83,6 +87,17 @@ class Decision:
 
 # --- features ----------------------------------------------------------------------------------------------
 
+def _weighted(asks: Asks, stats: CorpusStats) -> list[tuple[tuple[str, ...], float, list[str]]]:
+    """The question's non-colloquial concept groups with their IDF weight and compound parts (computed once per
+    question and index: `_coverage` runs for every candidate and sentence)."""
+    key = id(stats)
+    cached = asks.prepared.get(key)
+    if cached is None:
+        cached = asks.prepared[key] = [(g, max(min(stats.idf(t) for t in g), 0.1), parts(g[0]) if len(g) == 1 else [])
+                                       for g in asks.concepts if not colloquial(g, stats)]
+    return cached
+
+
 def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, list[str]]:
     """(IDF-weighted share of concepts found in `hay`, largest IDF among missing concepts / log N, missing)."""
     if not asks.concepts:
@@ -91,14 +106,11 @@ def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, l
     miss = 0.0
     missing: list[str] = []
     top = math.log(stats.n + 1) or 1.0
-    for group in asks.concepts:
-        if colloquial(group, stats):
-            continue
-        w = max(min(stats.idf(t) for t in group), 0.1)
+    for group, w, pieces in _weighted(asks, stats):
         total += w
         if any(t in hay for t in group):
             found += w
-        elif len(group) == 1 and parts(group[0]) and all(p in hay for p in parts(group[0])):
+        elif pieces and all(p in hay for p in pieces):
             found += w / 2          # a compound whose parts are all there
         else:
             miss = max(miss, w / top)
@@ -112,8 +124,10 @@ def absent_concepts(asks: Asks, stats: CorpusStats) -> list[str]:
     for group in asks.concepts:
         if colloquial(group, stats):
             continue
-        if all(stats.df(t) == 0 for t in group) and not (
-                len(group) == 1 and parts(group[0]) and all(stats.df(p) > 0 for p in parts(group[0]))):
+        if len(group) == 1 and len(group[0]) == 2 and not general_frequency(group[0]):
+            continue        # two characters jieba glued together outside its dictionary (烟卖): no concept
+        if not any(stats.occurs(t) for t in group) and not (
+                len(group) == 1 and parts(group[0]) and all(stats.occurs(p) for p in parts(group[0]))):
             out.append(group[0])
     return out
 
@@ -144,6 +158,10 @@ def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: st
             "annex": float(c.kind == "annex_task"), "same_doc": float(c.doc_key == top_doc),
             "en": float(lang == "en"), "en_cov": en_coverage(asks, hay), "payee_other": float(pays_other(c, asks)),
         })
+    for f in LISTWISE:       # how the candidate compares with the best of the others on the same evidence
+        for i, r in enumerate(rows):
+            others = [o[f] for j, o in enumerate(rows) if j != i]
+            r[f"{f}_lead"] = r[f] - max(others, default=r[f])
     return rows
 
 
@@ -166,7 +184,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
     """Question-level features given the best candidate (see `ANSWER_FEATURES`)."""
     doc_text = stats.doc_text.get(best.clause.doc_key, "") if best is not None else ""
     absent = set(absent_concepts(asks, stats))
-    weights = {g[0]: max(min(stats.idf(t) for t in g), 0.1) for g in asks.concepts if not colloquial(g, stats)}
+    weights = {g[0]: w for g, w, _ in _weighted(asks, stats)}
     absent_share = sum(weights[a] for a in absent) / sum(weights.values()) if weights else 0.0
     p = min(max(cand_p, 1e-4), 1 - 1e-4)
     row = {
@@ -184,7 +202,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
         "en": float(lang == "en"),
         "n_concepts": math.log1p(len(asks.concepts)),
         "en_cov": best_row.get("en_cov", 1.0),
-        "en_absent": (sum(all(stats.df(z) == 0 for z in zh) for _, zh in asks.en_words) / len(asks.en_words)
+        "en_absent": (sum(not any(stats.occurs(z) for z in zh) for _, zh in asks.en_words) / len(asks.en_words)
                       if asks.en_words else 0.0),
         "payee_other": best_row.get("payee_other", 0.0),
     }
@@ -258,10 +276,17 @@ class DecisionModel:
     #: the answer model with the local LLM judge's features (`JUDGE_FEATURES`), used only when the judge runs
     answer_judge: Logistic | None = None
     threshold_judge: float = 0.5
+    #: per-language cuts (trained at the same false-refusal rate); `threshold` for a language not listed
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, lang: str) -> float:
+        """The P(answerable) cut for questions in `lang`."""
+        return self.thresholds.get(lang, self.threshold)
 
     def to_dict(self) -> dict[str, Any]:
         out = {"candidate": self.candidate.to_dict(), "answer": self.answer.to_dict(),
-               "threshold": round(self.threshold, 4), "partial_cov": self.partial_cov,
+               "threshold": round(self.threshold, 4),
+               "thresholds": {k: round(v, 4) for k, v in self.thresholds.items()}, "partial_cov": self.partial_cov,
                "cite_ratio": self.cite_ratio, "cite_min": self.cite_min, **self.meta}
         if self.answer_judge is not None:
             out.update(answer_judge=self.answer_judge.to_dict(), threshold_judge=round(self.threshold_judge, 4))
@@ -270,12 +295,13 @@ class DecisionModel:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DecisionModel:
         own = ("candidate", "answer", "threshold", "partial_cov", "cite_ratio", "cite_min", "answer_judge",
-               "threshold_judge")
+               "threshold_judge", "thresholds")
         meta = {k: v for k, v in d.items() if k not in own}
         judge = Logistic.from_dict(d["answer_judge"]) if d.get("answer_judge") else None
         return cls(Logistic.from_dict(d["candidate"]), Logistic.from_dict(d["answer"]), float(d["threshold"]),
                    float(d.get("partial_cov", 0.5)), float(d.get("cite_ratio", 0.5)), float(d.get("cite_min", 0.3)),
-                   meta, judge, float(d.get("threshold_judge", 0.5)))
+                   meta, judge, float(d.get("threshold_judge", 0.5)),
+                   {k: float(v) for k, v in (d.get("thresholds") or {}).items()})
 
 
 @lru_cache(maxsize=1)
@@ -347,7 +373,7 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
         rest = [h for h in ranked if h.clause.id not in set(named)]
         return Decision("answer", 1.0, (first + rest)[:1] + [h for h in first[1:MAX_CITED]],
                         ["the question names the clause by number"], [], ev.asks.kinds, scores)
-    confidence, threshold = float(model.answer.prob([ev.answer_row])[0]), model.threshold
+    confidence, threshold = float(model.answer.prob([ev.answer_row])[0]), model.threshold_for(lang)
     if judge is not None and model.answer_judge is not None and not ev.answer_row["doc_unknown"]:
         judged = judge.judge(question, [ev.hits[i].clause for i in ev.order])
         best_id = ev.hits[ev.order[0]].clause.id
@@ -363,7 +389,7 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
     if (follow_up and ev.asks.kinds and not row["doc_unknown"]
             and not all(states(ev.hits[ev.order[0]].clause, k) for k in ev.asks.kinds)):
         reasons.append(f"none of the clauses found for this topic states a {'/'.join(ev.asks.kinds)}")
-        return Decision("partial", min(confidence, model.threshold / 2), ranked[:1], reasons,
+        return Decision("partial", min(confidence, threshold / 2), ranked[:1], reasons,
                         ev.missing, ev.asks.kinds, scores)
     best = ev.hits[ev.order[0]].clause
     if (follow_up and ev.asks.kinds and previous_cited and not read_question(follow_up, lang).concepts

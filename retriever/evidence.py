@@ -32,7 +32,13 @@ ASKS: dict[str, re.Pattern[str]] = {
         r"哪个部门|哪个单位|哪些部门|哪个机构|谁|牵头|负责|由哪|主管|\bwhich (agency|agencies|department|body|bodies|"
         r"unit|units|office|authority)\b|\bwho\b|\blead", re.I),
     "count": re.compile(r"多少个|几个|多少场|多少家|多少人|几人|\bhow many\b", re.I),
+    "eligibility": re.compile(r"什么条件|哪些条件|符合.{0,6}条件|资格|谁可以|哪些人可以|哪些人能|\beligib|\bqualif|"
+                             r"\bwho (can|may) (apply|receive|get|claim|qualify|benefit|enjoy)\b|\bentitled\b|"
+                             r"\bconditions?\b|\brequirements?\b", re.I),
 }
+#: "Who is eligible …" asks for conditions, not for an agency.
+_WHO_ELIGIBLE = re.compile(r"\bwho (is|are) (eligible|entitled)|\bwho (can|may) (apply|receive|get|claim|qualify)|"
+                           r"谁可以|哪些人可以|哪些人能", re.I)
 #: Chinese question words and function words that carry no concept.
 ZH_STOP = frozenset(
     "多少 什么 哪些 哪个 哪里 如何 怎么 怎样 是否 可以 能否 有没有 有 吗 呢 请问 请 一下 需要 要 我 我们 你 您 的 是 "
@@ -52,7 +58,11 @@ EN_STOP = frozenset(
     "body bodies responsible charge share percentage rate deadline due date time long quickly soon days months "
     "years maximum minimum total cap ceiling say says said document plan plans project projects measure measures "
     "support supports policy policies rule rules provide provides offer offers available eligible receive receives "
-    "company companies firm firms enterprise enterprises business businesses someone people person".split())
+    "company companies firm firms enterprise enterprises business businesses someone people person "
+    "within after before during until day week weeks take takes taken work end else around far out over "
+    "authority authorities organisation organization normally without whether once also still just only "
+    "eligible qualify qualifies entitled conditions condition requirements requirement "
+    "money amount amounts sum sums figure figures number numbers".split())
 _YEAR = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
 _DOC_ZH = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[(（](\d{4})[〕\])）](\d{1,4})号")
 _DOC_EN = re.compile(r"\[(\d{4})\]\s*No\.?\s*(\d{1,4})", re.I)
@@ -62,6 +72,7 @@ _PERCENT = re.compile(r"百分之|万分之|千分之|%|‰|费率|比例")
 _DURATION = re.compile(rf"[\d{_CN_NUM}]+\s*(个)?(工作日|日|天|月|年|小时)|截止|之前|以前|期限|有效期|届满")
 _AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处|委员会|组织)")
 _COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
+_CONDITION = re.compile(r"条件|符合|具备|资格|下列(情形|人员|单位|企业)|对象|认定为|申请人")
 _NUMBER = re.compile(rf"\d|[{_CN_NUM}]+\s*(个|元|年|日|天|月|人|倍|次|项|%|分之)")
 _SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项]|\bhow (much|many|high|large)\b|\bwhat is the \w*\s*"
                             r"(rate|amount|level|number|limit|standard|threshold)\b", re.I)
@@ -82,6 +93,8 @@ class Asks:
     en_words: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     #: the question names a financial institution / bank as the one paid (so a figure paid to banks fits)
     names_payee: bool = False
+    #: per-index concept weights cached by `retriever.decision` (not part of the question's reading)
+    prepared: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -89,6 +102,8 @@ def asked_kinds(question: str) -> list[str]:
     kinds = [k for k, rx in ASKS.items() if rx.search(question)]
     if "count" in kinds and "amount" in kinds and not re.search(r"how much|多少钱|金额|多少元", question, re.I):
         kinds.remove("amount")
+    if "eligibility" in kinds and "agency" in kinds and _WHO_ELIGIBLE.search(question):
+        kinds.remove("agency")
     if not kinds and _SOME_NUMBER_Q.search(question):
         kinds = ["number"]          # "标准是多少": some figure, of no more definite kind
     return kinds
@@ -126,7 +141,7 @@ def general_frequency(word: str) -> int:
 
 def colloquial(group: tuple[str, ...], stats: CorpusStats) -> bool:
     """A question word group the documents never use and general Chinese uses often (see `GENERAL_FREQ`)."""
-    return all(stats.df(t) == 0 for t in group) and max(general_frequency(t) for t in group) >= GENERAL_FREQ
+    return not any(stats.occurs(t) for t in group) and max(general_frequency(t) for t in group) >= GENERAL_FREQ
 
 
 def parts(term: str) -> list[str]:
@@ -277,6 +292,8 @@ def holds(clause: Clause, kind: str) -> bool:
         return bool(_COUNT.search(text)) or "amount" in facts
     if kind == "number":
         return bool(facts) or bool(_NUMBER.search(text))
+    if kind == "eligibility":
+        return bool(_CONDITION.search(text))
     return True
 
 
@@ -296,7 +313,7 @@ def states(clause: Clause, kind: str) -> bool:
 def holds_text(text: str, kind: str) -> bool:
     """Whether a piece of text (a sentence) holds a figure of the asked kind."""
     rx = {"amount": _MONEY, "percent": _PERCENT, "date": _DURATION, "agency": _AGENCY, "count": _COUNT,
-          "number": _NUMBER}.get(kind)
+          "number": _NUMBER, "eligibility": _CONDITION}.get(kind)
     return bool(rx.search(text)) if rx else True
 
 
@@ -319,7 +336,15 @@ class CorpusStats:
                             for m in [re.search(r"〔(\d{4})〕(\d{1,4})号", c.doc_number)] if m}
         self.all_text = "\n".join(self.doc_text.values())
         self._df: dict[str, int] = {}
+        self._occurs: dict[str, bool] = {}
         self._lock = threading.Lock()
+
+    def occurs(self, term: str) -> bool:
+        """Whether any clause contains `term` (df > 0 without counting; cached)."""
+        found = self._occurs.get(term)
+        if found is None:
+            found = self._occurs[term] = (self._df[term] > 0) if term in self._df else term in self.all_text
+        return found
 
     def df(self, term: str) -> int:
         """How many clauses contain `term` (substring; cached)."""

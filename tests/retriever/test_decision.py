@@ -9,7 +9,16 @@ import pytest
 
 from index.clause import Clause
 from index.facts import extract_facts
-from retriever.decision import ANSWER_FEATURES, CANDIDATE_FEATURES, DecisionModel, Logistic, decide, load_model
+from retriever.decision import (
+    ANSWER_FEATURES,
+    CANDIDATE_FEATURES,
+    LISTWISE,
+    DecisionModel,
+    Logistic,
+    candidate_features,
+    decide,
+    load_model,
+)
 from retriever.evidence import CorpusStats, asked_kinds, holds, read_question
 from retriever.search import Hit
 
@@ -60,6 +69,7 @@ def test_what_a_clause_holds():
 def test_corpus_stats_document_frequency():
     stats = CorpusStats(STORE.clauses)
     assert stats.df("吸烟") == 1 and stats.df("贴息") == 0 and stats.df("市") >= 2
+    assert stats.occurs("吸烟") and not stats.occurs("贴息") and stats.occurs("市")
     assert stats.idf("贴息") > stats.idf("吸烟") > stats.idf("市")
     assert ("2024", "27") in stats.doc_numbers
 
@@ -112,3 +122,46 @@ def test_shipped_model_has_every_feature():
     model = load_model()
     assert model.candidate.features == CANDIDATE_FEATURES and model.answer.features == ANSWER_FEATURES
     assert 0.0 < model.threshold < 1.0
+
+
+ELIGIBLE = clause("c4", "第十八条 具备下列条件的失业人员，可以领取失业保险金：（一）按照规定参加失业保险满一年的；"
+                        "（二）非因本人意愿中断就业的；（三）已办理失业登记的。", doc="《重庆市失业保险条例》", label="第十八条")
+PAYOUT = clause("c5", "第二十三条 失业保险金由户口所在区县失业保险经办机构按月发放。", doc="《重庆市失业保险条例》",
+                label="第二十三条")
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("Who is eligible to receive unemployment insurance benefits?", ["eligibility"]),
+    ("哪些人可以领取失业保险金，需要什么条件", ["eligibility"]),
+    ("Which agency pays unemployment benefits and who qualifies?", ["agency", "eligibility"]),
+])
+def test_eligibility_is_asked_for_and_who_is_eligible_is_no_agency_question(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+def test_a_clause_holds_conditions():
+    assert holds(ELIGIBLE, "eligibility") and not holds(PAYOUT, "eligibility")
+
+
+def test_listwise_features_compare_each_candidate_with_the_best_other():
+    stats = CorpusStats([SMOKING, OTHER, ELIGIBLE, PAYOUT])
+    asks = read_question("领取失业保险金需要具备什么条件", "zh")
+    rows = candidate_features(asks, hits(PAYOUT, ELIGIBLE, OTHER), stats, "zh")
+    for f in LISTWISE:
+        best_other = [max(r[f] for j, r in enumerate(rows) if j != i) for i in range(len(rows))]
+        assert all(r[f"{f}_lead"] == pytest.approx(r[f] - b) for r, b in zip(rows, best_other))
+    assert rows[1]["ask_match_lead"] > 0 > rows[0]["ask_match_lead"]     # only the conditions article holds conditions
+    assert set(CANDIDATE_FEATURES) <= set(rows[0])
+
+
+def test_each_language_has_its_own_threshold():
+    model = _model(-1.0, threshold=0.5)
+    model.thresholds = {"zh": 0.99, "en": 0.01}
+    assert model.threshold_for("zh") == 0.99 and model.threshold_for("fr") == 0.5
+    again = DecisionModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert again.thresholds == {"zh": 0.99, "en": 0.01} and again.threshold == 0.5
+    strict = decide("公共场所吸烟罚款多少", "zh", hits(OTHER, SMOKING), STORE, model=model)
+    model.thresholds["zh"] = 0.01
+    lenient = decide("公共场所吸烟罚款多少", "zh", hits(OTHER, SMOKING), STORE, model=model)
+    assert strict.confidence == pytest.approx(lenient.confidence)
+    assert strict.verdict != "answer" and lenient.verdict == "answer"

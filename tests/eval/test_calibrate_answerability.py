@@ -1,0 +1,49 @@
+"""Training the answer decision: thresholds per language at a false-refusal limit (unit tests on hand-made cases)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from eval.calibrate_answerability import (
+    Case,
+    citation_scores,
+    cited_indexes,
+    per_language_thresholds,
+    pick_citation,
+    pick_threshold,
+    summarise,
+)
+
+pytestmark = pytest.mark.unit
+
+
+def case(qid: str, lang: str, answerable: bool) -> Case:
+    return Case(qid, lang, answerable, {"g"} if answerable else set(), [{}], [int(answerable)], None, [], None, False)
+
+
+def test_each_language_gets_the_highest_cut_within_its_false_refusal_limit():
+    # zh separates well (answerable ≥ 0.6, out of corpus ≤ 0.3); en overlaps (answerable down to 0.2)
+    cases = ([case(f"z{i}", "zh", True) for i in range(10)] + [case(f"zo{i}", "zh", False) for i in range(10)]
+             + [case(f"e{i}", "en", True) for i in range(10)] + [case(f"eo{i}", "en", False) for i in range(10)])
+    probs = np.array([0.6 + i / 50 for i in range(10)] + [0.1 + i / 50 for i in range(10)]
+                     + [0.2 + i / 20 for i in range(10)] + [0.1 + i / 30 for i in range(10)])
+    cuts = per_language_thresholds(cases, probs, 0.0)
+    assert cuts["zh"] == pytest.approx(0.6, abs=1e-3) and cuts["en"] == pytest.approx(0.2, abs=1e-3)
+    one = pick_threshold(probs, np.array([int(c.answerable) for c in cases]), 0.0)
+    best = [0] * len(cases)
+    split, single = summarise(cases, probs, best, cuts), summarise(cases, probs, best, one)
+    assert split["zh"]["answerable_refused"] == single["zh"]["answerable_refused"] == 0.0
+    assert split["zh"]["ooc_refused"] == 1.0 > single["zh"]["ooc_refused"]     # zh no longer pays for en's overlap
+    assert split["en"] == single["en"]
+
+
+def test_citation_rule_cites_the_most_gold_clauses_within_the_precision_floor():
+    # two gold clauses per question: the second at P 0.35 beside a best of 0.9; a wrong one at 0.12
+    cases = [Case(f"q{i}", "zh", True, {"a", "b"}, [{}] * 3, [1, 1, 0], None, [], None, False) for i in range(5)]
+    probs = [np.array([0.9, 0.35, 0.12]) for _ in cases]
+    assert cited_indexes(probs[0], 0.5, 0.3) == [0]
+    assert cited_indexes(probs[0], 0.3, 0.1) == [0, 1] and cited_indexes(probs[0], 0.1, 0.1) == [0, 1, 2]
+    assert citation_scores(cases, probs, 0.5, 0.3) == (1.0, 0.5)
+    assert pick_citation(cases, probs, min_precision=0.9) == (0.3, 0.3)   # both gold, not the wrong one; strictest tie
+    prec, rec = citation_scores(cases, probs, *pick_citation(cases, probs, min_precision=0.9))
+    assert prec == 1.0 and rec == 1.0
