@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +25,7 @@ from retriever.glossary import Glossary
 from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
 from retriever.llm import LLMConfig, get_chat_model
 from retriever.llm_warmup import TRANSLATION_BUDGET_S, warming, within_budget
+from retriever.priors import DocTraits, doc_priors, doc_traits
 from retriever.query import Variant, build_variants, detect_language, validate_query
 from retriever.references import referenced
 from retriever.translate import translate_query
@@ -134,7 +135,8 @@ class Searcher:
         variants = self._variants(query, lang, terms, translation)
         issuance = asks_issuance(query)
         kinds = [x for x in asked_kinds(query) if x in FIGURE_KINDS]
-        hits = self._fused(variants, k, keep, issuance=issuance, kinds=kinds)
+        priors = doc_priors(query, lang, self._traits)
+        hits = self._fused(variants, k, keep, issuance=issuance, kinds=kinds, priors=priors)
         doc_names = self.documents.named(query)
         docs_named = doc_names.matched
         if docs_named:              # inside the named documents, search what the question asks of them
@@ -142,7 +144,7 @@ class Searcher:
             if rest != query:
                 rest_terms, _ = self.expand(rest, lang, "glossary" if mode != "none" else "none")
                 variants = self._variants(rest, lang, rest_terms, translation)
-        hits = self._document_aware(docs_named, variants, hits, k, keep, issuance, kinds)
+        hits = self._document_aware(docs_named, variants, hits, k, keep, issuance, kinds, priors)
         named = [c for c in referenced(query, self.store.clauses) if (keep is None or keep(c))
                  and (not docs_named or c.doc_key in docs_named)]          # 第一条 of the named document
         if named:
@@ -154,15 +156,15 @@ class Searcher:
         return build_variants(query, lang, terms, translation, mixed)
 
     def _document_aware(self, keys: list[str], variants: list[Variant], hits: list[Hit], k: int,
-                        keep: ClauseFilter | None, issuance: bool = False, kinds: Sequence[str] = ()
-                        ) -> list[Hit]:
+                        keep: ClauseFilter | None, issuance: bool = False, kinds: Sequence[str] = (),
+                        priors: Mapping[str, float] | None = None) -> list[Hit]:
         """Hits of the documents the question names (`keys`) first; newer documents first on ties."""
         if keys and len(keys) < len(self.documents.docs):
             doc_hits: list[Hit] = []
             for key in keys:                            # the filter names one document; usually one is named
                 only = replace(keep, doc=key) if keep is not None else ClauseFilter(doc=key)
                 doc_hits += self._fused(variants, k, only,                     # "when was it issued" → notice
-                                        issuance=issuance and key in self._notices, kinds=kinds)
+                                        issuance=issuance and key in self._notices, kinds=kinds, priors=priors)
             doc_hits.sort(key=lambda h: -h.score)
             hits = prefer_named(hits, doc_hits, k)
         return newer_first(hits, self.documents, getattr(self.store, "vectors", None), self.store.row_of)
@@ -187,7 +189,7 @@ class Searcher:
         return out
 
     def _fused(self, variants: list[Variant], k: int, keep: ClauseFilter | None, issuance: bool = False,
-               kinds: Sequence[str] = ()) -> list[Hit]:
+               kinds: Sequence[str] = (), priors: Mapping[str, float] | None = None) -> list[Hit]:
         n = max(CANDIDATES, k * 4)
         allowed = keep.mask(self.store.clauses) if keep is not None else None
         vectors = self.embedder.embed_queries([v.dense_text or "" for v in variants])
@@ -210,6 +212,10 @@ class Searcher:
             pool = top_rows(fused, n)
             holding = {row: 1.0 for row, _ in pool if any(holds(self.store.clauses[row], kind) for kind in kinds)}
             order = self.fuse(dense, [*keyword, holding], dense_w, [*keyword_w, KIND_WEIGHT])
+        if priors:                 # document priors (plan questions, county-local documents) move ranks only
+            top = max(order.values(), default=0.0)
+            clauses = self.store.clauses
+            order = {row: s + priors.get(clauses[row].doc_key, 0.0) * top for row, s in order.items()}
         dense_best = {r: max(d.get(r, -1.0) for d in dense) for r in fused}
         bm25_best = {r: max((kw.get(r, 0.0) for kw in keyword[: len(variants)]), default=0.0) for r in fused}
         return [Hit(self.store.clauses[row], fused[row], dense_best[row], bm25_best[row], rank)
@@ -241,6 +247,11 @@ class Searcher:
         """All indexed text (titles, headings, clauses), for scope checks."""
         titles = {c.doc_title for c in self.store.clauses}
         return "\n".join([*titles, *(" ".join(c.path) + c.text for c in self.store.clauses)])
+
+    @cached_property
+    def _traits(self) -> dict[str, DocTraits]:
+        """Per document: an action plan? local to one county? (for `retriever.priors.doc_priors`)"""
+        return doc_traits(self.store.clauses)
 
     @cached_property
     def _notices(self) -> dict[str, list[Clause]]:
