@@ -44,10 +44,12 @@ MODES: dict[str, dict[str, str]] = {
 }
 
 
-def questions() -> list[str]:
+def questions(lang: str = "all") -> list[str]:
+    """The distinct question texts of `eval/data/questions*.jsonl`, of one language (`zh`, `en`) or `all`."""
     out: list[str] = []
     for f in sorted((REPO / "eval" / "data").glob("questions*.jsonl")):
-        out += [json.loads(line)["query"] for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+        out += [r["query"] for r in rows if lang == "all" or r.get("lang") == lang]
     return list(dict.fromkeys(out))
 
 
@@ -208,9 +210,9 @@ def run_clients(port: int, clients: int, seconds: float, supply: Distinct, pid: 
 
 
 def bench(index: Path, modes: list[str], client_counts: list[int], seconds: float, out: Path,
-          llm: str = "none") -> dict[str, Any]:
+          llm: str = "none", lang: str = "all") -> dict[str, Any]:
     out.mkdir(parents=True, exist_ok=True)
-    base = questions()
+    base = questions(lang)
     supply = Distinct(base)
     texts = question_texts(index, base)
     before = embed_limit(base, texts)
@@ -246,7 +248,7 @@ def bench(index: Path, modes: list[str], client_counts: list[int], seconds: floa
         r["cpu_efficiency"] = round(cpu_limit / max(r["server_cpu_ms_per_req"], 1e-9), 3)
         r["of_one_client"] = round(r["rps"] / one, 3) if one else None
     result = {"limit_before": before, "limit_after": after, "limit_rps": round(limit, 1),
-              "question_limit_rps": round(q_limit, 1), "seconds": seconds, "llm": llm,
+              "question_limit_rps": round(q_limit, 1), "seconds": seconds, "llm": llm, "lang": lang,
               "index": str(index), "rows": rows, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
     (out / "concurrency.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result
@@ -257,7 +259,8 @@ def table(result: dict[str, Any]) -> str:
     lines = [f"Machine limit (cores ÷ one text's embedding on one thread, mean of before/after): "
              f"{result['limit_rps']} req/s; per question (cores ÷ the embedding of the texts one question embeds: "
              f"{b.get('texts_per_question')} texts a question): {result.get('question_limit_rps')} req/s. "
-             f"Server LLM back-end: {result.get('llm', 'none')}. (before {b}, after {a})", "",
+             f"Server LLM back-end: {result.get('llm', 'none')}; questions: {result.get('lang', 'all')}. "
+             f"(before {b}, after {a})", "",
              "| mode | clients | req/s | p50 ms | p95 ms | errors | ÷ limit | ÷ question limit | ÷ 1 client | "
              "server CPU ms/req | embed CPU ÷ server CPU | server cores busy | server RSS MiB | load avg |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -311,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--llm", default="none", help="the server's LLM back-end (none: /search embeds and ranks only; "
                     "local: English questions are also translated by the local model)")
+    ap.add_argument("--lang", choices=("all", "zh", "en"), default="all",
+                    help="the questions sent: all eval questions, or one language (zh: one embedded text each)")
     ap.add_argument("--plot", type=Path, default=REPO / "docs" / "img" / "concurrency.png")
     args = ap.parse_args(argv)
     if not (args.index / "manifest.json").is_file():
@@ -321,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown mode {', '.join(bad)}; choose from {', '.join(MODES)}")
     if not 1 <= args.seconds <= 600:
         ap.error("--seconds must be between 1 and 600")
-    result = bench(args.index, modes, [int(c) for c in args.clients.split(",")], args.seconds, args.out, args.llm)
+    result = bench(args.index, modes, [int(c) for c in args.clients.split(",")], args.seconds, args.out, args.llm,
+                   args.lang)
     text = table(result)
     (args.out / "concurrency.md").write_text(text + "\n", encoding="utf-8")
     plot(result, args.plot)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from eval.bench_concurrency import question_texts, table
+from eval.bench_concurrency import question_texts, questions, table
+from retriever.query import detect_language
 
 
 @pytest.mark.integration
@@ -23,3 +24,11 @@ def test_the_table_gives_both_limits_and_the_ratios():
                   "llm": "none", "rows": [row]})
     assert "per question" in text and "30.0 req/s" in text and "1.5 texts" in text
     assert "| pool | 8 | 27.0 | 290.0 | 400.0 | 0 | 0.68 | 0.90 | 1.20 |" in text
+
+
+@pytest.mark.unit
+def test_questions_of_one_language_only():
+    zh, en, every = questions("zh"), questions("en"), questions("all")
+    assert zh and en and set(zh) | set(en) <= set(every)
+    assert all(detect_language(q) == "zh" for q in zh)
+    assert not set(zh) & set(en)
