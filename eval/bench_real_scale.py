@@ -47,6 +47,8 @@ CONFIGS: dict[str, tuple[str, dict[str, Any], str | None, list[int]]] = {
     "hnsw32_sq8": ("hnsw_sq8", {"M": 32, "ef_construction": 80}, "ef_search", [32, 64, 128, 256]),
     "ivf_sq8": ("ivf_sq8", {}, "nprobe", [4, 8, 16, 32, 64]),
     "ivf_fp16": ("ivf_fp16", {}, "nprobe", [8, 16, 32, 64]),
+    "ivf_fp16_2k": ("ivf_fp16", {"nlist": 2048}, "nprobe", [32, 64, 96, 128]),      # finer lists (200k, 1M)
+    "ivf_fp16_4k": ("ivf_fp16", {"nlist": 4096}, "nprobe", [64, 96, 128, 192]),
     "ivf_pq48": ("ivf_pq", {"pq_m": 48}, "nprobe", [8, 16, 32, 64]),
 }
 

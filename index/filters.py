@@ -95,21 +95,121 @@ class ClauseFilter:
             return False
         if self.units is not None and not self.matching_units(c.lead_units):
             return False
-        lo, hi = self.deadline_from, self.deadline_to
-        if lo or hi:
-            if not c.deadline:
-                return False
-            if lo and c.deadline[: len(lo)] < lo:
-                return False
-            if hi and c.deadline[: len(hi)] > hi:
-                return False
-        return True
+        return self.keeps_deadline(c.deadline)
 
     def matching_units(self, leads: Iterable[str]) -> list[str]:
         """The lead units among `leads` this filter's unit matches (substring either way)."""
         units = self.units or frozenset()
         return [lead for lead in leads if any(u in lead or lead in u for u in units)]
 
+    def keeps_deadline(self, deadline: str | None) -> bool:
+        """Whether a clause with this deadline passes the deadline range (True when no range is set)."""
+        lo, hi = self.deadline_from, self.deadline_to
+        if not (lo or hi):
+            return True
+        if not deadline:
+            return False
+        return not ((lo and deadline[: len(lo)] < lo) or (hi and deadline[: len(hi)] > hi))
+
     def mask(self, clauses: Sequence[Clause]) -> np.ndarray:
-        """Boolean row mask of the clauses this filter keeps."""
-        return np.fromiter((self(c) for c in clauses), dtype=bool, count=len(clauses))
+        """Boolean row mask of the clauses this filter keeps: each test runs once per distinct value of its field
+        (`FilterColumns`, built once per clause list), so a 1M-clause index filters in milliseconds."""
+        cols = columns_of(clauses)
+        keep = np.ones(len(clauses), dtype=bool)
+        if self.doc:
+            keep &= cols.doc_number.equals(self.doc) | cols.doc_key.equals(self.doc)
+        if self.kind:
+            keep &= cols.kind.equals(self.kind)
+        if self.doc_type:
+            keep &= cols.doc_type.equals(self.doc_type)
+        if self.units is not None:
+            keep &= cols.lead_units.matches(lambda v: bool(self.matching_units([v])))
+        if self.deadline_from or self.deadline_to:
+            keep &= cols.deadline.matches(self.keeps_deadline)
+        return keep
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of every clause as codes into its distinct values."""
+
+    values: list[Any]
+    codes: np.ndarray
+    code_of: dict[Any, int]
+
+    @classmethod
+    def of(cls, items: Iterable[Any]) -> Column:
+        index: dict[Any, int] = {}
+        codes = [index.setdefault(v, len(index)) for v in items]
+        return cls(list(index), np.asarray(codes, dtype=np.int32), index)
+
+    def equals(self, value: Any) -> np.ndarray:
+        """Row mask of the rows whose value is `value`."""
+        code = self.code_of.get(value)
+        return self.codes == code if code is not None else np.zeros(len(self.codes), dtype=bool)
+
+    def matches(self, test: Callable[[Any], bool]) -> np.ndarray:
+        """Row mask of the rows whose value passes `test` (run once per distinct value)."""
+        passed = np.fromiter((bool(test(v)) for v in self.values), dtype=bool, count=len(self.values))
+        return passed[self.codes] if len(self.codes) else np.zeros(0, dtype=bool)
+
+
+@dataclass(frozen=True)
+class MultiColumn:
+    """A list field (lead units) as distinct values and, per value, the rows that hold it."""
+
+    values: list[str]
+    rows: list[np.ndarray]
+    n: int
+
+    @classmethod
+    def of(cls, lists: Sequence[Iterable[str]]) -> MultiColumn:
+        index: dict[str, list[int]] = {}
+        for row, items in enumerate(lists):
+            for v in items:
+                index.setdefault(v, []).append(row)
+        return cls(list(index), [np.asarray(r, dtype=np.int64) for r in index.values()], len(lists))
+
+    def matches(self, test: Callable[[str], bool]) -> np.ndarray:
+        """Row mask of the rows holding at least one value that passes `test`."""
+        keep = np.zeros(self.n, dtype=bool)
+        for value, rows in zip(self.values, self.rows):
+            if test(value):
+                keep[rows] = True
+        return keep
+
+
+@dataclass(frozen=True)
+class FilterColumns:
+    """The filterable fields of a clause list, column-wise."""
+
+    doc_number: Column
+    doc_key: Column
+    kind: Column
+    doc_type: Column
+    deadline: Column
+    lead_units: MultiColumn
+
+    @classmethod
+    def of(cls, clauses: Sequence[Clause]) -> FilterColumns:
+        return cls(Column.of(c.doc_number for c in clauses), Column.of(c.doc_key for c in clauses),
+                   Column.of(c.kind for c in clauses), Column.of(c.doc_type for c in clauses),
+                   Column.of(c.deadline for c in clauses), MultiColumn.of([c.lead_units for c in clauses]))
+
+
+#: Columns of the clause lists filtered lately, by list identity (the list is held so its id stays its own).
+_COLUMNS: dict[int, tuple[Sequence[Clause], int, FilterColumns]] = {}
+_COLUMNS_KEPT = 4
+
+
+def columns_of(clauses: Sequence[Clause]) -> FilterColumns:
+    """`FilterColumns` of a clause list, built on first use and kept for the few lists in use (an index's clauses
+    are not changed in place: a new index version is a new list)."""
+    hit = _COLUMNS.get(id(clauses))
+    if hit is not None and hit[0] is clauses and hit[1] == len(clauses):
+        return hit[2]
+    cols = FilterColumns.of(clauses)
+    if len(_COLUMNS) >= _COLUMNS_KEPT:
+        _COLUMNS.pop(next(iter(_COLUMNS)))
+    _COLUMNS[id(clauses)] = (clauses, len(clauses), cols)
+    return cols
