@@ -326,7 +326,8 @@ def report(out: Path, plot: Path | None) -> str:
               "wall p95 ms | recall@10 | CPU p50 ÷ unfiltered |",
               "| ---: | --- | --- | ---: | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
-        if r["config"] not in ("flat", "ivf_sq8", "ivf_fp16", "hnsw32") or not _is_default(r) or \
+        if r["config"] not in ("flat", "ivf_sq8", "ivf_fp16", "ivf_fp16_2k", "ivf_fp16_4k", "hnsw32") or \
+                not _is_default(r) or \
                 (r["config"].startswith("ivf") and r["n"] < 200_000):  # IVF at 50k: `auto` keeps flat there
             continue
         p = ", ".join(f"{k}={v}" for k, v in r["params"].items() if k in ("ef_search", "nprobe")) or "exact"

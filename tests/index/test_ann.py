@@ -43,12 +43,12 @@ def test_auto_is_flat_up_to_the_threshold_then_ivf_fp16():
 
 
 def test_nprobe_defaults_measured_for_recall():
-    assert [default_nprobe(n) for n in (16, 256, 512, 1024, 4096)] == [16, 48, 48, 48, 128]
+    assert [default_nprobe(n) for n in (16, 256, 1024, 2048, 4096, 8192)] == [16, 96, 96, 96, 128, 256]
 
 
 def test_nlist_grows_with_the_square_root_and_never_starves_training():
-    assert default_nlist(1_000_000) == 1024 and default_nlist(200_000) == 512 and default_nlist(50_000) == 256
-    assert default_nlist(3000) == 64 and default_nlist(50) == 1
+    assert default_nlist(1_000_000) == 4096 and default_nlist(200_000) == 2048 and default_nlist(50_000) == 1024
+    assert default_nlist(3000) == 76 and default_nlist(50) == 1
     assert all(default_nlist(n) * 39 <= n for n in (100, 1000, 5000))
 
 
