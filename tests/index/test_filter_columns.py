@@ -41,5 +41,6 @@ def test_columns_are_built_once_per_list_and_rebuilt_for_a_new_one(sample_clause
     assert columns_of(clauses) is columns_of(clauses)
     changed = [replace(c, kind="notice") for c in clauses]
     f = ClauseFilter.parse({"kind": "notice"})
+    assert f is not None
     assert f.mask(changed).all() and not f.mask(clauses).all()
     assert f.mask([]).shape == (0,)
