@@ -133,15 +133,14 @@ class ClauseFilter:
 class Column:
     """One field of every clause as codes into its distinct values."""
 
-    values: list[Any]
+    code_of: dict[Any, int]          # distinct value → its code, in code order
     codes: np.ndarray
-    code_of: dict[Any, int]
 
     @classmethod
     def of(cls, items: Iterable[Any]) -> Column:
         index: dict[Any, int] = {}
         codes = [index.setdefault(v, len(index)) for v in items]
-        return cls(list(index), np.asarray(codes, dtype=np.int32), index)
+        return cls(index, np.asarray(codes, dtype=np.int32))
 
     def equals(self, value: Any) -> np.ndarray:
         """Row mask of the rows whose value is `value`."""
@@ -150,7 +149,7 @@ class Column:
 
     def matches(self, test: Callable[[Any], bool]) -> np.ndarray:
         """Row mask of the rows whose value passes `test` (run once per distinct value)."""
-        passed = np.fromiter((bool(test(v)) for v in self.values), dtype=bool, count=len(self.values))
+        passed = np.fromiter((bool(test(v)) for v in self.code_of), dtype=bool, count=len(self.code_of))
         return passed[self.codes] if len(self.codes) else np.zeros(0, dtype=bool)
 
 

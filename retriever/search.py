@@ -161,10 +161,12 @@ class Searcher:
         """Hits of the documents the question names (`keys`) first; newer documents first on ties."""
         if keys and len(keys) < len(self.documents.docs):
             doc_hits: list[Hit] = []
+            vectors = self._embed(variants)             # once for all the named documents
             for key in keys:                            # the filter names one document; usually one is named
                 only = replace(keep, doc=key) if keep is not None else ClauseFilter(doc=key)
                 doc_hits += self._fused(variants, k, only,                     # "when was it issued" → notice
-                                        issuance=issuance and key in self._notices, kinds=kinds, priors=priors)
+                                        issuance=issuance and key in self._notices, kinds=kinds, priors=priors,
+                                        vectors=vectors)
             doc_hits.sort(key=lambda h: -h.score)
             hits = prefer_named(hits, doc_hits, k)
         return newer_first(hits, self.documents, getattr(self.store, "vectors", None), self.store.row_of)
@@ -189,10 +191,11 @@ class Searcher:
         return out
 
     def _fused(self, variants: list[Variant], k: int, keep: ClauseFilter | None, issuance: bool = False,
-               kinds: Sequence[str] = (), priors: Mapping[str, float] | None = None) -> list[Hit]:
+               kinds: Sequence[str] = (), priors: Mapping[str, float] | None = None,
+               vectors: np.ndarray | None = None) -> list[Hit]:
         n = max(CANDIDATES, k * 4)
         allowed = keep.mask(self.store.clauses) if keep is not None else None
-        vectors = self.embedder.embed_queries([v.dense_text or "" for v in variants])
+        vectors = self._embed(variants) if vectors is None else vectors
         dense: list[dict[int, float]] = []
         keyword: list[dict[int, float]] = []
         for v, (rows, scores) in zip(variants, self.store.dense.search(vectors, n, keep)):
@@ -220,6 +223,10 @@ class Searcher:
         bm25_best = {r: max((kw.get(r, 0.0) for kw in keyword[: len(variants)]), default=0.0) for r in fused}
         return [Hit(self.store.clauses[row], fused[row], dense_best[row], bm25_best[row], rank)
                 for rank, (row, _) in enumerate(top_rows(order, k), start=1)]
+
+    def _embed(self, variants: list[Variant]) -> np.ndarray:
+        """Query vectors of the variants' dense texts, one row a variant."""
+        return self.embedder.embed_queries([v.dense_text or "" for v in variants])
 
     def fuse(self, dense: list[dict[int, float]], keyword: list[dict[int, float]], dense_w: list[float],
              keyword_w: list[float]) -> dict[int, float]:
