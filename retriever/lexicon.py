@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from retriever.dictionary import reverse_senses
-from retriever.glossary import stems
+from retriever.glossary import stem, stems
 
 #: Look up verb senses too (`to receive` → 领取): generic verbs are the lexicon's most frequent wrong sense.
 VERBS = False
@@ -41,7 +41,10 @@ get got give let make made say said tell know want need ask take use used
 day days year years month months week weeks hour hours time times date first second new
 pay paid charge charged handle deal provide offer require allow apply cover happen run face turn count receive
 set help case matter thing way part kind type
+company companies firm business agency agencies unit body department authority lead leads leader plan plans
+target share document notice project work item measure measures task tasks
 """.split())
+_STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
 
 @dataclass
@@ -75,7 +78,7 @@ class Lexicon:
             if not kept:
                 continue
             key = tuple(stems(en))
-            if not key or len(key) > MAX_PHRASE or all(k in STOPWORDS for k in key):
+            if not key or len(key) > MAX_PHRASE or all(k in _STOP_STEMS for k in key):
                 continue
             row = by_key.setdefault(key, [])
             for w in kept:
