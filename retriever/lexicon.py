@@ -41,6 +41,7 @@ get got give let make made say said tell know want need ask take use used
 day days year years month months week weeks hour hours time times date first second new
 pay paid charge charged handle deal provide offer require allow apply cover happen run face turn count receive
 set help case matter thing way part kind type
+long short then after before later still yet ever never always often soon
 company companies firm business agency agencies unit body department authority lead leads leader plan plans
 target share document notice project work item measure measures task tasks
 """.split())
