@@ -35,8 +35,8 @@ TEXT = {
         "refusal": "这些文件中没有找到能回答这个问题的条款。",
         "related": "可能相关的条款：",
         "none_related": "没有找到相关条款。",
-        "partial": "这些文件中没有关于{missing}的规定；最接近的条款是{cite}（{title}）：",
-        "partial_plain": "这些文件中没有能直接回答这个问题的规定；最接近的条款是{cite}（{title}）：",
+        "partial": "这些文件中没有关于{missing}的规定；最接近的条款是{where}：",
+        "partial_plain": "这些文件中没有能直接回答这个问题的规定；最接近的条款是{where}：",
     },
     "en": {
         "according": "According to {cite} ({title}):",
@@ -45,8 +45,8 @@ TEXT = {
         "refusal": "These documents do not contain a clause that answers this question.",
         "related": "Possibly related clauses:",
         "none_related": "No related clauses were found.",
-        "partial": "These documents set nothing on {missing}; the closest measure is {cite} ({title}):",
-        "partial_plain": "These documents do not answer this directly; the closest measure is {cite} ({title}):",
+        "partial": "These documents set nothing on {missing}; the closest measure is {where}:",
+        "partial_plain": "These documents do not answer this directly; the closest measure is {where}:",
     },
 }
 
@@ -234,12 +234,23 @@ def _partial(question: str, lang: str, decision: Decision, hits: list[Hit], glos
     terms = query_terms(question, lang, expansions, translation)
     c = make_citation(closest.clause, lang, best_sentences(closest.clause, terms, question), glossary, n=1)
     missing = decision.missing[:3]
+    where = _cited_with_title(c.citation, title(closest.clause, lang), lang)
     if missing:
         shown = "、".join(f"“{m}”" for m in missing) if lang == "zh" else ", ".join(f'"{m}"' for m in missing)
-        head = t["partial"].format(missing=shown, cite=c.citation, title=title(closest.clause, lang))
+        head = t["partial"].format(missing=shown, where=where)
     else:
-        head = t["partial_plain"].format(cite=c.citation, title=title(closest.clause, lang))
+        head = t["partial_plain"].format(where=where)
+    lines = [head, f"「{c.quote}」"]
+    if lang == "en" and c.gloss_en:                       # an English reader gets the clause in English too
+        lines.append(f"{english.GLOSS_LABEL}: {c.gloss_en}")
     others = [h for h in hits if h.clause.id != closest.clause.id][:2]
     related = [c] + [make_citation(h.clause, lang, sentences(h.clause.text)[:1], glossary, n=i)
                      for i, h in enumerate(others, start=2)]
-    return AnswerCard(question, lang, answered=False, answer="\n".join([head, f"「{c.quote}」"]), related=related)
+    return AnswerCard(question, lang, answered=False, answer="\n".join(lines), related=related)
+
+
+def _cited_with_title(cite: str, doc_title: str, lang: str) -> str:
+    """The citation followed by the document's title, unless the citation already names it (regulations)."""
+    if doc_title.strip("《》") in cite:
+        return cite
+    return f"{cite}（{doc_title}）" if lang == "zh" else f"{cite} ({doc_title})"
