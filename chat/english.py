@@ -21,9 +21,10 @@ from chat.citations import citation
 from chat.records import Citation, FactView
 from index.clause import Clause, Fact
 from index.facts import extract_facts, format_date_en, format_fact
+from index.labels import cn_to_int
 from index.roles import assign_roles
 from retriever.dictionary import ATTRIBUTION, Dictionary, default_dictionary
-from retriever.glossary import Glossary, stems
+from retriever.glossary import Entry, Glossary, stems
 
 GLOSS_LABEL = "Gloss (word by word, not a translation)"
 GLOSS_NOTE = f"Chinese original is the authority. {ATTRIBUTION}."
@@ -63,6 +64,7 @@ WORDS: dict[str, str] = {
     "就业": "employment", "提质扩面": "improve quality and widen coverage", "通办": "joint handling",
     "归集": "collect", "站址": "sites", "入驻": "moving in", "新入住": "newly moving in", "入住": "moving in",
     "联处": "joint handling", "性": "", "万": "ten thousand", "亿": "hundred million",
+    "自": "from", "起": "onwards", "施行": "come into force",
 }
 #: Per-unit verbs: `每招收1名全职博士后` → "per full-time postdoctoral researcher recruited".
 PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "认定": "recognised", "培养": "trained",
@@ -109,6 +111,12 @@ def _boundaries(text: str) -> set[int]:
     return ends
 
 
+def _narrower_alias(matched: str, entry: Entry) -> bool:
+    """A term's Chinese alias that is part of the term itself (涉外 of 涉外商事纠纷, 婚生子女 of 非婚生子女) helps
+    retrieval but is a broader or other word: the term's English would mistranslate it in a gloss."""
+    return entry.kind == "term" and matched != entry.zh and matched in entry.zh
+
+
 @dataclass
 class Glosser:
     """Word-by-word English from the glossary, the curated words and CC-CEDICT; unknown words stay in brackets."""
@@ -132,7 +140,7 @@ class Glosser:
                 continue
             candidates: list[tuple[int, int, str]] = []   # (length, priority, English)
             hit = self.glossary.longest(text, i)
-            if hit:
+            if hit and not _narrower_alias(text[i:i + hit[0]], hit[1]):
                 candidates.append((hit[0], 3, hit[1].en))
             for n in range(min(4, len(text) - i), 0, -1):
                 if text[i:i + n] in WORDS:
@@ -333,11 +341,19 @@ def date_line_en(fact: Fact, clause: Clause) -> str:
 # ------------------------------------------------------------------------------------------------------------
 # Glosses of sentences
 
+_ARTICLE_HEAD = re.compile(r"^\s*第([一二三四五六七八九十百零〇]+)条\s*")
+
+
 def gloss_sentence(sentence: str, g: Glosser) -> str:
-    """The sentence word by word, figures and dates in English, agencies by their official English names."""
+    """The sentence word by word, figures and dates in English, agencies by their official English names;
+    a regulation article's heading (第二十二条) reads "Article 22"."""
     facts = [f for f in extract_facts(sentence)]
     pieces: list[str] = []
     pos = 0
+    head = _ARTICLE_HEAD.match(sentence)
+    if head:
+        pieces.append(f"Article {cn_to_int(head.group(1))}:")
+        pos = head.end()
     for f in sorted(facts, key=lambda f: sentence.find(f.text)):
         i = sentence.find(f.text, pos)
         if i < 0:
