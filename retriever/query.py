@@ -66,15 +66,22 @@ WEIGHTS = {
     "en_raw": {"dense": 0.5, "bm25": 0.2},
     "en_glossary": {"dense": 0.6, "bm25": 1.5},
     "en_translation": {"dense": 1.0, "bm25": 1.0},
+    "en_lexicon": {"dense": 0.0, "bm25": 0.5},
 }
 
 
+#: Append the lexicon senses to the glossary variant's dense text.
+MIX_LEXICON = False
+
+
 def build_variants(query: str, lang: str, glossary_terms: list[str] | None = None,
-                   translation: str | None = None, code_mixed: str | None = None) -> list[Variant]:
+                   translation: str | None = None, code_mixed: str | None = None,
+                   lexicon_terms: list[str] | None = None) -> list[Variant]:
     """The query forms to search and fuse, by language and available expansions.
 
     An English query's glossary form embeds the question with its known phrases put into Chinese
-    (`code_mixed`), and searches BM25 with the Chinese terms alone."""
+    (`code_mixed`), and searches BM25 with the Chinese terms alone; its other words' dictionary senses
+    (`lexicon_terms`, `retriever.lexicon`) are one more BM25 list with a lower weight and no dense text."""
     if lang == "zh":
         w = WEIGHTS["zh"]
         return [Variant("zh", query, query, w["dense"], w["bm25"])]
@@ -83,7 +90,13 @@ def build_variants(query: str, lang: str, glossary_terms: list[str] | None = Non
     if glossary_terms:
         w = WEIGHTS["en_glossary"]
         zh = " ".join(dict.fromkeys(glossary_terms))
-        variants.append(Variant("glossary", code_mixed or zh, zh, w["dense"], w["bm25"]))
+        dense = code_mixed or zh
+        if MIX_LEXICON and lexicon_terms:
+            dense = f"{dense} {' '.join(lexicon_terms)}"
+        variants.append(Variant("glossary", dense, zh, w["dense"], w["bm25"]))
+    if lexicon_terms and WEIGHTS["en_lexicon"]["bm25"] > 0:
+        w = WEIGHTS["en_lexicon"]
+        variants.append(Variant("lexicon", None, " ".join(dict.fromkeys(lexicon_terms)), 0.0, w["bm25"]))
     if translation:
         w = WEIGHTS["en_translation"]
         variants.append(Variant("translation", translation, translation, w["dense"], w["bm25"]))

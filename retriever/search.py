@@ -23,6 +23,7 @@ from retriever.evidence import asked_kinds, holds
 from retriever.fusion import rrf, score_fusion, top_rows
 from retriever.glossary import Glossary
 from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
+from retriever.lexicon import Lexicon, context_words
 from retriever.llm import LLMConfig, get_chat_model
 from retriever.llm_warmup import TRANSLATION_BUDGET_S, warming, within_budget
 from retriever.priors import DocTraits, doc_priors, doc_traits
@@ -76,6 +77,7 @@ class SearchResult:
     glossary_terms: list[str] = field(default_factory=list)
     translation: str | None = None
     named: list[str] = field(default_factory=list)   # clause ids the question names by number
+    lexicon_terms: list[str] = field(default_factory=list)   # dictionary senses of words outside the glossary
 
 
 class Searcher:
@@ -132,7 +134,8 @@ class Searcher:
         lang = lang or detect_language(query)
         keep = self.parse_filters(filters)
         terms, translation = self.expand(query, lang, mode)
-        variants = self._variants(query, lang, terms, translation)
+        extra = self.lexicon_terms(query, lang, mode, terms)
+        variants = self._variants(query, lang, terms, translation, extra)
         issuance = asks_issuance(query)
         kinds = [x for x in asked_kinds(query) if x in FIGURE_KINDS]
         priors = doc_priors(query, lang, self._traits)
@@ -142,18 +145,35 @@ class Searcher:
         if docs_named:              # inside the named documents, search what the question asks of them
             rest = without_mentions(query, doc_names.mentions)
             if rest != query:
-                rest_terms, _ = self.expand(rest, lang, "glossary" if mode != "none" else "none")
-                variants = self._variants(rest, lang, rest_terms, translation)
+                rest_mode = "glossary" if mode != "none" else "none"
+                rest_terms, _ = self.expand(rest, lang, rest_mode)
+                rest_extra = self.lexicon_terms(rest, lang, rest_mode, rest_terms)
+                variants = self._variants(rest, lang, rest_terms, translation, rest_extra)
         hits = self._document_aware(docs_named, variants, hits, k, keep, issuance, kinds, priors)
         named = [c for c in referenced(query, self.store.clauses) if (keep is None or keep(c))
                  and (not docs_named or c.doc_key in docs_named)]          # 第一条 of the named document
         if named:
             hits = self._named_first(named, hits, k)
-        return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named])
+        return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named],
+                            lexicon_terms=extra)
 
-    def _variants(self, query: str, lang: str, terms: list[str], translation: str | None) -> list[Variant]:
+    def lexicon_terms(self, query: str, lang: str, mode: str, terms: list[str]) -> list[str]:
+        """Chinese dictionary senses of an English query's words outside the glossary (`retriever.lexicon`), in
+        the modes that use the glossary."""
+        if lang != "en" or mode not in ("auto", "glossary", "both") or self.glossary is None:
+            return []
+        found = self.lexicon.expand(query, self.glossary.covered(query), context_words(terms, tokenize_zh))
+        return [t for t in found if t not in terms]
+
+    @cached_property
+    def lexicon(self) -> Lexicon:
+        """English → Chinese senses limited to this index's BM25 vocabulary (built on first English query)."""
+        return Lexicon.from_bm25(self.store.bm25)
+
+    def _variants(self, query: str, lang: str, terms: list[str], translation: str | None,
+                  lexicon_terms: list[str] | None = None) -> list[Variant]:
         mixed = self.glossary.code_mix(query) if (terms and self.glossary is not None) else None
-        return build_variants(query, lang, terms, translation, mixed)
+        return build_variants(query, lang, terms, translation, mixed, lexicon_terms)
 
     def _document_aware(self, keys: list[str], variants: list[Variant], hits: list[Hit], k: int,
                         keep: ClauseFilter | None, issuance: bool = False, kinds: Sequence[str] = (),
@@ -198,7 +218,9 @@ class Searcher:
         vectors = self._embed(variants) if vectors is None else vectors
         dense: list[dict[int, float]] = []
         keyword: list[dict[int, float]] = []
-        for v, (rows, scores) in zip(variants, self.store.dense.search(vectors, n, keep)):
+        found = iter(self.store.dense.search(vectors, n, keep))
+        for v in variants:                  # a variant without dense text (lexicon senses) has BM25 only
+            rows, scores = next(found) if v.dense_text is not None else (np.empty(0, int), np.empty(0))
             dense.append(dict(zip(rows.tolist(), scores.tolist())))
             rows, scores = self.store.bm25_search(tokenize_zh(v.bm25_text or ""), n, allowed)
             keyword.append(dict(zip(rows.tolist(), scores.tolist())))
@@ -220,13 +242,14 @@ class Searcher:
             clauses = self.store.clauses
             order = {row: s + priors.get(clauses[row].doc_key, 0.0) * top for row, s in order.items()}
         dense_best = {r: max(d.get(r, -1.0) for d in dense) for r in fused}
-        bm25_best = {r: max((kw.get(r, 0.0) for kw in keyword[: len(variants)]), default=0.0) for r in fused}
+        scored = [kw for kw, v in zip(keyword, variants) if v.name != "lexicon"]    # the decision's feature
+        bm25_best = {r: max((kw.get(r, 0.0) for kw in scored), default=0.0) for r in fused}
         return [Hit(self.store.clauses[row], fused[row], dense_best[row], bm25_best[row], rank)
                 for rank, (row, _) in enumerate(top_rows(order, k), start=1)]
 
     def _embed(self, variants: list[Variant]) -> np.ndarray:
-        """Query vectors of the variants' dense texts, one row a variant."""
-        return self.embedder.embed_queries([v.dense_text or "" for v in variants])
+        """Query vectors of the variants' dense texts, one row a variant with dense text."""
+        return self.embedder.embed_queries([v.dense_text for v in variants if v.dense_text is not None])
 
     def fuse(self, dense: list[dict[int, float]], keyword: list[dict[int, float]], dense_w: list[float],
              keyword_w: list[float]) -> dict[int, float]:

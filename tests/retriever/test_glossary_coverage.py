@@ -45,6 +45,18 @@ INTENDED_SHARED = {
     "permit": {"许可证", "证照"},
     "bid bond": {"投标保证金", "政采担"},
     "personal information": {"个人信息", "身份信息"},
+    # English retrieval (session 5): the regulations' wording beside the gazette's
+    "courier": {"快递", "寄递企业"},
+    "courier company": {"快递", "寄递企业"},
+    "parcel": {"快递", "寄递企业"},
+    "express delivery": {"快递", "寄递企业"},
+    "parcel delivery": {"快递", "寄递企业"},
+    "elevator": {"电梯", "公用电梯"},
+    "lift": {"电梯", "公用电梯"},
+    "domestic": {"国内", "境内"},
+    "qualify": {"条件", "具备"},
+    "eligibl": {"条件", "具备"},
+    "eligibility": {"条件", "具备"},
 }
 
 # Common English words that must not expand to anything (they would flood unrelated clauses).

@@ -72,3 +72,12 @@ def test_english_question_naming_the_document(service):
                                                        "environment take effect?")
     assert ("重庆市优化营商环境条例", "第三十二条") in top("Under the business environment regulation, within how "
                                                          "many working days must a power supplier connect a business?")
+
+
+def test_english_policy_words_outside_the_old_glossary(service):
+    """"collects" (→ 征收, the levy of premiums) and "eligible" (→ 具备…条件) reach BM25 in Chinese."""
+    result = service.searcher.run("Who collects unemployment insurance premiums in Chongqing?", k=5, mode="glossary")
+    assert "征收" in result.glossary_terms
+    assert result.hits[0].clause.citation.startswith("《重庆市失业保险条例》第五条")
+    hits = service.searcher.search("Who is eligible to receive unemployment insurance benefits?", k=5, mode="glossary")
+    assert "第十八条" in " ".join(h.clause.citation for h in hits[:2])

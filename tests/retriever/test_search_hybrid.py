@@ -67,6 +67,7 @@ def test_named_clause_goes_first(hashed):
     ("国际标准牵头制修订企业奖励多少", "三、（四）"),
     ("subsidy for the insurance premium of first-of-its-kind equipment", "三、（五）"),
     ("Which agency leads the one-stop labour dispute centre?", "附件 第25项"),
+    ("What is the funding cap for capacity upgrades of innovation platforms?", "三、（二）"),
 ])
 def test_real_model_finds_the_clause_in_top5(sample_service, query, label):
     hits = sample_service.searcher.search(query, k=5)
@@ -102,3 +103,16 @@ def test_question_for_a_figure_favours_clauses_holding_one(tmp_path):
         assert {h.clause.id: h.score for h in boosted} == pytest.approx({h.clause.id: h.score for h in unboosted})
     finally:
         S.KIND_WEIGHT = old
+
+
+@pytest.mark.unit
+def test_english_words_outside_the_glossary_reach_bm25_through_the_lexicon(hashed):
+    query = "What is the funding cap for capacity upgrades of innovation platforms?"
+    result = hashed.run(query, k=5, mode="glossary")
+    assert "容量" in result.lexicon_terms                          # "capacity": no glossary row, a BM25 token
+    assert not set(result.lexicon_terms) & set(result.glossary_terms)
+    lex = next(v for v in result.variants if v.name == "lexicon")
+    assert lex.dense_text is None and "容量" in (lex.bm25_text or "")
+    assert [h.clause.id for h in result.hits] and all(h.bm25 >= 0 for h in result.hits)
+    assert hashed.run(query, k=5, mode="none").lexicon_terms == []
+    assert hashed.run("创新平台能力提升有什么支持", k=5, mode="glossary").lexicon_terms == []
