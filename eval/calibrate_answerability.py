@@ -40,7 +40,8 @@ from retriever.evidence import corpus_stats, read_question
 from retriever.search import Searcher
 
 TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
-              DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl")
+              DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
+              DATA_DIR / "questions_decision4.jsonl")
 FOLDS = 5
 
 
