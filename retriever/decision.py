@@ -41,6 +41,7 @@ from retriever.evidence import (
     pays_other,
     read_question,
     states,
+    states_effect,
 )
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision_model.json"
@@ -342,7 +343,7 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     hits = hits[:CANDIDATES]
     rows = candidate_features(asks, hits, stats, lang)
     cand_p = model.candidate.prob(rows)
-    order = sorted(range(len(hits)), key=lambda i: (-cand_p[i], i))
+    order = effect_first(sorted(range(len(hits)), key=lambda i: (-cand_p[i], i)), hits, asks)
     if follow_up and asks.kinds:     # "那截止时间呢？": of the topic's clauses, those that state a deadline come first
         stating = [i for i in order if all(states(hits[i].clause, k) for k in asks.kinds)]
         order = stating + [i for i in order if i not in stating]
@@ -353,6 +354,16 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     missing = _coverage(asks, clause_haystack(best.clause), stats)[2] if best is not None else []
     absent = absent_concepts(asks, stats)
     return Evidence(asks, hits, rows, cand_p, order, answer_row, missing, absent)
+
+
+def effect_first(order: list[int], hits: list[Any], asks: Asks) -> list[int]:
+    """For "when did it take effect", the clause of the best candidate's document that states when the document
+    takes effect (本办法自2019年1月1日起施行) goes first: not the issuing notice's date, not another document's."""
+    if not asks.effect or not order:
+        return order
+    doc = hits[order[0]].clause.doc_key
+    stating = [i for i in order if hits[i].clause.doc_key == doc and states_effect(hits[i].clause)]
+    return stating[:1] + [i for i in order if i not in stating[:1]]
 
 
 def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any = None,

@@ -17,9 +17,10 @@ from retriever.decision import (
     Logistic,
     candidate_features,
     decide,
+    effect_first,
     load_model,
 )
-from retriever.evidence import CorpusStats, asked_kinds, holds, read_question
+from retriever.evidence import CorpusStats, asked_kinds, holds, read_question, states_effect
 from retriever.search import Hit
 
 pytestmark = pytest.mark.unit
@@ -49,6 +50,10 @@ STORE = Store([SMOKING, TASK, OTHER])
     ("What share of payroll goes to unemployment insurance?", ["percent"]),
     ("How many recruitment events must be held?", ["count"]),
     ("Who leads task 149 and by when?", ["date", "agency"]),
+    ("这个办法是从哪天开始施行的？", ["date"]),
+    ("From what date do the interim measures apply?", ["date"]),
+    ("When did the regulations take effect?", ["date"]),
+    ("Are there effective measures for small firms?", []),
 ])
 def test_what_the_question_asks_for(question, kinds):
     assert asked_kinds(question) == kinds
@@ -165,3 +170,17 @@ def test_each_language_has_its_own_threshold():
     lenient = decide("公共场所吸烟罚款多少", "zh", hits(OTHER, SMOKING), STORE, model=model)
     assert strict.confidence == pytest.approx(lenient.confidence)
     assert strict.verdict != "answer" and lenient.verdict == "answer"
+
+
+
+def test_a_question_about_taking_effect_prefers_the_clause_that_states_it():
+    notice = clause("n1", "现将《个人所得税专项附加扣除暂行办法》印发给你们，请认真贯彻执行。 国务院 2018年12月13日", label="通知")
+    effect = clause("e1", "第三十二条　本办法自2019年1月1日起施行。", label="第三十二条")
+    assert read_question("个人所得税专项附加扣除暂行办法是从哪天开始施行的？", "zh").effect
+    assert read_question("When did the measures take effect?", "en").effect
+    assert not read_question("When was the notice issued?", "en").effect
+    assert states_effect(effect) and not states_effect(notice)
+    other = clause("o1", "第六十条 本条例自2010年1月1日起施行。", doc="《重庆市消防条例》", label="第六十条")
+    hits = [Hit(notice, 1.0, 0.9, 1.0, 1), Hit(other, 0.9, 0.8, 0.5, 2), Hit(effect, 0.8, 0.8, 0.5, 3)]
+    assert effect_first([0, 1, 2], hits, read_question("这个办法从哪天起施行？", "zh")) == [2, 0, 1]
+    assert effect_first([0, 1, 2], hits, read_question("这个办法是哪天印发的？", "zh")) == [0, 1, 2]
