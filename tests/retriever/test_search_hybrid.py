@@ -102,3 +102,33 @@ def test_question_for_a_figure_favours_clauses_holding_one(tmp_path):
         assert {h.clause.id: h.score for h in boosted} == pytest.approx({h.clause.id: h.score for h in unboosted})
     finally:
         S.KIND_WEIGHT = old
+
+
+class CountingEmbedder(HashingEmbedder):
+    """HashingEmbedder that records the texts of each query-embedding call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def embed_queries(self, texts):  # type: ignore[no-untyped-def]
+        self.calls.append(list(texts))
+        return super().embed_queries(texts)
+
+
+@pytest.mark.unit
+def test_an_english_question_embeds_its_code_mixed_form_once(hashed, monkeypatch):
+    import retriever.search as search
+
+    emb = CountingEmbedder()
+    searcher = Searcher(hashed.store, emb, glossary=hashed.glossary)
+    result = searcher.run("How much is the insurance premium compensation for major technical equipment?", k=5)
+    assert [v.name for v in result.variants] == ["en", "glossary"]
+    assert emb.calls == [[result.variants[1].dense_text]]                   # one text, the code-mixed form
+    monkeypatch.setattr(search, "ONE_ENGLISH_VECTOR", False)
+    emb.calls.clear()
+    searcher.run("How much is the insurance premium compensation for major technical equipment?", k=5)
+    assert emb.calls == [[v.dense_text for v in result.variants]]           # both forms, as before
+    emb.calls.clear()
+    searcher.run("首台（套）重大技术装备保费补偿", k=5)
+    assert len(emb.calls) == 1 and len(emb.calls[0]) == 1
