@@ -433,15 +433,31 @@ def _out_of_scope(asks: Asks, hits: list[Any], stats: CorpusStats) -> bool:
 
 
 def _cited(ev: Evidence, model: DecisionModel) -> list[Any]:
-    """The best clause, then others that answer nearly as well (together, e.g. a measure and its annex task)."""
+    """The best clause, then others that answer nearly as well, and the annex tasks listed under the best body
+    measure's own topic that reach `cite_min` (a measure with its lead units and deadlines, cited together)."""
     best_p = float(ev.cand_p[ev.order[0]])
-    out = [ev.hits[ev.order[0]]]
+    best = ev.hits[ev.order[0]]
+    out = [best]
     for i in ev.order[1:]:
         p = float(ev.cand_p[i])
-        if len(out) >= MAX_CITED or p < max(model.cite_min, model.cite_ratio * best_p):
+        if len(out) >= MAX_CITED or p < model.cite_min:
             break
-        out.append(ev.hits[i])
+        if p >= model.cite_ratio * best_p or annex_of(best.clause, ev.hits[i].clause):
+            out.append(ev.hits[i])
     return out
+
+
+_ROMAN_HEAD = re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*")
+_MEASURE_HEAD = re.compile(r"^\s*\d+[.．、]\s*([^。；：\s]{2,20})。")
+
+
+def annex_of(measure: Any, task: Any) -> bool:
+    """Whether `task` is an annex task listed under the topic of body measure `measure` of the same document
+    (渝府办发〔2024〕27号: 二、（一）6. "国际贸易。…" ↔ 附件 … （六）国际贸易 → 第37项)."""
+    if task.kind != "annex_task" or measure.kind == "annex_task" or task.doc_key != measure.doc_key or not task.path:
+        return False
+    head = _MEASURE_HEAD.match(measure.text)
+    return bool(head) and head.group(1) == _ROMAN_HEAD.sub("", task.path[-1]).strip()
 
 
 def _reasons(ev: Evidence) -> list[str]:

@@ -3,6 +3,7 @@ hand-made clauses and hits; the real-model behaviour is in tests/chat/test_decis
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from retriever.decision import (
     Logistic,
     candidate_features,
     decide,
+    annex_of,
     effect_first,
     load_model,
 )
@@ -184,3 +186,14 @@ def test_a_question_about_taking_effect_prefers_the_clause_that_states_it():
     hits = [Hit(notice, 1.0, 0.9, 1.0, 1), Hit(other, 0.9, 0.8, 0.5, 2), Hit(effect, 0.8, 0.8, 0.5, 3)]
     assert effect_first([0, 1, 2], hits, read_question("这个办法从哪天起施行？", "zh")) == [2, 0, 1]
     assert effect_first([0, 1, 2], hits, read_question("这个办法是哪天印发的？", "zh")) == [0, 1, 2]
+
+
+def test_an_annex_task_listed_under_the_measures_topic_belongs_to_it():
+    doc = "渝府办发〔2024〕27号"
+    measure = clause("m6", "6. 国际贸易。大力提升西部陆海新通道运营组织能力。", doc=doc, label="二、（一）6.",
+                     kind="clause", doc_number=doc)
+    task = replace(clause("t37", "完善跨境电商出口货物拼箱作业模式。", doc=doc, label="附件 第37项", kind="annex_task",
+                          doc_number=doc), path=["附件 2024年度工作任务清单", "一、对标先进优化提升专项行动", "（六）国际贸易"])
+    other = replace(clause("t12", "优化企业开办服务。", doc=doc, label="附件 第12项", kind="annex_task", doc_number=doc),
+                    path=["附件 2024年度工作任务清单", "一、对标先进优化提升专项行动", "（一）企业开办"])
+    assert annex_of(measure, task) and not annex_of(measure, other) and not annex_of(task, measure)
