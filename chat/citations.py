@@ -38,3 +38,11 @@ def title(clause: Clause, lang: str) -> str:
     if lang == "zh" or not clause.doc_title_en:
         return clause.doc_title
     return clause.doc_title_en
+
+
+def with_title(cite: str, doc_title: str, lang: str) -> str:
+    """The citation followed by the document's title, unless the citation already names it (a regulation is
+    cited by its title: 《重庆市优化营商环境条例》第二十二条)."""
+    if doc_title.strip("《》") in cite:
+        return cite
+    return f"{cite}（{doc_title}）" if lang == "zh" else f"{cite} ({doc_title})"

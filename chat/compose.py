@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from chat import english
-from chat.citations import citation, doc_number_en, title
+from chat.citations import citation, doc_number_en, title, with_title
 from chat.records import AnswerCard, Citation, FactView
 from index.clause import Clause
 from index.doc_notes import citation_extras
@@ -29,24 +29,24 @@ _DATE_Q = re.compile(r"何时|什么时候|时间|期限|截止|完成|when|dead
 
 TEXT = {
     "zh": {
-        "according": "根据{cite}（{title}）：",
+        "according": "根据{where}：",
         "amounts": "金额", "percents": "比例", "dates": "时间", "lead": "牵头单位", "co": "配合单位",
         "deadline": "完成时间",
         "refusal": "这些文件中没有找到能回答这个问题的条款。",
         "related": "可能相关的条款：",
         "none_related": "没有找到相关条款。",
-        "partial": "这些文件中没有关于{missing}的规定；最接近的条款是{cite}（{title}）：",
-        "partial_plain": "这些文件中没有能直接回答这个问题的规定；最接近的条款是{cite}（{title}）：",
+        "partial": "这些文件中没有关于{missing}的规定；最接近的条款是{where}：",
+        "partial_plain": "这些文件中没有能直接回答这个问题的规定；最接近的条款是{where}：",
     },
     "en": {
-        "according": "According to {cite} ({title}):",
+        "according": "According to {where}:",
         "amounts": "amount", "percents": "percentage", "dates": "date", "lead": "lead unit", "co": "co-operating units",
         "deadline": "deadline",
         "refusal": "These documents do not contain a clause that answers this question.",
         "related": "Possibly related clauses:",
         "none_related": "No related clauses were found.",
-        "partial": "These documents set nothing on {missing}; the closest measure is {cite} ({title}):",
-        "partial_plain": "These documents do not answer this directly; the closest measure is {cite} ({title}):",
+        "partial": "These documents set nothing on {missing}; the closest measure is {where}:",
+        "partial_plain": "These documents do not answer this directly; the closest measure is {where}:",
     },
 }
 
@@ -171,10 +171,11 @@ def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, 
         quote = best_sentences(hit.clause, terms, question)
         c = make_citation(hit.clause, lang, quote, glossary, n=i)
         cited.append(c)
-        shown_title = title(hit.clause, lang)
+        shown = [] if title(hit.clause, lang).strip("《》") in c.citation else [title(hit.clause, lang)]
         if c.document.get("date_line"):                 # the document's dates with every citation
-            shown_title += (", " if lang == "en" else "，") + c.document["date_line"]
-        lines.append(f"[{i}] " + t["according"].format(cite=c.citation, title=shown_title))
+            shown.append(c.document["date_line"])
+        where = c.citation + (f" ({', '.join(shown)})" if lang == "en" else f"（{'，'.join(shown)}）") * bool(shown)
+        lines.append(f"[{i}] " + t["according"].format(where=where))
         lines.append(f"「{c.quote}」")
         if c.document.get("age_note"):                  # the text in force is more than ten years old
             lines.append(c.document["age_note"])
@@ -234,12 +235,17 @@ def _partial(question: str, lang: str, decision: Decision, hits: list[Hit], glos
     terms = query_terms(question, lang, expansions, translation)
     c = make_citation(closest.clause, lang, best_sentences(closest.clause, terms, question), glossary, n=1)
     missing = decision.missing[:3]
+    where = with_title(c.citation, title(closest.clause, lang), lang)
     if missing:
         shown = "、".join(f"“{m}”" for m in missing) if lang == "zh" else ", ".join(f'"{m}"' for m in missing)
-        head = t["partial"].format(missing=shown, cite=c.citation, title=title(closest.clause, lang))
+        head = t["partial"].format(missing=shown, where=where)
     else:
-        head = t["partial_plain"].format(cite=c.citation, title=title(closest.clause, lang))
+        head = t["partial_plain"].format(where=where)
+    lines = [head, f"「{c.quote}」"]
+    if lang == "en" and c.gloss_en:                       # an English reader gets the clause in English too
+        lines.append(f"{english.GLOSS_LABEL}: {c.gloss_en}")
     others = [h for h in hits if h.clause.id != closest.clause.id][:2]
     related = [c] + [make_citation(h.clause, lang, sentences(h.clause.text)[:1], glossary, n=i)
                      for i, h in enumerate(others, start=2)]
-    return AnswerCard(question, lang, answered=False, answer="\n".join([head, f"「{c.quote}」"]), related=related)
+    return AnswerCard(question, lang, answered=False, answer="\n".join(lines), related=related)
+

@@ -19,11 +19,13 @@ from typing import Any
 
 from chat.citations import citation
 from chat.records import Citation, FactView
+from chat.time_limits import time_limits
 from index.clause import Clause, Fact
 from index.facts import extract_facts, format_date_en, format_fact
+from index.labels import cn_to_int
 from index.roles import assign_roles
 from retriever.dictionary import ATTRIBUTION, Dictionary, default_dictionary
-from retriever.glossary import Glossary, stems
+from retriever.glossary import Entry, Glossary, stems
 
 GLOSS_LABEL = "Gloss (word by word, not a translation)"
 GLOSS_NOTE = f"Chinese original is the authority. {ATTRIBUTION}."
@@ -63,6 +65,8 @@ WORDS: dict[str, str] = {
     "就业": "employment", "提质扩面": "improve quality and widen coverage", "通办": "joint handling",
     "归集": "collect", "站址": "sites", "入驻": "moving in", "新入住": "newly moving in", "入住": "moving in",
     "联处": "joint handling", "性": "", "万": "ten thousand", "亿": "hundred million",
+    "自": "from", "起": "onwards", "施行": "come into force", "后": "after", "送": "send", "原": "former",
+    "经办": "handling", "接电": "power connection",
 }
 #: Per-unit verbs: `每招收1名全职博士后` → "per full-time postdoctoral researcher recruited".
 PER_VERBS = {"招收": "recruited", "引进": "brought in", "新增": "added", "认定": "recognised", "培养": "trained",
@@ -109,6 +113,12 @@ def _boundaries(text: str) -> set[int]:
     return ends
 
 
+def _narrower_alias(matched: str, entry: Entry) -> bool:
+    """A term's Chinese alias that is part of the term itself (涉外 of 涉外商事纠纷, 婚生子女 of 非婚生子女) helps
+    retrieval but is a broader or other word: the term's English would mistranslate it in a gloss."""
+    return entry.kind == "term" and matched != entry.zh and matched in entry.zh
+
+
 @dataclass
 class Glosser:
     """Word-by-word English from the glossary, the curated words and CC-CEDICT; unknown words stay in brackets."""
@@ -132,7 +142,7 @@ class Glosser:
                 continue
             candidates: list[tuple[int, int, str]] = []   # (length, priority, English)
             hit = self.glossary.longest(text, i)
-            if hit:
+            if hit and not _narrower_alias(text[i:i + hit[0]], hit[1]):
                 candidates.append((hit[0], 3, hit[1].en))
             for n in range(min(4, len(text) - i), 0, -1):
                 if text[i:i + n] in WORDS:
@@ -333,19 +343,30 @@ def date_line_en(fact: Fact, clause: Clause) -> str:
 # ------------------------------------------------------------------------------------------------------------
 # Glosses of sentences
 
+_ARTICLE_HEAD = re.compile(r"^\s*第([一二三四五六七八九十百零〇]+)条\s*")
+
+
 def gloss_sentence(sentence: str, g: Glosser) -> str:
-    """The sentence word by word, figures and dates in English, agencies by their official English names."""
-    facts = [f for f in extract_facts(sentence)]
+    """The sentence word by word, figures, dates and time limits in English, agencies by their official English
+    names; a regulation article's heading (第二十二条) reads "Article 22"."""
+    spans: list[tuple[str, str]] = []                  # (verbatim text, English), in reading order
+    for f in extract_facts(sentence):
+        shown = figure_en(f, g) if f.kind in ("amount", "percent") else format_date_en(f.date or "")
+        spans.append((f.text, shown.rsplit(" (", 1)[0] if shown.endswith(")") else shown))
+    spans += [(limit.text, limit.en) for limit in time_limits(sentence)]
     pieces: list[str] = []
     pos = 0
-    for f in sorted(facts, key=lambda f: sentence.find(f.text)):
-        i = sentence.find(f.text, pos)
+    head = _ARTICLE_HEAD.match(sentence)
+    if head:
+        pieces.append(f"Article {cn_to_int(head.group(1))}:")
+        pos = head.end()
+    for text, shown in sorted(spans, key=lambda s: sentence.find(s[0])):
+        i = sentence.find(text, pos)
         if i < 0:
             continue
         pieces.append(g.gloss(sentence[pos:i]))
-        shown = figure_en(f, g) if f.kind in ("amount", "percent") else format_date_en(f.date or "")
-        pieces.append(shown.rsplit(" (", 1)[0] if shown.endswith(")") else shown)
-        pos = i + len(f.text)
+        pieces.append(shown)
+        pos = i + len(text)
     pieces.append(g.gloss(sentence[pos:]))
     return re.sub(r"\s{2,}", " ", " ".join(p for p in pieces if p)).strip()
 
@@ -357,6 +378,8 @@ _WHO = re.compile(r"\bwho\b|which (?:agency|department|body|unit|office|bureau)|
                   re.IGNORECASE)
 _WHEN = re.compile(r"\bwhen\b|by when|deadline|what date|which date|\bdue\b|time ?limit|how long|\bissued\b",
                    re.IGNORECASE)
+_DURATION_Q = re.compile(r"how long|how many (?:working |calendar )?(?:days|months|years|hours|weeks)|how quickly|"
+                         r"how soon|time ?limit", re.IGNORECASE)
 _DEADLINE_Q = re.compile(r"deadline|by when|\bdue\b|time ?limit|complet|finish", re.IGNORECASE)
 _DOCNO = re.compile(r"document number|doc(?:ument)? no\b|reference number|file number|wenhao", re.IGNORECASE)
 _AMOUNT = re.compile(r"how much|how many|amount|cap\b|ceiling|maximum|max\b|limit|rate|share|percent|subsid|fund|"
@@ -377,6 +400,9 @@ def question_asks(question: str) -> set[str]:
         asks.add("amount")
     if _YESNO.search(question):
         asks.add("yesno")
+    if _DURATION_Q.search(question):
+        asks.add("when")
+        asks.discard("amount")                           # "how many working days" asks a period, not a figure
     return asks
 
 
@@ -486,7 +512,10 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
             said.append("this clause names no responsible unit")
     if _DOCNO.search(question) and clause.doc_number:
         said.append(f"document number: {cite.split(',')[0]} ({clause.doc_number})")
-    if "when" in asks:
+    limits = limit_lines(quote or clause.text, g) or limit_lines(clause.text, g)
+    if "when" in asks and limits and (_DURATION_Q.search(question) or not clause.deadline):
+        said.append("; ".join(limits[:3]))                  # "how long": the period, not a calendar date
+    elif "when" in asks:
         dated = [f for f in clause.facts if f.kind == "date" and f.date]
         if dated and not clause.deadline:
             said.append("; ".join(date_line_en(f, clause) for f in dated[-2:]))
@@ -506,6 +535,16 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
         return _sentence(said)
     lead = "Yes: " if ("yesno" in asks and figures) else ""
     return lead + _sentence(said, capital=not lead)
+
+
+def limit_lines(text: str, g: Glosser) -> list[str]:
+    """Each time limit in the text in English with its Chinese, then the glossed phrase that sets it:
+    `time limit: within 7 working days (七个工作日内) — … seven working days … unemployment staff list …`."""
+    out = []
+    for phrase in re.split(r"[，。；：]", text):
+        for limit in time_limits(phrase):
+            out.append(f"time limit: {limit.en} ({limit.text}) — {gloss_sentence(phrase, g)}")
+    return out
 
 
 def _sentence(parts: list[str], capital: bool = True) -> str:
@@ -612,21 +651,28 @@ def english_lines(question: str, cited: list[Citation], g: Glosser, terms: set[s
                               annex[0] if annex else None, annex[1] if annex else None, first.quote)]
     for c in cited:
         clause = c.clause
-        lines.append(f"[{c.n}] According to {c.citation} ({title_shown(clause)}):")
+        shown = [] if title_shown(clause).strip("《》") in c.citation else [title_shown(clause)]
+        if c.document.get("date_line"):                 # the document's dates with every citation
+            shown.append(c.document["date_line"])
+        lines.append(f"[{c.n}] According to {c.citation}" + (f" ({', '.join(shown)})" if shown else "") + ":")
+        if c.document.get("age_note"):
+            lines.append(f"  {c.document['age_note']}")
         for view in c.facts:
             kind = view.fact.kind if view.fact else None
             if kind in ("amount", "percent", "quantity") or (kind == "date" and not view.text.startswith("deadline")):
                 lines.append(f"  - {view.text}")
+        plan_item = clause.kind not in ("notice", "preamble", "article")   # a regulation names no lead unit
         if clause.lead_units:
             lines.append(f"  - lead unit: {units_en(clause.lead_units, g.glossary)}")
-        elif clause.kind not in ("notice", "preamble"):
+        elif plan_item:
             lines.append("  - lead unit: none named in this clause")
         if clause.co_units:
             lines.append(f"  - co-operating units: {units_en(clause.co_units, g.glossary)}")
         if clause.deadline:
             lines.append(f"  - deadline: {format_date_en(clause.deadline)}")
-        elif clause.kind not in ("notice", "preamble"):
+        elif plan_item:
             lines.append("  - deadline: none set in this clause")
+        lines += [f"  - time limit: {limit.en} ({limit.text})" for limit in time_limits(c.quote or clause.text)]
         if c.gloss_en:
             lines.append(f"  {GLOSS_LABEL}: {c.gloss_en}")
     return lines

@@ -7,6 +7,7 @@ from chat.compose import compose_answer, reconcile
 from index.clause import Clause
 from index.facts import extract_facts
 from retriever.decision import Decision
+from retriever.glossary import Glossary
 from retriever.search import Hit
 
 pytestmark = pytest.mark.unit
@@ -54,3 +55,18 @@ def test_partial_names_what_is_missing_and_quotes_the_closest_clause():
     assert en["answer"].startswith('These documents set nothing on "interest"; the closest measure is')
     refused = compose_answer("?", "zh", hits, False, decision=Decision("refuse", 0.1)).to_dict()
     assert refused["answer"].startswith("这些文件中没有找到") and refused["citations"] == []
+
+
+def test_english_partial_glosses_the_quote_and_names_a_regulation_once():
+    reg = Clause(id="r", doc_key="reg", doc_number="", doc_title="重庆市优化营商环境条例", kind="article",
+                 label="第二十二条", label_en="Article 22", path=[], text="第二十二条 本市鼓励和促进外商投资。",
+                 doc_title_en="Regulations of Chongqing Municipality on Optimizing the Business Environment")
+    hits = [hit(reg, 1)]
+    card = compose_answer("Is there a subsidy for regional headquarters?", "en", hits, False, glossary=Glossary.load(),
+                          decision=Decision("partial", 0.2, cited=[hits[0]], missing=["headquarters"])).to_dict()
+    lines = card["answer"].splitlines()
+    assert lines[0].count("Optimizing the Business Environment") == 1, lines[0]
+    assert lines[2].startswith("Gloss (word by word, not a translation): ") and "foreign" in lines[2].lower()
+    zh = compose_answer("有总部补贴吗", "zh", hits, False,
+                        decision=Decision("partial", 0.2, cited=[hits[0]], missing=["总部"])).to_dict()
+    assert zh["answer"].splitlines()[0].count("优化营商环境条例") == 1

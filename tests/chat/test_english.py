@@ -62,6 +62,21 @@ def test_gloss_renders_figures_in_english(g):
 
 
 @pytest.mark.unit
+def test_gloss_of_a_regulation_article(g):
+    out = E.gloss_sentence("第二十二条 本市鼓励外商投资。本条例自2024年1月1日起施行。", g)
+    assert out.startswith("Article 22:") and "twelve" not in out
+    assert "Smoking" not in out                          # 本条例 is "this regulation", not one named regulation
+    assert "January 1, 2024" in out and "[自]" not in out
+
+
+@pytest.mark.unit
+def test_a_term_alias_inside_the_term_is_not_glossed_as_the_term(g):
+    assert "commercial disputes" not in E.gloss_sentence("涉外经济活动", g)        # alias of 涉外商事纠纷
+    assert "out of wedlock" not in E.gloss_sentence("婚生子女", g)                # alias of 非婚生子女
+    assert "out of wedlock" in E.gloss_sentence("非婚生子女", g)
+
+
+@pytest.mark.unit
 def test_direct_answers_for_who_and_when(g):
     c = clause(POSTDOC, lead_units=["市教委", "市人力社保局"], co_units=["市科技局"])
     who = E.direct_answer_en("Who is responsible for the postdoc grants?", c, g, set(), "cite")
