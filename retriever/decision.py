@@ -457,7 +457,7 @@ def annex_of(measure: Any, task: Any) -> bool:
     if task.kind != "annex_task" or measure.kind == "annex_task" or task.doc_key != measure.doc_key or not task.path:
         return False
     head = _MEASURE_HEAD.match(measure.text)
-    return bool(head) and head.group(1) == _ROMAN_HEAD.sub("", task.path[-1]).strip()
+    return head is not None and head.group(1) == _ROMAN_HEAD.sub("", task.path[-1]).strip()
 
 
 def _reasons(ev: Evidence) -> list[str]:

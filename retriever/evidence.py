@@ -223,8 +223,9 @@ _PAYEE_Q = re.compile(r"金融机构|银行|保险机构|担保机构|\bbanks?\b
 
 
 #: A question about when a document took effect, and a clause that says so (本办法自2019年1月1日起施行).
-_EFFECT_Q = re.compile(r"施行|生效|\b(take|takes|took|taken) effect\b|\bin(to)? force\b|\beffective (date|from|since)\b|"
-                       r"\b(start|started|begin|began) to apply\b|\bappl(y|ied) (from|since)\b", re.I)
+_EFFECT_Q = re.compile(r"施行|生效|\b(take|takes|took|taken) effect\b|\bin(to)? force\b|"
+                       r"\beffective (date|from|since)\b|\b(start|started|begin|began) to apply\b|"
+                       r"\bappl(y|ied) (from|since)\b", re.I)
 _EFFECT = re.compile(r"(自|于)[^。；]{0,20}(起施行|起生效|施行|生效)")
 
 

@@ -16,9 +16,9 @@ from retriever.decision import (
     LISTWISE,
     DecisionModel,
     Logistic,
+    annex_of,
     candidate_features,
     decide,
-    annex_of,
     effect_first,
     load_model,
 )

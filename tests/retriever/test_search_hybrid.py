@@ -111,7 +111,7 @@ class CountingEmbedder(HashingEmbedder):
         super().__init__()
         self.calls: list[list[str]] = []
 
-    def embed_queries(self, texts):  # type: ignore[no-untyped-def]
+    def embed_queries(self, texts):
         self.calls.append(list(texts))
         return super().embed_queries(texts)
 
