@@ -1,9 +1,12 @@
 """Answer latency without an LLM: `GazetteService.ask` (search → decide → card) per question, by language.
 
-    OMP_NUM_THREADS=2 .venv/bin/python -m eval.bench_answer --index data/index
+    OMP_NUM_THREADS=2 .venv/bin/python -m eval.bench_answer --index data/index [--embed-workers N]
 
 One process, after the start-up warm-up (`GazetteService.warm`), over the held-out question sets (every question
 asked once, so no query-vector cache hits). Prints p50 / p95 in ms per language and writes `<out>.md`.
+`--embed-workers` (default: one per core, as `gazette serve` runs): query-embedding threads, each with
+cores ÷ workers OpenMP threads; an English question's two texts are embedded side by side. `1` is what one-shot
+callers (`gazette ask`, `GazetteService.open`) use: one model call with all the cores.
 """
 from __future__ import annotations
 
@@ -16,7 +19,11 @@ import numpy as np
 from tqdm import tqdm
 
 from chat.service import GazetteService
+from index.embed_pool import default_workers
+from index.embedders import embedder_from_identity
+from index.store import read_manifest
 from retriever.query import detect_language
+from retriever.search import Searcher
 
 REPO = Path(__file__).resolve().parent.parent
 SETS = ("questions_blind2.jsonl", "questions_decision_holdout.jsonl")
@@ -46,17 +53,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, default=REPO / "data" / "index")
     ap.add_argument("--sets", default=",".join(SETS), help="question files in eval/data")
     ap.add_argument("--out", type=Path, default=REPO / "eval" / "out" / "answer-latency")
+    ap.add_argument("--embed-workers", type=int, default=default_workers(),
+                    help="query-embedding threads (default: one per core, as `gazette serve`)")
     args = ap.parse_args(argv)
     questions: list[str] = []
     for name in args.sets.split(","):
         lines = (REPO / "eval" / "data" / name).read_text(encoding="utf-8").splitlines()
         questions += [json.loads(line)["query"] for line in lines if line.strip()]
-    service = GazetteService.open(args.index, llm="none")
+    embedder = embedder_from_identity(read_manifest(args.index).embedder, workers=max(1, args.embed_workers))
+    service = GazetteService(Searcher.open(args.index, llm="none", embedder=embedder), llm="none")
     service.warm()
     text = table(latencies(service, questions))
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.with_suffix(".md").write_text(f"# Answer latency, llm none ({args.index})\n\n{text}\n", encoding="utf-8")
+    title = f"# Answer latency, llm none ({args.index}, {args.embed_workers} embed workers)"
+    args.out.with_suffix(".md").write_text(f"{title}\n\n{text}\n", encoding="utf-8")
     return 0
 
 

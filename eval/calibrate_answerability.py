@@ -35,12 +35,14 @@ from retriever.decision import (
     Logistic,
     answer_features,
     candidate_features,
+    effect_first,
 )
 from retriever.evidence import corpus_stats, read_question
 from retriever.search import Searcher
 
 TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
-              DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl")
+              DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
+              DATA_DIR / "questions_decision4.jsonl")
 FOLDS = 5
 
 
@@ -121,7 +123,7 @@ def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float
     rows, best = [], []
     for c in cases:
         p = cand.prob(c.rows)
-        i = int(np.argmax(p)) if len(p) else -1
+        i = effect_first(sorted(range(len(p)), key=lambda j: (-p[j], j)), c.hits, c.asks)[0] if len(p) else -1
         best.append(i)
         hit = c.hits[i] if i >= 0 else None
         rows.append(answer_features(c.asks, hit, c.rows[i] if i >= 0 else {}, float(p[i]) if i >= 0 else 0.0,

@@ -41,6 +41,7 @@ from retriever.evidence import (
     pays_other,
     read_question,
     states,
+    states_effect,
 )
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision_model.json"
@@ -342,7 +343,7 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     hits = hits[:CANDIDATES]
     rows = candidate_features(asks, hits, stats, lang)
     cand_p = model.candidate.prob(rows)
-    order = sorted(range(len(hits)), key=lambda i: (-cand_p[i], i))
+    order = effect_first(sorted(range(len(hits)), key=lambda i: (-cand_p[i], i)), hits, asks)
     if follow_up and asks.kinds:     # "那截止时间呢？": of the topic's clauses, those that state a deadline come first
         stating = [i for i in order if all(states(hits[i].clause, k) for k in asks.kinds)]
         order = stating + [i for i in order if i not in stating]
@@ -353,6 +354,16 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     missing = _coverage(asks, clause_haystack(best.clause), stats)[2] if best is not None else []
     absent = absent_concepts(asks, stats)
     return Evidence(asks, hits, rows, cand_p, order, answer_row, missing, absent)
+
+
+def effect_first(order: list[int], hits: list[Any], asks: Asks) -> list[int]:
+    """For "when did it take effect", the clause of the best candidate's document that states when the document
+    takes effect (本办法自2019年1月1日起施行) goes first: not the issuing notice's date, not another document's."""
+    if not asks.effect or not order:
+        return order
+    doc = hits[order[0]].clause.doc_key
+    stating = [i for i in order if hits[i].clause.doc_key == doc and states_effect(hits[i].clause)]
+    return stating[:1] + [i for i in order if i not in stating[:1]]
 
 
 def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any = None,
@@ -422,15 +433,31 @@ def _out_of_scope(asks: Asks, hits: list[Any], stats: CorpusStats) -> bool:
 
 
 def _cited(ev: Evidence, model: DecisionModel) -> list[Any]:
-    """The best clause, then others that answer nearly as well (together, e.g. a measure and its annex task)."""
+    """The best clause, then others that answer nearly as well, and the annex tasks listed under the best body
+    measure's own topic that reach `cite_min` (a measure with its lead units and deadlines, cited together)."""
     best_p = float(ev.cand_p[ev.order[0]])
-    out = [ev.hits[ev.order[0]]]
+    best = ev.hits[ev.order[0]]
+    out = [best]
     for i in ev.order[1:]:
         p = float(ev.cand_p[i])
-        if len(out) >= MAX_CITED or p < max(model.cite_min, model.cite_ratio * best_p):
+        if len(out) >= MAX_CITED or p < model.cite_min:
             break
-        out.append(ev.hits[i])
+        if p >= model.cite_ratio * best_p or annex_of(best.clause, ev.hits[i].clause):
+            out.append(ev.hits[i])
     return out
+
+
+_ROMAN_HEAD = re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*")
+_MEASURE_HEAD = re.compile(r"^\s*\d+[.．、]\s*([^。；：\s]{2,20})。")
+
+
+def annex_of(measure: Any, task: Any) -> bool:
+    """Whether `task` is an annex task listed under the topic of body measure `measure` of the same document
+    (渝府办发〔2024〕27号: 二、（一）6. "国际贸易。…" ↔ 附件 … （六）国际贸易 → 第37项)."""
+    if task.kind != "annex_task" or measure.kind == "annex_task" or task.doc_key != measure.doc_key or not task.path:
+        return False
+    head = _MEASURE_HEAD.match(measure.text)
+    return head is not None and head.group(1) == _ROMAN_HEAD.sub("", task.path[-1]).strip()
 
 
 def _reasons(ev: Evidence) -> list[str]:

@@ -26,8 +26,10 @@ ASKS: dict[str, re.Pattern[str]] = {
         r"\bcap\b|ceiling", re.I),
     "percent": re.compile(r"比例|百分之|费率|税率|征收率|%|\brate\b|\bshare\b|percent|proportion", re.I),
     "date": re.compile(
-        r"什么时候|何时|截止|期限|时间|日内|多少天|几天|多久|多长时间|几个月|几年|有效期|哪一年|\bwhen\b|deadline|"
-        r"\bby when\b|how long|how many (days|months|years)|within|valid|\bdue\b|how quickly", re.I),
+        r"什么时候|何时|截止|期限|时间|日内|多少天|几天|多久|多长时间|几个月|几年|有效期|哪一年|哪天|哪一天|哪日|"
+        r"施行|生效|\bwhen\b|deadline|\bby when\b|how long|how many (days|months|years)|within|valid|\bdue\b|"
+        r"how quickly|\b(what|which) date\b|\b(take|takes|took|taken) effect\b|\bin(to)? force\b|"
+        r"\beffective (date|from|since|as of)\b", re.I),
     "agency": re.compile(
         r"哪个部门|哪个单位|哪些部门|哪个机构|谁|牵头|负责|由哪|主管|\bwhich (agency|agencies|department|body|bodies|"
         r"unit|units|office|authority)\b|\bwho\b|\blead", re.I),
@@ -93,6 +95,8 @@ class Asks:
     en_words: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     #: the question names a financial institution / bank as the one paid (so a figure paid to banks fits)
     names_payee: bool = False
+    #: the question asks when a document took effect (施行, 生效, take effect, in force), not when it was issued
+    effect: bool = False
     #: per-index concept weights cached by `retriever.decision` (not part of the question's reading)
     prepared: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -178,7 +182,7 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     en_words = ([(w, zh) for w in unmapped for zh in [english_renderings(w)] if zh] + en_phrases(bare)
                 if lang == "en" else [])
     return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs, en_words,
-                bool(_PAYEE_Q.search(question)))
+                bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)))
 
 
 def english_renderings(word: str) -> tuple[str, ...]:
@@ -216,6 +220,18 @@ def en_phrases(question: str) -> list[tuple[str, tuple[str, ...]]]:
 _PAYEE = re.compile(r"(?:对|向|给予|奖励|激励)[^。；，]{0,20}(?:金融机构|银行|保险机构|担保机构)|"
                     r"(?:金融机构|银行)[^。；]{0,30}(?:激励资金|奖励资金|奖励)")
 _PAYEE_Q = re.compile(r"金融机构|银行|保险机构|担保机构|\bbanks?\b|financial institution|lender|insurer", re.I)
+
+
+#: A question about when a document took effect, and a clause that says so (本办法自2019年1月1日起施行).
+_EFFECT_Q = re.compile(r"施行|生效|\b(take|takes|took|taken) effect\b|\bin(to)? force\b|"
+                       r"\beffective (date|from|since)\b|\b(start|started|begin|began) to apply\b|"
+                       r"\bappl(y|ied) (from|since)\b", re.I)
+_EFFECT = re.compile(r"(自|于)[^。；]{0,20}(起施行|起生效|施行|生效)")
+
+
+def states_effect(clause: Clause) -> bool:
+    """Whether the clause states when its document takes effect."""
+    return bool(_EFFECT.search(clause.text))
 
 
 def pays_other(clause: Clause, asks: Asks) -> bool:

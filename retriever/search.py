@@ -43,6 +43,10 @@ FUSION = "score"
 #: holds), while each hit keeps its fused score — the scores the answer decision was calibrated on (a near miss
 #: such as a tax rate the corpus does not hold must not gain confidence from a clause that holds some other rate).
 KIND_WEIGHT = 0.4
+#: An English question embeds its code-mixed glossary form once for both English variants (issue 11: English
+#: answer p50 75 → 45 ms under load; on the 222 English training questions right clause first 127 → 130 of 149,
+#: same refusals of answerable ones; eval/results/dec5-2026-11-30.md). False: two model calls, as before.
+ONE_ENGLISH_VECTOR = True
 FIGURE_KINDS = ("amount", "percent", "date", "count")
 #: English question → Chinese search wording (or None).
 Translator = Callable[[str], str | None]
@@ -248,8 +252,18 @@ class Searcher:
                 for rank, (row, _) in enumerate(top_rows(order, k), start=1)]
 
     def _embed(self, variants: list[Variant]) -> np.ndarray:
-        """Query vectors of the variants' dense texts, one row a variant with dense text."""
-        return self.embedder.embed_queries([v.dense_text for v in variants if v.dense_text is not None])
+        """Query vectors of the variants' dense texts, one row a variant with dense text. With `ONE_ENGLISH_VECTOR`,
+        an English question that has a glossary form embeds that (code-mixed) form only and its raw variant's dense
+        search uses the same vector: one model call instead of two."""
+        dense = [v for v in variants if v.dense_text is not None]
+        texts = [v.dense_text or "" for v in dense]
+        names = [v.name for v in dense]
+        if not (ONE_ENGLISH_VECTOR and "en" in names and "glossary" in names):
+            return self.embedder.embed_queries(texts)
+        rows = [i for i, name in enumerate(names) if name != "en"]
+        vectors = self.embedder.embed_queries([texts[i] for i in rows])
+        by_name = dict(zip((names[i] for i in rows), vectors))
+        return np.stack([by_name["glossary"] if name == "en" else by_name[name] for name in names])
 
     def fuse(self, dense: list[dict[int, float]], keyword: list[dict[int, float]], dense_w: list[float],
              keyword_w: list[float]) -> dict[int, float]:

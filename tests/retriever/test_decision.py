@@ -3,6 +3,7 @@ hand-made clauses and hits; the real-model behaviour is in tests/chat/test_decis
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,11 +16,13 @@ from retriever.decision import (
     LISTWISE,
     DecisionModel,
     Logistic,
+    annex_of,
     candidate_features,
     decide,
+    effect_first,
     load_model,
 )
-from retriever.evidence import CorpusStats, asked_kinds, holds, read_question
+from retriever.evidence import CorpusStats, asked_kinds, holds, read_question, states_effect
 from retriever.search import Hit
 
 pytestmark = pytest.mark.unit
@@ -49,6 +52,10 @@ STORE = Store([SMOKING, TASK, OTHER])
     ("What share of payroll goes to unemployment insurance?", ["percent"]),
     ("How many recruitment events must be held?", ["count"]),
     ("Who leads task 149 and by when?", ["date", "agency"]),
+    ("这个办法是从哪天开始施行的？", ["date"]),
+    ("From what date do the interim measures apply?", ["date"]),
+    ("When did the regulations take effect?", ["date"]),
+    ("Are there effective measures for small firms?", []),
 ])
 def test_what_the_question_asks_for(question, kinds):
     assert asked_kinds(question) == kinds
@@ -165,3 +172,28 @@ def test_each_language_has_its_own_threshold():
     lenient = decide("公共场所吸烟罚款多少", "zh", hits(OTHER, SMOKING), STORE, model=model)
     assert strict.confidence == pytest.approx(lenient.confidence)
     assert strict.verdict != "answer" and lenient.verdict == "answer"
+
+
+
+def test_a_question_about_taking_effect_prefers_the_clause_that_states_it():
+    notice = clause("n1", "现将《个人所得税专项附加扣除暂行办法》印发给你们，请认真贯彻执行。 国务院 2018年12月13日", label="通知")
+    effect = clause("e1", "第三十二条　本办法自2019年1月1日起施行。", label="第三十二条")
+    assert read_question("个人所得税专项附加扣除暂行办法是从哪天开始施行的？", "zh").effect
+    assert read_question("When did the measures take effect?", "en").effect
+    assert not read_question("When was the notice issued?", "en").effect
+    assert states_effect(effect) and not states_effect(notice)
+    other = clause("o1", "第六十条 本条例自2010年1月1日起施行。", doc="《重庆市消防条例》", label="第六十条")
+    hits = [Hit(notice, 1.0, 0.9, 1.0, 1), Hit(other, 0.9, 0.8, 0.5, 2), Hit(effect, 0.8, 0.8, 0.5, 3)]
+    assert effect_first([0, 1, 2], hits, read_question("这个办法从哪天起施行？", "zh")) == [2, 0, 1]
+    assert effect_first([0, 1, 2], hits, read_question("这个办法是哪天印发的？", "zh")) == [0, 1, 2]
+
+
+def test_an_annex_task_listed_under_the_measures_topic_belongs_to_it():
+    doc = "渝府办发〔2024〕27号"
+    measure = clause("m6", "6. 国际贸易。大力提升西部陆海新通道运营组织能力。", doc=doc, label="二、（一）6.",
+                     kind="clause", doc_number=doc)
+    task = replace(clause("t37", "完善跨境电商出口货物拼箱作业模式。", doc=doc, label="附件 第37项", kind="annex_task",
+                          doc_number=doc), path=["附件 2024年度工作任务清单", "一、对标先进优化提升专项行动", "（六）国际贸易"])
+    other = replace(clause("t12", "优化企业开办服务。", doc=doc, label="附件 第12项", kind="annex_task", doc_number=doc),
+                    path=["附件 2024年度工作任务清单", "一、对标先进优化提升专项行动", "（一）企业开办"])
+    assert annex_of(measure, task) and not annex_of(measure, other) and not annex_of(task, measure)

@@ -116,3 +116,34 @@ def test_english_words_outside_the_glossary_reach_bm25_through_the_lexicon(hashe
     assert [h.clause.id for h in result.hits] and all(h.bm25 >= 0 for h in result.hits)
     assert hashed.run(query, k=5, mode="none").lexicon_terms == []
     assert hashed.run("创新平台能力提升有什么支持", k=5, mode="glossary").lexicon_terms == []
+
+
+class CountingEmbedder(HashingEmbedder):
+    """HashingEmbedder that records the texts of each query-embedding call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[list[str]] = []
+
+    def embed_queries(self, texts):
+        self.calls.append(list(texts))
+        return super().embed_queries(texts)
+
+
+@pytest.mark.unit
+def test_an_english_question_embeds_its_code_mixed_form_once(hashed, monkeypatch):
+    import retriever.search as search
+
+    emb = CountingEmbedder()
+    searcher = Searcher(hashed.store, emb, glossary=hashed.glossary)
+    result = searcher.run("How much is the insurance premium compensation for major technical equipment?", k=5)
+    dense = [v for v in result.variants if v.dense_text is not None]        # the lexicon variant is BM25 only
+    assert [v.name for v in dense] == ["en", "glossary"]
+    assert emb.calls == [[dense[1].dense_text]]                             # one text, the code-mixed form
+    monkeypatch.setattr(search, "ONE_ENGLISH_VECTOR", False)
+    emb.calls.clear()
+    searcher.run("How much is the insurance premium compensation for major technical equipment?", k=5)
+    assert emb.calls == [[v.dense_text for v in dense]]                     # both forms, as before
+    emb.calls.clear()
+    searcher.run("首台（套）重大技术装备保费补偿", k=5)
+    assert len(emb.calls) == 1 and len(emb.calls[0]) == 1
