@@ -8,6 +8,7 @@ from eval.calibrate_answerability import (
     Case,
     citation_scores,
     cited_indexes,
+    folds_of,
     per_language_thresholds,
     pick_citation,
     pick_threshold,
@@ -47,3 +48,20 @@ def test_citation_rule_cites_the_most_gold_clauses_within_the_precision_floor():
     assert pick_citation(cases, probs, min_precision=0.9) == (0.3, 0.3)   # both gold, not the wrong one; strictest tie
     prec, rec = citation_scores(cases, probs, *pick_citation(cases, probs, min_precision=0.9))
     assert prec == 1.0 and rec == 1.0
+
+
+def test_leaving_one_set_out_keeps_each_set_in_one_fold_and_a_question_in_one_fold():
+    cases = []
+    for source, n in (("questions", 6), ("decision2", 4), ("regulations", 5)):
+        for i in range(n):
+            for index in ("full", "sample"):              # the same question on two indexes
+                c = case(f"{source}-{i}", "zh", True)
+                c.source, c.index = source, index
+                cases.append(c)
+    by_set = folds_of(cases, by_set=True)
+    assert len(set(by_set)) == 3
+    assert all(len({f for f, c in zip(by_set, cases) if c.source == s}) == 1 for s in ("questions", "regulations"))
+    by_question = folds_of(cases)
+    assert len(set(by_question)) == 5 and len({f for f, c in zip(by_question, cases) if c.source == "questions"}) > 1
+    for folds in (by_set, by_question):
+        assert all(len({f for f, c in zip(folds, cases) if c.qid == q}) == 1 for q in {c.qid for c in cases})
