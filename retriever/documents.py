@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -117,6 +118,7 @@ _GERUND = re.compile(r"^(\w+ing)\s+(the\s+)?")
 _EN_KIND = r"(?:regulations?|measures|provisions|rules)"
 
 
+@lru_cache(maxsize=4096)
 def _en_title_mention(topic: str) -> re.Pattern[str]:
     """The words of an English question that name a regulation by its title topic: "the regulations on optimizing the
     business environment", "Regulations of Chongqing Municipality on …", or the short form "the business environment

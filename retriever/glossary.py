@@ -56,8 +56,11 @@ def stems(text: str) -> list[str]:
     return [stem(t) for t in re.findall(r"[a-z0-9]+", text)]
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _norm_zh(s: str) -> str:
-    return re.sub(r"\s+", "", s or "").replace("(", "（").replace(")", "）")
+    return _SPACE.sub("", s or "").replace("(", "（").replace(")", "）")
 
 
 @dataclass
@@ -115,8 +118,16 @@ class Glossary:
 
     def longest(self, text: str, start: int, max_len: int = 16) -> tuple[int, Entry] | None:
         """(length, entry) of the longest glossary term or alias at `text[start:]` (whitespace-free text)."""
-        for n in range(min(max_len, len(text) - start), 0, -1):
-            hit = self._by_zh.get(_norm_zh(text[start:start + n]))
+        window = text[start:start + max_len]
+        norm = _norm_zh(window)
+        if len(norm) != len(window):              # whitespace inside: normalise each prefix on its own
+            for n in range(len(window), 0, -1):
+                hit = self._by_zh.get(_norm_zh(window[:n]))
+                if hit is not None:
+                    return n, hit
+            return None
+        for n in range(len(norm), 0, -1):         # same length: one normalisation for every prefix
+            hit = self._by_zh.get(norm[:n])
             if hit is not None:
                 return n, hit
         return None
