@@ -43,10 +43,12 @@ FUSION = "score"
 #: holds), while each hit keeps its fused score — the scores the answer decision was calibrated on (a near miss
 #: such as a tax rate the corpus does not hold must not gain confidence from a clause that holds some other rate).
 KIND_WEIGHT = 0.4
-#: An English question embeds its code-mixed glossary form once for both English variants (issue 11: English
-#: answer p50 75 → 45 ms under load; on the 222 English training questions right clause first 127 → 130 of 149,
-#: same refusals of answerable ones; eval/results/dec5-2026-11-30.md). False: two model calls, as before.
-ONE_ENGLISH_VECTOR = True
+#: True: an English question embeds only its code-mixed glossary form and the raw-English dense search reuses it
+#: (one model call: English answer p50 about 75 → 51–57 ms quiet, eval/results/dec5-2026-11-30.md). Off, because
+#: with the CC-CEDICT lexicon variant the raw English vector carries signal of its own: English R@1 with it on
+#: falls on the regulation set 0.926 → 0.893, questions.jsonl 0.871 → 0.821, decision4 0.769 → 0.692
+#: (`python -m eval.english_retrieval`, session 5); the decision retrained on each, left one set out, is a wash.
+ONE_ENGLISH_VECTOR = False
 FIGURE_KINDS = ("amount", "percent", "date", "count")
 #: English question → Chinese search wording (or None).
 Translator = Callable[[str], str | None]

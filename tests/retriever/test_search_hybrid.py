@@ -131,9 +131,10 @@ class CountingEmbedder(HashingEmbedder):
 
 
 @pytest.mark.unit
-def test_an_english_question_embeds_its_code_mixed_form_once(hashed, monkeypatch):
+def test_one_english_vector_embeds_the_code_mixed_form_once(hashed, monkeypatch):
     import retriever.search as search
 
+    monkeypatch.setattr(search, "ONE_ENGLISH_VECTOR", True)
     emb = CountingEmbedder()
     searcher = Searcher(hashed.store, emb, glossary=hashed.glossary)
     result = searcher.run("How much is the insurance premium compensation for major technical equipment?", k=5)
