@@ -40,9 +40,10 @@ def title(clause: Clause, lang: str) -> str:
     return clause.doc_title_en
 
 
-def with_title(cite: str, doc_title: str, lang: str) -> str:
-    """The citation followed by the document's title, unless the citation already names it (a regulation is
-    cited by its title: 《重庆市优化营商环境条例》第二十二条)."""
-    if doc_title.strip("《》") in cite:
+def with_title(cite: str, doc_title: str, lang: str, extra: str | None = None) -> str:
+    """The citation followed by the document's title — unless the citation already names it (a regulation is
+    cited by its title: 《重庆市优化营商环境条例》第二十二条) — and `extra` (the document's dates)."""
+    parts = ([] if doc_title.strip("《》") in cite else [doc_title]) + ([extra] if extra else [])
+    if not parts:
         return cite
-    return f"{cite}（{doc_title}）" if lang == "zh" else f"{cite} ({doc_title})"
+    return f"{cite}（{'，'.join(parts)}）" if lang == "zh" else f"{cite} ({', '.join(parts)})"

@@ -171,10 +171,8 @@ def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, 
         quote = best_sentences(hit.clause, terms, question)
         c = make_citation(hit.clause, lang, quote, glossary, n=i)
         cited.append(c)
-        shown = [] if title(hit.clause, lang).strip("《》") in c.citation else [title(hit.clause, lang)]
-        if c.document.get("date_line"):                 # the document's dates with every citation
-            shown.append(c.document["date_line"])
-        where = c.citation + (f" ({', '.join(shown)})" if lang == "en" else f"（{'，'.join(shown)}）") * bool(shown)
+        # the document's dates with every citation
+        where = with_title(c.citation, title(hit.clause, lang), lang, c.document.get("date_line"))
         lines.append(f"[{i}] " + t["according"].format(where=where))
         lines.append(f"「{c.quote}」")
         if c.document.get("age_note"):                  # the text in force is more than ten years old
@@ -235,7 +233,7 @@ def _partial(question: str, lang: str, decision: Decision, hits: list[Hit], glos
     terms = query_terms(question, lang, expansions, translation)
     c = make_citation(closest.clause, lang, best_sentences(closest.clause, terms, question), glossary, n=1)
     missing = decision.missing[:3]
-    where = with_title(c.citation, title(closest.clause, lang), lang)
+    where = with_title(c.citation, title(closest.clause, lang), lang, c.document.get("date_line"))
     if missing:
         shown = "、".join(f"“{m}”" for m in missing) if lang == "zh" else ", ".join(f'"{m}"' for m in missing)
         head = t["partial"].format(missing=shown, where=where)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from chat.citations import citation
+from chat.citations import citation, with_title
 from chat.records import Citation, FactView
 from chat.time_limits import time_limits
 from index.clause import Clause, Fact
@@ -512,8 +512,8 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
             said.append("this clause names no responsible unit")
     if _DOCNO.search(question) and clause.doc_number:
         said.append(f"document number: {cite.split(',')[0]} ({clause.doc_number})")
-    limits = limit_lines(quote or clause.text, g) or limit_lines(clause.text, g)
-    if "when" in asks and limits and (_DURATION_Q.search(question) or not clause.deadline):
+    limits = (limit_lines(quote or clause.text, g) or limit_lines(clause.text, g)) if "when" in asks else []
+    if limits and (_DURATION_Q.search(question) or not clause.deadline):
         said.append("; ".join(limits[:3]))                  # "how long": the period, not a calendar date
     elif "when" in asks:
         dated = [f for f in clause.facts if f.kind == "date" and f.date]
@@ -651,10 +651,9 @@ def english_lines(question: str, cited: list[Citation], g: Glosser, terms: set[s
                               annex[0] if annex else None, annex[1] if annex else None, first.quote)]
     for c in cited:
         clause = c.clause
-        shown = [] if title_shown(clause).strip("《》") in c.citation else [title_shown(clause)]
-        if c.document.get("date_line"):                 # the document's dates with every citation
-            shown.append(c.document["date_line"])
-        lines.append(f"[{c.n}] According to {c.citation}" + (f" ({', '.join(shown)})" if shown else "") + ":")
+        # the document's dates with every citation
+        where = with_title(c.citation, title_shown(clause), "en", c.document.get("date_line"))
+        lines.append(f"[{c.n}] According to {where}:")
         if c.document.get("age_note"):
             lines.append(f"  {c.document['age_note']}")
         for view in c.facts:
