@@ -150,10 +150,10 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
     best = [-1] * len(cases)
     cand_probs: list[np.ndarray] = [np.zeros(0)] * len(cases)
     blocked = np.zeros(len(cases), dtype=bool)
+    cl2 = l2 if cand_l2 is None else cand_l2
     for f in range(max(folds) + 1):
         train = [c for c, k in zip(cases, folds) if k != f]
         test_idx = [i for i, k in enumerate(folds) if k == f]
-        cl2 = l2 if cand_l2 is None else cand_l2
         cand = _fit_cand(train, cl2, cand_features_used)
         # cross-fitted candidate probabilities inside the training folds for the answer model
         inner = folds_of(train, 4)

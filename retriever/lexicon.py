@@ -25,8 +25,6 @@ VERBS = False
 MAX_PHRASE = 3
 #: Chinese senses kept per English word or phrase.
 PER_WORD = 1
-#: "cooc" (shared clauses with the question's other terms, then document frequency) or "df" (frequency only).
-RANKING = "cooc"
 #: A sense found in more than this share of the clauses says nothing (应当, 部门 …).
 MAX_DF_SHARE = 0.05
 #: Words never looked up: function words, question words and the words every question about the corpus uses.
@@ -120,8 +118,8 @@ class Lexicon:
         return out
 
     def _together(self, word: str, shared: np.ndarray) -> int:
-        """Clauses holding `word` and another term of the question (0 when ranking by frequency only)."""
-        return int(np.count_nonzero(shared[self.postings[word]] > 1)) if RANKING == "cooc" else 0
+        """Clauses holding `word` and another term of the question."""
+        return int(np.count_nonzero(shared[self.postings[word]] > 1))
 
     def _usable(self, words: Sequence[str]) -> tuple[str, ...]:
         limit = MAX_DF_SHARE * self.n_docs

@@ -70,10 +70,6 @@ WEIGHTS = {
 }
 
 
-#: Append the lexicon senses to the glossary variant's dense text.
-MIX_LEXICON = False
-
-
 def build_variants(query: str, lang: str, glossary_terms: list[str] | None = None,
                    translation: str | None = None, code_mixed: str | None = None,
                    lexicon_terms: list[str] | None = None) -> list[Variant]:
@@ -90,10 +86,7 @@ def build_variants(query: str, lang: str, glossary_terms: list[str] | None = Non
     if glossary_terms:
         w = WEIGHTS["en_glossary"]
         zh = " ".join(dict.fromkeys(glossary_terms))
-        dense = code_mixed or zh
-        if MIX_LEXICON and lexicon_terms:
-            dense = f"{dense} {' '.join(lexicon_terms)}"
-        variants.append(Variant("glossary", dense, zh, w["dense"], w["bm25"]))
+        variants.append(Variant("glossary", code_mixed or zh, zh, w["dense"], w["bm25"]))
     if lexicon_terms and WEIGHTS["en_lexicon"]["bm25"] > 0:
         w = WEIGHTS["en_lexicon"]
         variants.append(Variant("lexicon", None, " ".join(dict.fromkeys(lexicon_terms)), 0.0, w["bm25"]))
