@@ -379,7 +379,8 @@ _WHO = re.compile(r"\bwho\b|which (?:agency|department|body|unit|office|bureau)|
 _WHEN = re.compile(r"\bwhen\b|by when|deadline|what date|which date|\bdue\b|time ?limit|how long|\bissued\b",
                    re.IGNORECASE)
 _DURATION_Q = re.compile(r"how long|how many (?:working |calendar )?(?:days|months|years|hours|weeks)|how quickly|"
-                         r"how soon|time ?limit", re.IGNORECASE)
+                         r"how soon|time ?limit|how far (?:in advance|ahead)|how early|notice period",
+                         re.IGNORECASE)
 _DEADLINE_Q = re.compile(r"deadline|by when|\bdue\b|time ?limit|complet|finish", re.IGNORECASE)
 _DOCNO = re.compile(r"document number|doc(?:ument)? no\b|reference number|file number|wenhao", re.IGNORECASE)
 _AMOUNT = re.compile(r"how much|how many|amount|cap\b|ceiling|maximum|max\b|limit|rate|share|percent|subsid|fund|"

@@ -57,6 +57,15 @@ INTENDED_SHARED = {
     "qualify": {"条件", "具备"},
     "eligibl": {"条件", "具备"},
     "eligibility": {"条件", "具备"},
+    "qualifi": {"条件", "具备"},
+    # regulation vocabulary (session 6): 侵犯其合法权益 beside 侵权, 作出处理决定 beside 决定, the telecom regulation's
+    # 电信业务经营者 beside 基础电信企业, 有管辖权的部门 beside 主管部门
+    "infring": {"侵权", "侵犯"},
+    "infringement": {"侵权", "侵犯"},
+    "decid on": {"决定", "处理决定"},
+    "handl decision": {"决定", "处理决定"},
+    "telecom operator": {"基础电信企业", "电信业务经营者"},
+    "competent department": {"主管部门", "有管辖权的部门"},
 }
 
 # Common English words that must not expand to anything (they would flood unrelated clauses).
