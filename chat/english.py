@@ -466,6 +466,28 @@ def units_en(units: list[str], glossary: Glossary) -> str:
     return "; ".join(out)
 
 
+_AGENCY_END = re.compile(r"(部门|局|委员会|委|办公室|机构|人民政府|中心|法院|检察院)$")
+_MODAL_END = re.compile(r"(应当|具体|主要|统一|依法|共同|分别|负责)+$")
+
+
+def responsible_named(text: str) -> list[str]:
+    """The units a regulation's sentence makes responsible (`X负责…`, `X，负责…`): what an article names where a
+    plan's task lists a lead unit; `负责人` (a person in charge) is no unit."""
+    out: list[str] = []
+    for sent in re.split(r"[。；]", text):
+        pieces = re.split(r"[，,]", sent)
+        for i, piece in enumerate(pieces):
+            pos = piece.find("负责")
+            if pos < 0 or piece[pos:pos + 3] == "负责人":
+                continue
+            subject = piece[:pos] if pos > 0 else (pieces[i - 1] if i > 0 else "")
+            for unit in _MODAL_END.sub("", subject.strip()).split("、"):
+                unit = re.sub(r"^(由|并由|应当由|设立|成立|建立)", "", unit.strip())
+                if 2 <= len(unit) <= 30 and _AGENCY_END.search(unit) and unit not in out:
+                    out.append(unit)
+    return out
+
+
 _BENEFIT_ZH = re.compile(r"补贴|资助|奖励|补助|奖补|减免|补偿|优惠|激励|贴息|担保|免费|便利")
 
 
@@ -509,6 +531,9 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
         elif annex is not None and annex.lead_units:
             said.append(f"this clause names no responsible unit; {annex_cite} names the lead unit: "
                         f"{units_en(annex.lead_units, g.glossary)}")
+        elif named := responsible_named(quote or clause.text):
+            said.append("the clause makes responsible: " + "; ".join(
+                f"{g.glossary.agency_en(u) or gloss_sentence(u, g)} ({u})" for u in named))
         else:
             said.append("this clause names no responsible unit")
     if _DOCNO.search(question) and clause.doc_number:
