@@ -45,7 +45,7 @@ from retriever.search import Searcher
 
 TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
               DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
-              DATA_DIR / "questions_decision4.jsonl")
+              DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl")
 FOLDS = 5
 
 
@@ -277,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--one-threshold", action="store_true", help="one cut for both languages (default: one each)")
     ap.add_argument("--ablate", action="store_true", help="CV with each answer feature left out in turn")
     ap.add_argument("--errors", action="store_true", help="print the cross-validated mistakes")
+    ap.add_argument("--by-set", action="store_true", help="print the cross-validated figures of each question set")
     ap.add_argument("--cache", type=Path, action="append",
                     help="pickle(s) of search results to reuse between runs (new results go to the first)")
     ap.add_argument("--write", action="store_true")
@@ -302,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
         part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], cuts)
         for lang, s in part.items():
             print(f"  [{name}] {lang:3s} {json.dumps(s)}")
+    if args.by_set:
+        for source in sorted({c.source for c in cases}):
+            idx = [i for i, c in enumerate(cases) if c.source == source]
+            part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], cuts)
+            print(f"  set {source:28s} " + " | ".join(
+                f"{lang} ooc {s['ooc_refused']:.3f}/{s['n_ooc']} fr {s['answerable_refused']:.3f}/{s['n_answerable']}"
+                f" first {s['right_first']:.3f}" for lang, s in part.items() if lang != "all"))
     trade = {}
     for rate in (0.0, 0.02, 0.05, 0.10):
         t = pick_threshold(cv["probs"], y, rate)
