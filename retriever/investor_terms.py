@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 TERMS_FILE = Path(__file__).with_name("data") / "investor_terms.tsv"
+_WORD = re.compile(r"[a-z0-9&'\-]+")
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Term:
 @dataclass(frozen=True)
 class Vocabulary:
     terms: tuple[Term, ...]
-    en_patterns: tuple[tuple[re.Pattern[str], int], ...]     # (phrase pattern, term index)
+    en_patterns: tuple[tuple[str, re.Pattern[str], int], ...]     # (first word, phrase pattern, term index)
     zh_forms: tuple[tuple[str, int], ...]                     # (Chinese form, term index), longest first
 
 
@@ -47,7 +48,7 @@ def load_vocabulary(path: str = str(TERMS_FILE)) -> Vocabulary:
         if len(cols) < 3:
             raise ValueError(f"{path}:{n + 1}: expected 3 tab-separated columns (en, zh, domain)")
         terms.append(Term(_split(cols[0].lower()), _split(cols[1]), cols[2].strip()))
-    en = [(re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?:s|es)?(?![a-z0-9])"), i)
+    en = [(_WORD.findall(p)[0], re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?:s|es)?(?![a-z0-9])"), i)
           for i, t in enumerate(terms) for p in t.en]
     zh = sorted(((z, i) for i, t in enumerate(terms) for z in t.zh), key=lambda f: -len(f[0]))
     return Vocabulary(tuple(terms), tuple(en), tuple(zh))
@@ -60,7 +61,10 @@ def named_terms(question: str, lang: str, vocabulary: Vocabulary | None = None) 
     spans: list[tuple[int, int, int]] = []
     if lang == "en":
         q = question.lower()
-        spans = [(m.start(), m.end(), i) for rx, i in vocab.en_patterns for m in rx.finditer(q)]
+        words = set(_WORD.findall(q))
+        words |= {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
+        spans = [(m.start(), m.end(), i) for first, rx, i in vocab.en_patterns if first in words
+                 for m in rx.finditer(q)]
     else:
         for form, i in vocab.zh_forms:
             start = question.find(form)

@@ -66,11 +66,22 @@ def test_a_concept_in_the_index_but_not_in_the_cited_document():
     ("转让人已完成项目开发投资总额的百分之二十五以上。", ["percent"], True),
     ("处二千元以上一万元以下罚款。", ["amount"], True),
     ("具体收费标准按照国家有关规定执行。", ["amount"], False),
+    ("新增风电装机100万千瓦。", ["amount"], True),                         # "how much" may ask for a quantity
     ("应当在十五个工作日内作出决定。", ["count"], True),                     # "how many days" asks for a count
     ("应当在十五个工作日内作出决定。", ["date"], False),                     # a date is not a figure kind here
 ])
 def test_gives_figure(text, kinds, gives):
     assert gives_figure(text, kinds) == gives
+
+
+def test_a_clause_that_gives_no_figure_of_the_asked_kind():
+    asks = read_question("房地产开发项目的资本金至少要占总投资的百分之多少？", "zh")
+    named = answer_features(asks, hits(CAPITAL)[0], {}, 0.9, hits(CAPITAL), STATS, "zh")
+    given = answer_features(asks, hits(TRANSFER)[0], {}, 0.9, hits(TRANSFER), STATS, "zh")
+    assert named["fig_given"] == 0.0 and given["fig_given"] == 1.0
+    no_figure = answer_features(read_question("资本金制度是什么", "zh"), hits(CAPITAL)[0], {}, 0.9, hits(CAPITAL),
+                                STATS, "zh")
+    assert no_figure["fig_given"] == 1.0
 
 
 def test_a_figure_the_clause_only_names_is_not_attached():
