@@ -280,12 +280,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--by-set", action="store_true", help="print the cross-validated figures of each question set")
     ap.add_argument("--cache", type=Path, action="append",
                     help="pickle(s) of search results to reuse between runs (new results go to the first)")
+    ap.add_argument("--without", action="append", default=[], choices=ANSWER_FEATURES, metavar="FEATURE",
+                    help="train and cross-validate the answer model without this feature (repeatable)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     sets = args.set or list(TRAIN_SETS)
     cases = collect(args.index, sets, cache=args.cache)
     by_set = args.folds == "set"
-    cv = cross_validate(cases, args.l2, by_set=by_set, cand_l2=args.l2_candidate)
+    feats = tuple(f for f in ANSWER_FEATURES if f not in args.without)
+    cv = cross_validate(cases, args.l2, answer_features_used=feats, by_set=by_set, cand_l2=args.l2_candidate)
     y = np.array([int(c.answerable) for c in cases])
     threshold = pick_threshold(cv["probs"], y, args.max_false_refusal)
     by_lang = {} if args.one_threshold else per_language_thresholds(cases, cv["probs"], args.max_false_refusal)
@@ -332,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"best={c.hits[b].clause.citation[-16:]} gold_rank={[j for j, y in enumerate(c.labels) if y]}"
                       f" kinds={c.asks.kinds} q={c.asks.concepts[:6]} unm={c.asks.unmapped[:4]}")
     if args.ablate:
-        for feat in ANSWER_FEATURES:
-            kept = tuple(f for f in ANSWER_FEATURES if f != feat)
+        for feat in feats:
+            kept = tuple(f for f in feats if f != feat)
             cv2 = cross_validate(cases, args.l2, answer_features_used=kept, by_set=by_set, cand_l2=args.l2_candidate)
             t2 = pick_threshold(cv2["probs"], y, args.max_false_refusal)
             s2 = summarise(cases, cv2["probs"], cv2["best"], t2)["all"]
@@ -353,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         held = [i for i, k in enumerate(folds) if k == f]
         for i, row in zip(held, answer_rows([cases[i] for i in held], cm)[0]):
             rows[i] = row
-    ans = Logistic.fit(rows, list(y), ANSWER_FEATURES, l2=args.l2)
+    ans = Logistic.fit(rows, list(y), feats, l2=args.l2)
     model = DecisionModel(cand, ans, threshold, cite_ratio=cite_ratio, cite_min=cite_min, thresholds=by_lang, meta={
         "_comment": "Trained by eval/calibrate_answerability.py (logistic regressions, numpy); do not edit by hand.",
         "trained_on": [str(Path(s).name) for s in sets], "indexes": [str(p) for p in args.index],

@@ -510,8 +510,7 @@ def _reasons(ev: Evidence) -> list[str]:
         out.append(f"the closest clause's document does not mention {', '.join(asks.places)}")
     if row["year_mismatch"]:
         out.append(f"the closest clause's document does not mention {', '.join(asks.years)}")
-    absent = list(dict.fromkeys(ev.absent + [t.zh[0] for t in asks.terms if t.zh[0] not in ev.absent
-                                              and row.get("term_absent") and not any(ev.stats.occurs(z) for z in t.zh)]))
+    absent = list(dict.fromkeys(ev.absent + [t.zh[0] for t in asks.terms if not term_occurs(t, ev.stats)]))
     if absent:
         out.append("nowhere in the documents: " + ", ".join(absent[:4]))
     if row.get("fig_given") == 0.0:
