@@ -207,6 +207,9 @@ def test_fund_does_not_flood_financial_support(gloss):
         ("the government must deal with an infringement of the union's rights", ["处理", "侵犯"]),
         ("support for qualified talent", ["条件"]),
         ("How many representatives of the tenderer may sit on it?", ["招标人代表"]),
+        # words split from their glossary phrase ("owed … money") or only as a verb ("complain", "cut down")
+        ("The department has owed my firm money for a year; can I complain?", ["拖欠中小企业账款", "投诉举报"]),
+        ("Will the paperwork be cut down?", ["简化", "申请材料"]),
     ],
 )
 def test_english_phrasings_expand(gloss, query, expected):
