@@ -9,8 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from index.embed_pool import PendingVectors
-from index.embedders import embedder_from_identity, start_queries
+from index.embedders import embedder_from_identity
 from index.filters import columns_of
 from index.reload import IndexWatcher
 from index.settings import Settings
@@ -31,28 +30,20 @@ class CachedQueryEmbedder:
         return getattr(self.inner, name)
 
     def embed_queries(self, texts: str | Sequence[str]) -> np.ndarray:
-        return self.start_queries(texts).result()
-
-    def start_queries(self, texts: str | Sequence[str]) -> PendingVectors:
-        """Cached vectors at once; the missing ones started on the inner embedder's pool (`result()` waits)."""
         texts = [texts] if isinstance(texts, str) else list(texts)
         with self._lock:
             found = {t: self._cache[t] for t in texts if t in self._cache}
             for t in found:
                 self._cache.move_to_end(t)
         missing = [t for t in dict.fromkeys(texts) if t not in found]
-
-        def finish(vectors: np.ndarray) -> np.ndarray:
+        if missing:
+            vectors = self.inner.embed_queries(missing)
             with self._lock:
                 for t, v in zip(missing, vectors):
                     found[t] = self._cache[t] = np.array(v, copy=True)
                 while len(self._cache) > self.size:
                     self._cache.popitem(last=False)
-            return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
-
-        if not missing:
-            return PendingVectors.done(finish(np.empty((0, self.inner.dim), np.float32)))
-        return start_queries(self.inner, missing).then(finish)
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
 
 def make_watcher(index_dir: Path, llm: str | None, settings: Settings) -> IndexWatcher:

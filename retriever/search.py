@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 
 from index.clause import Clause
-from index.embed_pool import PendingVectors
-from index.embedders import Embedder, embedder_from_identity, start_queries
+from index.embedders import Embedder, embedder_from_identity
 from index.errors import QueryError
 from index.filters import ClauseFilter
 from index.settings import Settings
@@ -222,16 +221,15 @@ class Searcher:
                vectors: np.ndarray | None = None) -> list[Hit]:
         n = max(CANDIDATES, k * 4)
         allowed = keep.mask(self.store.clauses) if keep is not None else None
-        pending = self._start_embed(variants) if vectors is None else PendingVectors.done(vectors)
-        keyword: list[dict[int, float]] = []
-        for v in variants:                  # BM25 while the query vectors are computed
-            rows, scores = self.store.bm25_search(tokenize_zh(v.bm25_text or ""), n, allowed)
-            keyword.append(dict(zip(rows.tolist(), scores.tolist())))
+        vectors = self._embed(variants) if vectors is None else vectors
         dense: list[dict[int, float]] = []
-        found = iter(self.store.dense.search(pending.result(), n, keep))
+        keyword: list[dict[int, float]] = []
+        found = iter(self.store.dense.search(vectors, n, keep))
         for v in variants:                  # a variant without dense text (lexicon senses) has BM25 only
             rows, scores = next(found) if v.dense_text is not None else (np.empty(0, int), np.empty(0))
             dense.append(dict(zip(rows.tolist(), scores.tolist())))
+            rows, scores = self.store.bm25_search(tokenize_zh(v.bm25_text or ""), n, allowed)
+            keyword.append(dict(zip(rows.tolist(), scores.tolist())))
         dense_w = [v.dense_weight for v in variants]
         keyword_w = [v.bm25_weight for v in variants]
         fused = self.fuse(dense, keyword, dense_w, keyword_w)
@@ -256,23 +254,18 @@ class Searcher:
                 for rank, (row, _) in enumerate(top_rows(order, k), start=1)]
 
     def _embed(self, variants: list[Variant]) -> np.ndarray:
-        """Query vectors of the variants' dense texts, one row a variant with dense text."""
-        return self._start_embed(variants).result()
-
-    def _start_embed(self, variants: list[Variant]) -> PendingVectors:
-        """Start embedding the variants' dense texts (one row a variant with dense text; an English question's two
-        texts side by side on the embedder's pool). With `ONE_ENGLISH_VECTOR`, an English question that has a
-        glossary form embeds that (code-mixed) form only and its raw variant's dense search uses the same vector."""
+        """Query vectors of the variants' dense texts, one row a variant with dense text. With `ONE_ENGLISH_VECTOR`,
+        an English question that has a glossary form embeds that (code-mixed) form only and its raw variant's dense
+        search uses the same vector: one model call instead of two."""
         dense = [v for v in variants if v.dense_text is not None]
         texts = [v.dense_text or "" for v in dense]
         names = [v.name for v in dense]
         if not (ONE_ENGLISH_VECTOR and "en" in names and "glossary" in names):
-            return start_queries(self.embedder, texts)
+            return self.embedder.embed_queries(texts)
         rows = [i for i, name in enumerate(names) if name != "en"]
         vectors = self.embedder.embed_queries([texts[i] for i in rows])
         by_name = dict(zip((names[i] for i in rows), vectors))
-        return PendingVectors.done(np.stack([by_name["glossary"] if name == "en" else by_name[name]
-                                             for name in names]))
+        return np.stack([by_name["glossary"] if name == "en" else by_name[name] for name in names])
 
     def fuse(self, dense: list[dict[int, float]], keyword: list[dict[int, float]], dense_w: list[float],
              keyword_w: list[float]) -> dict[int, float]:

