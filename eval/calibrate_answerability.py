@@ -45,7 +45,7 @@ from retriever.search import Searcher
 
 TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
               DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
-              DATA_DIR / "questions_decision4.jsonl")
+              DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl")
 FOLDS = 5
 
 
@@ -277,14 +277,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--one-threshold", action="store_true", help="one cut for both languages (default: one each)")
     ap.add_argument("--ablate", action="store_true", help="CV with each answer feature left out in turn")
     ap.add_argument("--errors", action="store_true", help="print the cross-validated mistakes")
+    ap.add_argument("--by-set", action="store_true", help="print the cross-validated figures of each question set")
     ap.add_argument("--cache", type=Path, action="append",
                     help="pickle(s) of search results to reuse between runs (new results go to the first)")
+    ap.add_argument("--without", action="append", default=[], choices=ANSWER_FEATURES, metavar="FEATURE",
+                    help="train and cross-validate the answer model without this feature (repeatable)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     sets = args.set or list(TRAIN_SETS)
     cases = collect(args.index, sets, cache=args.cache)
     by_set = args.folds == "set"
-    cv = cross_validate(cases, args.l2, by_set=by_set, cand_l2=args.l2_candidate)
+    feats = tuple(f for f in ANSWER_FEATURES if f not in args.without)
+    cv = cross_validate(cases, args.l2, answer_features_used=feats, by_set=by_set, cand_l2=args.l2_candidate)
     y = np.array([int(c.answerable) for c in cases])
     threshold = pick_threshold(cv["probs"], y, args.max_false_refusal)
     by_lang = {} if args.one_threshold else per_language_thresholds(cases, cv["probs"], args.max_false_refusal)
@@ -302,6 +306,13 @@ def main(argv: list[str] | None = None) -> int:
         part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], cuts)
         for lang, s in part.items():
             print(f"  [{name}] {lang:3s} {json.dumps(s)}")
+    if args.by_set:
+        for source in sorted({c.source for c in cases}):
+            idx = [i for i, c in enumerate(cases) if c.source == source]
+            part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], cuts)
+            print(f"  set {source:28s} " + " | ".join(
+                f"{lang} ooc {s['ooc_refused']:.3f}/{s['n_ooc']} fr {s['answerable_refused']:.3f}/{s['n_answerable']}"
+                f" first {s['right_first']:.3f}" for lang, s in part.items() if lang != "all"))
     trade = {}
     for rate in (0.0, 0.02, 0.05, 0.10):
         t = pick_threshold(cv["probs"], y, rate)
@@ -324,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"best={c.hits[b].clause.citation[-16:]} gold_rank={[j for j, y in enumerate(c.labels) if y]}"
                       f" kinds={c.asks.kinds} q={c.asks.concepts[:6]} unm={c.asks.unmapped[:4]}")
     if args.ablate:
-        for feat in ANSWER_FEATURES:
-            kept = tuple(f for f in ANSWER_FEATURES if f != feat)
+        for feat in feats:
+            kept = tuple(f for f in feats if f != feat)
             cv2 = cross_validate(cases, args.l2, answer_features_used=kept, by_set=by_set, cand_l2=args.l2_candidate)
             t2 = pick_threshold(cv2["probs"], y, args.max_false_refusal)
             s2 = summarise(cases, cv2["probs"], cv2["best"], t2)["all"]
@@ -345,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         held = [i for i, k in enumerate(folds) if k == f]
         for i, row in zip(held, answer_rows([cases[i] for i in held], cm)[0]):
             rows[i] = row
-    ans = Logistic.fit(rows, list(y), ANSWER_FEATURES, l2=args.l2)
+    ans = Logistic.fit(rows, list(y), feats, l2=args.l2)
     model = DecisionModel(cand, ans, threshold, cite_ratio=cite_ratio, cite_min=cite_min, thresholds=by_lang, meta={
         "_comment": "Trained by eval/calibrate_answerability.py (logistic regressions, numpy); do not edit by hand.",
         "trained_on": [str(Path(s).name) for s in sets], "indexes": [str(p) for p in args.index],

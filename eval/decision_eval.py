@@ -26,11 +26,12 @@ from retriever.answerability import judge
 
 REPORT_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
                DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
-               DATA_DIR / "questions_decision4.jsonl", HOLDOUT_SET,
+               DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl", HOLDOUT_SET,
                DATA_DIR / "questions_blind.jsonl", DATA_DIR / "questions_decision_holdout.jsonl",
                DATA_DIR / "questions_blind2.jsonl")
 TRAINED_ON = ("questions.jsonl", "questions_decision.jsonl", "questions_regulations.jsonl",
-              "questions_decision2.jsonl", "questions_decision3.jsonl", "questions_decision4.jsonl")
+              "questions_decision2.jsonl", "questions_decision3.jsonl", "questions_decision4.jsonl",
+              "questions_decision5.jsonl")
 
 
 def ask_rows(service: Any, path: Path, progress: bool = True, cache: dict[tuple[str, str], Any] | None = None

@@ -17,6 +17,7 @@ from index.clause import Clause
 from index.tokenize import _get_jieba, tokenize_zh
 from retriever.dictionary import english_index
 from retriever.glossary import stems
+from retriever.investor_terms import Term, named_terms
 from retriever.scope import PLACES_EN, places_in
 
 #: What a question can ask for, recognised by wording (Chinese and English).
@@ -98,6 +99,8 @@ class Asks:
     names_payee: bool = False
     #: the question asks when a document took effect (施行, 生效, take effect, in force), not when it was issued
     effect: bool = False
+    #: concepts of the investor vocabulary the question names (`retriever.investor_terms`)
+    terms: list[Term] = field(default_factory=list)
     #: per-index concept weights cached by `retriever.decision` (not part of the question's reading)
     prepared: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -183,7 +186,7 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     en_words = ([(w, zh) for w in unmapped for zh in [english_renderings(w)] if zh] + en_phrases(bare)
                 if lang == "en" else [])
     return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs, en_words,
-                bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)))
+                bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), named_terms(bare, lang))
 
 
 def english_renderings(word: str) -> tuple[str, ...]:
@@ -332,6 +335,28 @@ def holds_text(text: str, kind: str) -> bool:
     rx = {"amount": _MONEY, "percent": _PERCENT, "date": _DURATION, "agency": _AGENCY, "count": _COUNT,
           "number": _NUMBER, "eligibility": _CONDITION}.get(kind)
     return bool(rx.search(text)) if rx else True
+
+
+#: Figures proper (a numeral with its unit), stricter than `holds_text`: 比例 or 标准 alone is not a figure.
+_FIGURE: dict[str, re.Pattern[str]] = {
+    "amount": _MONEY,
+    "percent": re.compile(rf"(?:百分之|万分之|千分之)[{_CN_NUM}]+|\d+(?:\.\d+)?\s*[%‰]"),
+    "count": re.compile(rf"[\d{_CN_NUM}]+\s*(?:个|场|家|人|项|次|所|批|名)"),
+    "number": re.compile(rf"\d|[{_CN_NUM}]+\s*(?:个|元|年|日|天|月|人|倍|次|项|%|分之|米|小时|岁|周岁)"),
+}
+_SPAN = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:工作日|日|天|周|月|年|小时)")
+FIGURE_KINDS = tuple(_FIGURE)
+
+
+def gives_figure(text: str, kinds: list[str]) -> bool:
+    """Whether `text` states a figure (numeral and unit) of one of the asked figure kinds; a count may be a span
+    of days ("how many days" asks for a count)."""
+    rx = [_FIGURE[k] for k in kinds if k in _FIGURE]
+    if "amount" in kinds:       # "how much" may ask for a quantity (万千瓦, 平方米) as well as money
+        rx.append(_FIGURE["number"])
+    if "count" in kinds or "number" in kinds:
+        rx.append(_SPAN)
+    return any(r.search(text) for r in rx)
 
 
 def clause_haystack(clause: Clause) -> str:

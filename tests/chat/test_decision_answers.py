@@ -54,3 +54,19 @@ def test_deadline_follow_up_cites_the_topic_task_that_has_one(sample_service):
     cited = card["citations"][0]
     assert cited["deadline"] and "跨境" in cited["text"] and cited["id"] in {c["id"] for c in first["citations"]}
     assert card["answer"].startswith("完成时间：2024年12月")
+
+
+@pytest.mark.parametrize("question, concept", [
+    ("How much deed tax does a foreign employee pay when buying a home in Chongqing?", "契税"),
+    ("企业在科创板上市，重庆给多少奖励？", "科创板"),
+    ("What is the stamp duty rate on an equity transfer?", "印花税")])
+def test_a_concept_the_documents_never_use_is_refused_and_named(sample_service, question, concept):
+    card = sample_service.ask(question).to_dict()
+    assert not card["answered"] and card["citations"] == [] and card["confidence"] < 0.5
+    assert any(concept in r for r in card["answerability"]["reasons"])
+
+
+def test_investor_wording_of_a_measure_the_issue_holds_is_still_answered(sample_service):
+    card = sample_service.ask("How much funding can a company get for setting up a national-level postdoctoral "
+                              "research station?").to_dict()
+    assert card["answered"] and card["verdict"] == "answer"
