@@ -25,7 +25,8 @@ from retriever.search import Searcher
 REPO = Path(__file__).resolve().parent.parent
 #: The labelled training sets (the held-out ones — blind, blind2, holdout, decision_holdout — are not read).
 TRAINING_SETS = ("questions.jsonl", "questions_decision.jsonl", "questions_decision2.jsonl",
-                 "questions_decision3.jsonl", "questions_decision4.jsonl", "questions_regulations.jsonl")
+                 "questions_decision3.jsonl", "questions_decision4.jsonl", "questions_decision5.jsonl",
+                 "questions_regulations.jsonl")
 #: What is compared, in this order; `card` is the whole card JSON without the timing.
 FIELDS = ("verdict", "citations", "confidence", "card")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     title = f"Answer latency, llm none ({args.index}, {args.embed_workers} embed workers)"
     args.out.with_suffix(".md").write_text(f"# {title}\n\n{info}\n\n{text}\n", encoding="utf-8")
     if args.plot:
-        plot(times, args.out.with_suffix(".png"), f"{title}\n{info}")
+        plot(times, args.out.with_suffix(".png"), f"{title}\n{textwrap.fill(info, 100)}")
     return 0
 
 
