@@ -416,7 +416,8 @@ _WHO = re.compile(r"\bwho\b|which (?:agency|department|body|unit|office|bureau)|
 _WHEN = re.compile(r"\bwhen\b|by when|deadline|what date|which date|\bdue\b|time ?limit|how long|\bissued\b",
                    re.IGNORECASE)
 _DURATION_Q = re.compile(r"how long|how many (?:working |calendar )?(?:days|months|years|hours|weeks)|how quickly|"
-                         r"how soon|time ?limit", re.IGNORECASE)
+                         r"how soon|time ?limit|how far (?:in advance|ahead)|how early|notice period",
+                         re.IGNORECASE)
 _DEADLINE_Q = re.compile(r"deadline|by when|\bdue\b|time ?limit|complet|finish", re.IGNORECASE)
 _DOCNO = re.compile(r"document number|doc(?:ument)? no\b|reference number|file number|wenhao", re.IGNORECASE)
 _AMOUNT = re.compile(r"how much|how many|amount|cap\b|ceiling|maximum|max\b|limit|rate|share|percent|subsid|fund|"
@@ -502,6 +503,28 @@ def units_en(units: list[str], glossary: Glossary) -> str:
     return "; ".join(out)
 
 
+_AGENCY_END = re.compile(r"(部门|局|委员会|委|办公室|机构|人民政府|中心|法院|检察院)$")
+_MODAL_END = re.compile(r"(应当|具体|主要|统一|依法|共同|分别|负责)+$")
+
+
+def responsible_named(text: str) -> list[str]:
+    """The units a regulation's sentence makes responsible (`X负责…`, `X，负责…`): what an article names where a
+    plan's task lists a lead unit; `负责人` (a person in charge) is no unit."""
+    out: list[str] = []
+    for sent in re.split(r"[。；]", text):
+        pieces = re.split(r"[，,]", sent)
+        for i, piece in enumerate(pieces):
+            pos = piece.find("负责")
+            if pos < 0 or piece[pos:pos + 3] == "负责人":
+                continue
+            subject = piece[:pos] if pos > 0 else (pieces[i - 1] if i > 0 else "")
+            for unit in _MODAL_END.sub("", subject.strip()).split("、"):
+                unit = re.sub(r"^(由|并由|应当由|设立|成立|建立)", "", unit.strip())
+                if 2 <= len(unit) <= 30 and _AGENCY_END.search(unit) and unit not in out:
+                    out.append(unit)
+    return out
+
+
 _BENEFIT_ZH = re.compile(r"补贴|资助|奖励|补助|奖补|减免|补偿|优惠|激励|贴息|担保|免费|便利")
 
 
@@ -545,6 +568,9 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
         elif annex is not None and annex.lead_units:
             said.append(f"this clause names no responsible unit; {annex_cite} names the lead unit: "
                         f"{units_en(annex.lead_units, g.glossary)}")
+        elif named := responsible_named(quote or clause.text):
+            said.append("the clause makes responsible: " + "; ".join(
+                f"{g.glossary.agency_en(u) or gloss_sentence(u, g)} ({u})" for u in named))
         else:
             said.append("this clause names no responsible unit")
     if _DOCNO.search(question) and clause.doc_number:

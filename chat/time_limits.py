@@ -13,7 +13,7 @@ from index.facts import cn_numeral_value
 
 _NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+"
 _LIMIT = re.compile(
-    rf"(?P<pre>不超过|不得超过|最长不超过|最长)?(?P<n>{_NUM})\s*(?P<ge>个)?\s*"
+    rf"(?P<pre>不超过|不得超过|最长不超过|最长|提前)?(?P<n>{_NUM})\s*(?P<ge>个)?\s*"
     r"(?P<u>工作日|自然日|日|天|小时|个月|月|年|周)"
     r"(?P<post>内|以内|之内|前|以前)?")
 _UNITS_EN = {"工作日": "working day", "自然日": "calendar day", "日": "day", "天": "day", "小时": "hour",
@@ -39,8 +39,8 @@ def _value(num: str) -> float | None:
 
 def time_limits(text: str) -> list[TimeLimit]:
     """Periods the text sets as limits: a number of days, months (个月) or years followed by 内 / 以内 / 之内 / 前,
-    or preceded by 不超过 / 最长. A bare period (`满一年`), a calendar year (2027年前), a month of the year (6月前)
-    and a day of the month (每月15日前) are no limits."""
+    or preceded by 不超过 / 最长 / 提前 (a notice period: 提前九十日 → "90 days in advance"). A bare period (`满一年`),
+    a calendar year (2027年前), a month of the year (6月前) and a day of the month (每月15日前) are no limits."""
     out: list[TimeLimit] = []
     for m in _LIMIT.finditer(text):
         if not (m.group("pre") or m.group("post")):
@@ -55,7 +55,9 @@ def time_limits(text: str) -> list[TimeLimit]:
             continue
         shown = f"{value:g}"
         name = _UNITS_EN[unit] + ("" if value == 1 else "s")
-        if m.group("post") in ("前", "以前"):
+        if m.group("pre") == "提前":
+            en = f"{shown} {name} in advance"                # 提前九十日报告: report 90 days in advance
+        elif m.group("post") in ("前", "以前"):
             en = f"{shown} {name} before"
         elif m.group("pre"):
             en = f"no more than {shown} {name}"

@@ -105,9 +105,21 @@ class Asks:
     prepared: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
+#: "How many (working) days", "多少个工作日", "how far in advance": a period, which is a time limit (`date`), not a
+#: count of things.
+_PERIOD_Q = re.compile(r"\bhow many (?:working |calendar |natural )?(?:days|weeks|months|years|hours)\b|"
+                       r"\bhow far (?:in advance|ahead)\b|\bhow early\b|"
+                       r"(?:多少|几)个?(?:工作日|自然日|日|天|星期|周|月|年|小时)", re.I)
+
+
 def asked_kinds(question: str) -> list[str]:
     """Which kinds of fact the question asks for (amount, percent, date, agency, count), in a fixed order."""
     kinds = [k for k, rx in ASKS.items() if rx.search(question)]
+    if _PERIOD_Q.search(question):
+        if "date" not in kinds:
+            kinds.insert(next((i for i, k in enumerate(kinds) if k not in ("amount", "percent")), len(kinds)), "date")
+        if "count" in kinds and not ASKS["count"].search(_PERIOD_Q.sub(" ", question)):
+            kinds.remove("count")
     if "count" in kinds and "amount" in kinds and not re.search(r"how much|多少钱|金额|多少元", question, re.I):
         kinds.remove("amount")
     if "eligibility" in kinds and "agency" in kinds and _WHO_ELIGIBLE.search(question):

@@ -177,3 +177,19 @@ def test_glosses_are_remembered_in_a_bounded_lru():
         assert fresh.gloss(phrase) == fresh._gloss(phrase)
     assert len(fresh.memo) == 3                                           # bounded: the oldest went first
     assert ("sentence", sentence) not in fresh.memo
+
+
+BUSINESS_ENV = ("第五条 市、区县（自治县）人民政府应当加强对优化营商环境工作的组织领导。市发展改革部门、区县（自治县）人民政府"
+                "优化营商环境工作主管部门，负责组织、指导、协调本行政区域的优化营商环境工作。政府主要负责人是优化营商环境的第一责任人。")
+
+
+@pytest.mark.unit
+def test_a_regulation_that_makes_a_unit_responsible_is_not_said_to_name_none(g):
+    """A regulation article lists no lead unit as a plan's task does; "who" is answered with the units its sentence
+    makes responsible (X，负责…), not with "names no responsible unit"; 负责人 (a person in charge) is no unit."""
+    assert E.responsible_named(BUSINESS_ENV) == ["市发展改革部门", "区县（自治县）人民政府优化营商环境工作主管部门"]
+    assert E.responsible_named("设立重庆市台商投诉协调中心，负责受理投诉事项。") == ["重庆市台商投诉协调中心"]
+    assert E.responsible_named("政府主要负责人是第一责任人。") == []
+    line = E.direct_answer_en("Which department organises and coordinates the work of optimizing the business "
+                              "environment?", clause(BUSINESS_ENV), g, set(), "Article 5")
+    assert "(市发展改革部门)" in line and "names no responsible unit" not in line

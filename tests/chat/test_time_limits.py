@@ -21,6 +21,7 @@ UNEMPLOYMENT = ("第二十一条 用人单位应当自终止或者解除劳动�
     ("三个月以内", [("三个月以内", "within 3 months")]),
     ("24小时内到达现场", [("24小时内", "within 24 hours")]),
     ("一日内", [("一日内", "within 1 day")]),
+    ("终止经营的，应当提前九十日向市电信主管部门报告", [("提前九十日", "90 days in advance")]),
 ])
 def test_limits_are_read_with_their_verbatim_text(text, expected):
     assert [(t.text, t.en) for t in time_limits(text)] == expected

@@ -20,6 +20,7 @@ from retriever.decision import (
 )
 from retriever.evidence import (
     CorpusStats,
+    asked_kinds,
     english_renderings,
     pays_other,
     read_question,
@@ -40,6 +41,19 @@ MEASURE = clause("m1", "提升跨境电商通关便利化水平，实行7×24小
 CUSTOMS = clause("t37", "完善跨境电商出口货物拼箱作业模式，提升跨境电商通关便利化。", doc="渝府办发〔2024〕27号",
                  label="附件 第37项", kind="annex_task", doc_number="渝府办发〔2024〕27号", lead_units=["重庆海关"],
                  deadline="2024-12")
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("How many working days does the department have to decide?", ["date"]),
+    ("Within how many days must the government deal with it?", ["date"]),
+    ("How far in advance must the operator report that it will stop operating?", ["date"]),
+    ("有管辖权的部门要在多少个工作日内作出处理决定？", ["date"]),
+    ("价格鉴证机构接受委托后几天内要作出鉴证结论？", ["date"]),
+    ("How many odd-job markets will open?", ["count"]),           # things are counted
+    ("How many items, and within how many days?", ["date", "count"]),
+])
+def test_a_number_of_days_asks_for_a_time_limit_not_a_count(question, kinds):
+    assert asked_kinds(question) == kinds
 
 
 def test_english_words_get_their_chinese_renderings():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from retriever.evidence import en_concepts
 from retriever.glossary import DEFAULT_PATH, Glossary, _norm_zh, stems
 
 pytestmark = pytest.mark.unit
@@ -57,6 +58,15 @@ INTENDED_SHARED = {
     "qualify": {"条件", "具备"},
     "eligibl": {"条件", "具备"},
     "eligibility": {"条件", "具备"},
+    "qualifi": {"条件", "具备"},
+    # regulation vocabulary (session 6): 侵犯其合法权益 beside 侵权, 作出处理决定 beside 决定, the telecom regulation's
+    # 电信业务经营者 beside 基础电信企业, 有管辖权的部门 beside 主管部门
+    "infring": {"侵权", "侵犯"},
+    "infringement": {"侵权", "侵犯"},
+    "decid on": {"决定", "处理决定"},
+    "handl decision": {"决定", "处理决定"},
+    "telecom operator": {"基础电信企业", "电信业务经营者"},
+    "competent department": {"主管部门", "有管辖权的部门"},
 }
 
 # Common English words that must not expand to anything (they would flood unrelated clauses).
@@ -190,11 +200,32 @@ def test_fund_does_not_flood_financial_support(gloss):
         ("legal liability for dereliction of duty", ["法律责任", "玩忽职守"]),
         ("When was the regulation adopted and amended?", ["通过", "修正", "条例"]),
         ("start-up formalities completed on the spot", ["开办企业", "即时办结"]),
+        # session 6: how an investor asks about the regulations, in their wording
+        ("How far in advance must a telecom operator report that it will stop operating?",
+         ["提前", "电信业务经营者", "终止经营"]),
+        ("the competent department must decide on the complaint", ["有管辖权的部门", "处理决定"]),
+        ("the government must deal with an infringement of the union's rights", ["处理", "侵犯"]),
+        ("support for qualified talent", ["条件"]),
+        ("How many representatives of the tenderer may sit on it?", ["招标人代表"]),
     ],
 )
 def test_english_phrasings_expand(gloss, query, expected):
     got = gloss.expand_english(query)
     assert all(zh in got for zh in expected), (query, got)
+
+
+@pytest.mark.parametrize("query, longer, shorter", [
+    ("a price verification agency", "价格鉴证", "测试"),                  # not "testing"
+    ("a value-added telecom operator", "增值电信业务", "基础电信企业"),      # not the basic carriers
+])
+def test_a_regulation_term_beats_the_shorter_generic_reading(gloss, query, longer, shorter):
+    got = gloss.expand_english(query)
+    assert longer in got and shorter not in got, got
+
+
+def test_one_english_word_can_stand_for_both_readings_the_regulations_use(gloss):
+    groups = [set(g) for g in en_concepts("an infringement of its rights decided on by the competent department", gloss)]
+    assert {"侵权", "侵犯"} in groups and {"决定", "处理决定"} in groups and {"主管部门", "有管辖权的部门"} in groups
 
 
 @pytest.mark.parametrize(
