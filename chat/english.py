@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -28,6 +31,7 @@ from retriever.dictionary import ATTRIBUTION, Dictionary, default_dictionary
 from retriever.glossary import Entry, Glossary, stems
 
 GLOSS_LABEL = "Gloss (word by word, not a translation)"
+_MEMO_LOCK = threading.Lock()
 GLOSS_NOTE = f"Chinese original is the authority. {ATTRIBUTION}."
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -119,12 +123,38 @@ def _narrower_alias(matched: str, entry: Entry) -> bool:
     return entry.kind == "term" and matched != entry.zh and matched in entry.zh
 
 
+#: Glosses a `Glosser` remembers (phrases and quoted sentences; least recently used dropped first).
+GLOSS_CACHE = 8192
+
+
 @dataclass
 class Glosser:
-    """Word-by-word English from the glossary, the curated words and CC-CEDICT; unknown words stay in brackets."""
+    """Word-by-word English from the glossary, the curated words and CC-CEDICT; unknown words stay in brackets.
+
+    A gloss depends only on the text (the glossary and the dictionary do not change once loaded), so phrases and
+    sentences are remembered in a bounded LRU (`memo`): the clauses a question cites are cited again and again."""
 
     glossary: Glossary
     dictionary: Dictionary = field(default_factory=default_dictionary)
+    memo: OrderedDict[tuple[str, str], str] = field(default_factory=OrderedDict, repr=False)
+    size: int = GLOSS_CACHE
+    hits: int = 0
+
+    def remembered(self, kind: str, text: str, make: Callable[[str], str]) -> str:
+        """`make(text)`, from the LRU when this (kind, text) was glossed before."""
+        key = (kind, text)
+        with _MEMO_LOCK:
+            found = self.memo.get(key)
+            if found is not None:
+                self.memo.move_to_end(key)
+                self.hits += 1
+                return found
+        made = make(text)
+        with _MEMO_LOCK:
+            self.memo[key] = made
+            while len(self.memo) > self.size:
+                self.memo.popitem(last=False)
+        return made
 
     def tokens(self, zh: str) -> list[tuple[str, str | None]]:
         """(Chinese token, English or None) by longest match; non-CJK runs pass through as (text, text)."""
@@ -161,8 +191,11 @@ class Glosser:
         return out
 
     def gloss(self, zh: str) -> str:
-        """English words of `zh`, in the Chinese order; runs of unknown characters as `[中文]`."""
-        zh = _QUANTITY.sub(quantity_en, zh or "")
+        """English words of `zh`, in the Chinese order; runs of unknown characters as `[中文]` (remembered)."""
+        return self.remembered("gloss", zh or "", self._gloss)
+
+    def _gloss(self, zh: str) -> str:
+        zh = _QUANTITY.sub(quantity_en, zh)
         words: list[str] = []
         unknown = ""
         for token, en in self.tokens(zh):
@@ -348,7 +381,11 @@ _ARTICLE_HEAD = re.compile(r"^\s*第([一二三四五六七八九十百零〇]+)
 
 def gloss_sentence(sentence: str, g: Glosser) -> str:
     """The sentence word by word, figures, dates and time limits in English, agencies by their official English
-    names; a regulation article's heading (第二十二条) reads "Article 22"."""
+    names; a regulation article's heading (第二十二条) reads "Article 22" (remembered by the glosser)."""
+    return g.remembered("sentence", sentence, lambda s: _gloss_sentence(s, g))
+
+
+def _gloss_sentence(sentence: str, g: Glosser) -> str:
     spans: list[tuple[str, str]] = []                  # (verbatim text, English), in reading order
     for f in extract_facts(sentence):
         shown = figure_en(f, g) if f.kind in ("amount", "percent") else format_date_en(f.date or "")

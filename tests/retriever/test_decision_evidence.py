@@ -226,3 +226,13 @@ def test_a_topic_free_follow_up_on_an_answered_topic_is_answered_with_the_clause
     own_topic = decide(q, "zh", hits(MEASURE, CUSTOMS), store, model=unsure, follow_up="那吸烟罚款的截止时间呢",
                        previous_cited=["m1"])
     assert fresh.verdict != "answer" and other_topic.verdict != "answer" and own_topic.verdict != "answer"
+
+
+def test_corpus_occurrence_with_the_pair_filter_is_plain_substring_search():
+    stats = CorpusStats(STORE.clauses)
+    text = stats.all_text
+    terms = ["吸烟", "立法调研", "地理标志条例", "知识产权局", "不存在的词", "调研吸", "烟", "。", "",
+             text[5:17], text[-6:], "标志条例完成"]
+    assert [stats._in_text(t) for t in terms] == [t in text for t in terms]
+    assert [stats.occurs(t) for t in terms] == [t in text for t in terms]
+    assert stats.df("立法调研") == 1 and stats.df("不存在的词") == 0
