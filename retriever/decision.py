@@ -397,6 +397,17 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     return Evidence(asks, hits, rows, cand_p, order, answer_row, missing, absent, stats)
 
 
+def _absent_terms_first(question: str, lang: str, ev: Evidence) -> list[str]:
+    """What is missing, with the investor-vocabulary concepts the index lacks first, named as the question names
+    them ("deed tax", 契税), and without the single words inside those names ("deed")."""
+    q = question.lower()
+    names = [next((p for p in t.en if p in q), t.en[0]) if lang == "en" else
+             next((z for z in t.zh if z in question), t.zh[0])
+             for t in ev.asks.terms if not term_occurs(t, ev.stats)]
+    inside = {w for n in names for w in n.split()} | set(names)
+    return list(dict.fromkeys(names + [m for m in ev.missing if m not in inside]))
+
+
 def effect_first(order: list[int], hits: list[Any], asks: Asks) -> list[int]:
     """For "when did it take effect", the clause of the best candidate's document that states when the document
     takes effect (本办法自2019年1月1日起施行) goes first: not the issuing notice's date, not another document's."""
@@ -438,6 +449,7 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
     if lang == "en":   # name what is missing in the question's language where the glossary can
         ev.missing = ev.asks.unmapped[:2] + [(glossary.term_en(m) if glossary is not None else None) or m
                                              for m in ev.missing]
+    ev.missing = _absent_terms_first(question, lang, ev)
     if (follow_up and ev.asks.kinds and not row["doc_unknown"]
             and not all(states(ev.hits[ev.order[0]].clause, k) for k in ev.asks.kinds)):
         reasons.append(f"none of the clauses found for this topic states a {'/'.join(ev.asks.kinds)}")
