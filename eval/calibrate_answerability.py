@@ -21,13 +21,15 @@ import json
 import math
 import pickle
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from eval.qrels import DATA_DIR, DEFAULT_SET, Question, load_questions
+from eval.glossary_dropout import reduced_glossary
+from eval.qrels import TRAIN_SETS, Question, load_questions
 from retriever.decision import (
     ANSWER_FEATURES,
     CANDIDATE_FEATURES,
@@ -41,11 +43,9 @@ from retriever.decision import (
     effect_first,
 )
 from retriever.evidence import corpus_stats, read_question
+from retriever.glossary import DEFAULT_PATH
 from retriever.search import Searcher
 
-TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
-              DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
-              DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl")
 FOLDS = 5
 
 
@@ -66,33 +66,42 @@ class Case:
     index: str = ""
     query: str = ""
     source: str = ""            # the question set it comes from
+    augmented: bool = False     # searched with part of the glossary dropped: trains, never scored
 
 
-def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cache: list[Path] | None = None
-            ) -> list[Case]:
+def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cache: list[Path] | None = None,
+            augment: tuple[float, int] | None = None) -> list[Case]:
     """Search every question on every index (results cached in `cache` when given) and compute candidate
-    features."""
+    features. With `augment` = (keep, seed), only the English questions, searched and read with a glossary that
+    keeps that share of its term rows (`eval.glossary_dropout`): cases like new questions, whose words the
+    glossary does not know yet."""
     from tqdm import tqdm
 
-    questions: list[tuple[Question, str]] = [(q, s.stem) for s in sets for q in load_questions(s)]
+    questions: list[tuple[Question, str]] = [(q, s.stem) for s in sets for q in load_questions(s)
+                                              if augment is None or q.lang == "en"]
     saved = load_cache(cache or [])
     known = len(saved)
     cases: list[Case] = []
-    for index_dir in index_dirs:
-        searcher = Searcher.open(index_dir, llm="none")
-        stats = corpus_stats(searcher.store)
-        ids = set(searcher.store.by_id)
-        for q, source in tqdm(questions, desc=f"features [{index_dir.name}]", disable=not progress, file=sys.stderr):
-            key = (str(Path(index_dir)), q.query)
-            r = saved.get(key)
-            if r is None:
-                r = saved[key] = searcher.run(q.query, k=CANDIDATES)
-            gold = {g for g in q.relevant if g in ids}
-            asks = read_question(r.query, r.lang, searcher.glossary, r.translation, r.glossary_terms)
-            rows = candidate_features(asks, r.hits, stats, r.lang)
-            labels = [int(h.clause.id in gold) for h in r.hits]
-            cases.append(Case(f"{q.id}", r.lang, bool(gold), gold, rows, labels, asks, r.hits, stats, bool(r.named),
-                              index_dir.name, r.query, source))
+    tag = "" if augment is None else f"~keep{augment[0]}-seed{augment[1]}"
+    with tempfile.TemporaryDirectory() as tmp:
+        for index_dir in index_dirs:
+            searcher = Searcher.open(index_dir, llm="none")
+            if augment is not None:
+                searcher.glossary = reduced_glossary(DEFAULT_PATH, augment[0], augment[1], Path(tmp))
+            stats = corpus_stats(searcher.store)
+            ids = set(searcher.store.by_id)
+            for q, source in tqdm(questions, desc=f"features [{index_dir.name}{tag}]", disable=not progress,
+                                  file=sys.stderr):
+                key = (str(Path(index_dir)) + tag, q.query)
+                r = saved.get(key)
+                if r is None:
+                    r = saved[key] = searcher.run(q.query, k=CANDIDATES)
+                gold = {g for g in q.relevant if g in ids}
+                asks = read_question(r.query, r.lang, searcher.glossary, r.translation, r.glossary_terms)
+                rows = candidate_features(asks, r.hits, stats, r.lang)
+                labels = [int(h.clause.id in gold) for h in r.hits]
+                cases.append(Case(f"{q.id}{tag}", r.lang, bool(gold), gold, rows, labels, asks, r.hits, stats,
+                                  bool(r.named), index_dir.name, r.query, source, augmented=augment is not None))
     if cache and len(saved) > known:
         cache[0].write_bytes(pickle.dumps(saved))
     return cases
@@ -177,8 +186,9 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
 
 
 def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
-    rows = [r for c in cases if c.answerable for r in c.rows]
-    labels = [y for c in cases if c.answerable for y in c.labels]
+    """The candidate model (which clause answers), on the answerable cases that are not `augmented`."""
+    rows = [r for c in cases if c.answerable and not c.augmented for r in c.rows]
+    labels = [y for c in cases if c.answerable and not c.augmented for y in c.labels]
     return Logistic.fit(rows, labels, feats, l2=l2)
 
 
@@ -265,6 +275,25 @@ def summarise(cases: list[Case], probs: np.ndarray, best: list[int], threshold: 
     return out
 
 
+def scored_only(cases: list[Case], cv: dict[str, Any]) -> dict[str, Any]:
+    """The cross-validated predictions of the cases that are scored (not `augmented`), in order."""
+    idx = [i for i, c in enumerate(cases) if not c.augmented]
+    return {"probs": cv["probs"][idx], "best": [cv["best"][i] for i in idx],
+            "cand_probs": [cv["cand_probs"][i] for i in idx]}
+
+
+def _keep_seed(text: str) -> tuple[float, int]:
+    """`0.5:1` → (0.5, 1), for `--augment`."""
+    keep, _, seed = text.partition(":")
+    try:
+        share, number = float(keep), int(seed)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected KEEP:SEED such as 0.5:1, not {text!r}") from None
+    if not 0.0 < share < 1.0:
+        raise argparse.ArgumentTypeError(f"KEEP must be between 0 and 1 (exclusive), not {share}")
+    return share, number
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", type=Path, action="append", required=True, help="index folder (repeatable)")
@@ -282,13 +311,21 @@ def main(argv: list[str] | None = None) -> int:
                     help="pickle(s) of search results to reuse between runs (new results go to the first)")
     ap.add_argument("--without", action="append", default=[], choices=ANSWER_FEATURES, metavar="FEATURE",
                     help="train and cross-validate the answer model without this feature (repeatable)")
+    ap.add_argument("--augment", action="append", default=[], type=_keep_seed, metavar="KEEP:SEED",
+                    help="also train on the English questions searched with only KEEP of the glossary's term rows "
+                         "(seeded; repeatable); they are never scored")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     sets = args.set or list(TRAIN_SETS)
     cases = collect(args.index, sets, cache=args.cache)
+    for keep_seed in args.augment:
+        cases += collect(args.index, sets, cache=args.cache, augment=keep_seed)
     by_set = args.folds == "set"
     feats = tuple(f for f in ANSWER_FEATURES if f not in args.without)
-    cv = cross_validate(cases, args.l2, answer_features_used=feats, by_set=by_set, cand_l2=args.l2_candidate)
+    all_cases, y_all = cases, np.array([int(c.answerable) for c in cases])
+    cv = scored_only(cases, cross_validate(cases, args.l2, answer_features_used=feats, by_set=by_set,
+                                           cand_l2=args.l2_candidate))
+    cases = [c for c in cases if not c.augmented]      # from here on: what is scored
     y = np.array([int(c.answerable) for c in cases])
     threshold = pick_threshold(cv["probs"], y, args.max_false_refusal)
     by_lang = {} if args.one_threshold else per_language_thresholds(cases, cv["probs"], args.max_false_refusal)
@@ -337,30 +374,33 @@ def main(argv: list[str] | None = None) -> int:
     if args.ablate:
         for feat in feats:
             kept = tuple(f for f in feats if f != feat)
-            cv2 = cross_validate(cases, args.l2, answer_features_used=kept, by_set=by_set, cand_l2=args.l2_candidate)
+            cv2 = scored_only(all_cases, cross_validate(all_cases, args.l2, answer_features_used=kept,
+                                                        by_set=by_set, cand_l2=args.l2_candidate))
             t2 = pick_threshold(cv2["probs"], y, args.max_false_refusal)
             s2 = summarise(cases, cv2["probs"], cv2["best"], t2)["all"]
             print(f"  without {feat:15s} ooc_refused {s2['ooc_refused']:.3f}  answerable_refused "
                   f"{s2['answerable_refused']:.3f}  right_first {s2['right_first']:.3f}")
         for feat in CANDIDATE_FEATURES:
             kept = tuple(f for f in CANDIDATE_FEATURES if f != feat)
-            cv2 = cross_validate(cases, args.l2, cand_features_used=kept, by_set=by_set, cand_l2=args.l2_candidate)
+            cv2 = scored_only(all_cases, cross_validate(all_cases, args.l2, cand_features_used=kept,
+                                                        by_set=by_set, cand_l2=args.l2_candidate))
             s2 = summarise(cases, cv2["probs"], cv2["best"], threshold)["all"]
             print(f"  cand without {feat:17s} right_first {s2['right_first']:.3f}")
-    cand = _fit_cand(cases, args.l2_candidate, CANDIDATE_FEATURES)
+    cand = _fit_cand(all_cases, args.l2_candidate, CANDIDATE_FEATURES)
     # answer model on cross-fitted candidate probabilities, as in CV
-    folds = folds_of(cases)
-    rows: list[dict[str, float]] = [{}] * len(cases)
+    folds = folds_of(all_cases)
+    rows: list[dict[str, float]] = [{}] * len(all_cases)
     for f in range(FOLDS):
-        cm = _fit_cand([c for c, k in zip(cases, folds) if k != f], args.l2_candidate, CANDIDATE_FEATURES)
+        cm = _fit_cand([c for c, k in zip(all_cases, folds) if k != f], args.l2_candidate, CANDIDATE_FEATURES)
         held = [i for i, k in enumerate(folds) if k == f]
-        for i, row in zip(held, answer_rows([cases[i] for i in held], cm)[0]):
+        for i, row in zip(held, answer_rows([all_cases[i] for i in held], cm)[0]):
             rows[i] = row
-    ans = Logistic.fit(rows, list(y), feats, l2=args.l2)
+    ans = Logistic.fit(rows, list(y_all), feats, l2=args.l2)
     model = DecisionModel(cand, ans, threshold, cite_ratio=cite_ratio, cite_min=cite_min, thresholds=by_lang, meta={
         "_comment": "Trained by eval/calibrate_answerability.py (logistic regressions, numpy); do not edit by hand.",
         "trained_on": [str(Path(s).name) for s in sets], "indexes": [str(p) for p in args.index],
-        "trained_at": _dt.date.today().isoformat(), "cases": len(cases), "cv": summary})
+        "trained_at": _dt.date.today().isoformat(), "cases": len(all_cases), "cv": summary,
+        "augment": [f"{k}:{s}" for k, s in args.augment]})
     for name, m in (("candidate", cand), ("answer", ans)):
         print(f"{name} model coefficients (standardised):")
         for feature, weight in sorted(zip(m.features, m.coef), key=lambda t: -abs(t[1])):

@@ -19,9 +19,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from eval.calibrate_answerability import TRAIN_SETS
 from eval.metrics import mean, recall_at_k
-from eval.qrels import Question, load_questions
+from eval.qrels import TRAIN_SETS, Question, load_questions
 from index.errors import GazetteError
 from retriever.glossary import DEFAULT_PATH, Glossary
 from retriever.search import Searcher

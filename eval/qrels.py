@@ -27,6 +27,10 @@ REGULATIONS = REPO_ROOT.parent / "shared" / "corpus" / "chongqing-regulations"
 DECISION_SET = DATA_DIR / "questions_decision.jsonl"
 #: Written before any score was seen and never used for tuning: report it separately.
 DECISION_HOLDOUT = DATA_DIR / "questions_decision_holdout.jsonl"
+#: The sets the answer decision is trained and tuned on; every other set is held out.
+TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
+              DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
+              DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl")
 
 LANGS = ("zh", "en")
 CATEGORIES = ("amount", "eligibility", "agency", "deadline", "annex_task", "box_project", "paraphrase", "notice",

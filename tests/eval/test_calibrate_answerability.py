@@ -6,12 +6,15 @@ import pytest
 
 from eval.calibrate_answerability import (
     Case,
+    _fit_cand,
+    _keep_seed,
     citation_scores,
     cited_indexes,
     folds_of,
     per_language_thresholds,
     pick_citation,
     pick_threshold,
+    scored_only,
     summarise,
 )
 
@@ -65,3 +68,19 @@ def test_leaving_one_set_out_keeps_each_set_in_one_fold_and_a_question_in_one_fo
     assert len(set(by_question)) == 5 and len({f for f, c in zip(by_question, cases) if c.source == "questions"}) > 1
     for folds in (by_set, by_question):
         assert all(len({f for f, c in zip(folds, cases) if c.qid == q}) == 1 for q in {c.qid for c in cases})
+
+
+def test_augmented_cases_train_but_are_never_scored():
+    real, extra = case("e1", "en", True), case("e1~keep0.5-seed1", "en", True)
+    extra.augmented = True
+    extra.rows, extra.labels = [{"score_rel": 1.0}, {"score_rel": 0.0}], [0, 1]     # would flip the candidate model
+    real.rows, real.labels = [{"score_rel": 1.0}, {"score_rel": 0.0}], [1, 0]
+    cv = {"probs": np.array([0.9, 0.1]), "best": [0, 1], "cand_probs": [np.array([1.0]), np.array([0.0])]}
+    kept = scored_only([real, extra], cv)
+    assert kept["probs"].tolist() == [0.9] and kept["best"] == [0] and len(kept["cand_probs"]) == 1
+    cand = _fit_cand([real, extra], 1.0, ("score_rel",))
+    assert cand.prob(real.rows)[0] > cand.prob(real.rows)[1]        # the candidate model ignores the extra case
+    assert _keep_seed("0.5:1") == (0.5, 1)
+    for bad in ("half:1", "1.5:1", "0.5"):
+        with pytest.raises(Exception, match="KEEP"):
+            _keep_seed(bad)
