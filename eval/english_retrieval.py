@@ -9,13 +9,12 @@ Prints a Markdown table; only aggregates (safe for held-out sets).
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
+from eval.cli_output import missing_sets, print_table
 from eval.metrics import mean, mrr_at_k, percentile, recall_at_k
 from eval.qrels import load_questions
-from index.errors import GazetteError
 from retriever.search import MODES, Searcher
 
 WARM = ("How much is the subsidy for a postdoctoral workstation?", "博士后工作站补贴多少")
@@ -56,16 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", dest="sets", type=Path, action="append", required=True)
     parser.add_argument("--mode", default="glossary", choices=MODES)
     args = parser.parse_args(argv)
-    missing = [str(p) for p in args.sets if not p.is_file()]
-    if missing:
-        print(f"error: no question set at {', '.join(missing)}", file=sys.stderr)
+    if missing_sets(args.sets):
         return 2
-    try:
-        print(run(args.index, args.sets, args.mode))
-    except (GazetteError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    return print_table(lambda: run(args.index, args.sets, args.mode))
 
 
 if __name__ == "__main__":

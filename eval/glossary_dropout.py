@@ -19,9 +19,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from eval.cli_output import print_table
 from eval.metrics import mean, recall_at_k
 from eval.qrels import TRAIN_SETS, Question, load_questions
-from index.errors import GazetteError
 from retriever.glossary import DEFAULT_PATH, Glossary
 from retriever.search import Searcher
 
@@ -73,12 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     if not 0.0 < args.keep < 1.0:
         print(f"error: --keep must be between 0 and 1 (exclusive), not {args.keep}", file=sys.stderr)
         return 2
-    try:
-        print(run(args.index, args.keep, args.seeds))
-    except (GazetteError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    return print_table(lambda: run(args.index, args.keep, args.seeds))
 
 
 if __name__ == "__main__":

@@ -11,12 +11,11 @@ fall out of the top 5 (never use it on held-out sets).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from eval.cli_output import missing_sets, print_table
 from eval.metrics import mean, recall_at_k
 from eval.qrels import Question, load_questions
-from index.errors import GazetteError
 from retriever.search import MODES, Searcher
 
 
@@ -65,16 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", dest="listing", action="store_true",
                         help="name the questions that fall out of the top 5 (not for held-out sets)")
     args = parser.parse_args(argv)
-    missing = [str(p) for p in args.sets if not p.is_file()]
-    if missing:
-        print(f"error: no question set at {', '.join(missing)}", file=sys.stderr)
+    if missing_sets(args.sets):
         return 2
-    try:
-        print(run(args.small, args.large, args.sets, args.mode, args.listing))
-    except (GazetteError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    return print_table(lambda: run(args.small, args.large, args.sets, args.mode, args.listing))
 
 
 if __name__ == "__main__":

