@@ -31,7 +31,6 @@ from retriever.dictionary import ATTRIBUTION, Dictionary, default_dictionary
 from retriever.glossary import Entry, Glossary, stems
 
 GLOSS_LABEL = "Gloss (word by word, not a translation)"
-_MEMO_LOCK = threading.Lock()
 GLOSS_NOTE = f"Chinese original is the authority. {ATTRIBUTION}."
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -125,6 +124,7 @@ def _narrower_alias(matched: str, entry: Entry) -> bool:
 
 #: Glosses a `Glosser` remembers (phrases and quoted sentences; least recently used dropped first).
 GLOSS_CACHE = 8192
+_MEMO_LOCK = threading.Lock()
 
 
 @dataclass
