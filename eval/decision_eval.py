@@ -28,7 +28,8 @@ REPORT_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "q
                DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
                DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl", HOLDOUT_SET,
                DATA_DIR / "questions_blind.jsonl", DATA_DIR / "questions_decision_holdout.jsonl",
-               DATA_DIR / "questions_blind2.jsonl", DATA_DIR / "questions_blind3.jsonl")
+               DATA_DIR / "questions_blind2.jsonl", DATA_DIR / "questions_blind3.jsonl",
+               DATA_DIR / "questions_blind4.jsonl")
 TRAINED_ON = ("questions.jsonl", "questions_decision.jsonl", "questions_regulations.jsonl",
               "questions_decision2.jsonl", "questions_decision3.jsonl", "questions_decision4.jsonl",
               "questions_decision5.jsonl")
@@ -128,9 +129,10 @@ COLUMNS = ("n_answerable", "n_ooc", "ooc_refused", "false_refusal_rate", "refusa
 def markdown(report: dict[str, Any]) -> str:
     lines = ["# Answer decision", "",
              f"Model trained on {', '.join(report['trained_on'])}; other sets are held out "
-             "(`questions_decision_holdout.jsonl`, `questions_blind2.jsonl` and `questions_blind3.jsonl` were written "
-             "before any score was seen and never tuned on; two questions of `questions_blind.jsonl` were read in "
-             "session 6 to diagnose a retrieval loss).", "",
+             "(`questions_decision_holdout.jsonl`, `questions_blind2.jsonl`, `questions_blind3.jsonl` and "
+             "`questions_blind4.jsonl` were written before any score was seen and never tuned on; two questions of "
+             "`questions_blind.jsonl` were read in session 6 to diagnose a retrieval loss; the held-out sets and blind "
+             "set 3 informed one choice, the augmented training of session 6).", "",
              "| index | set | lang | " + " | ".join(COLUMNS) + " |",
              "| --- | --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |"]
     for index, sets in report["results"].items():
