@@ -17,16 +17,15 @@ from typing import Any
 from tqdm import tqdm
 
 from chat.service import GazetteService
+from eval.qrels import TRAIN_SETS
 from index.embed_pool import default_workers
 from index.embedders import embedder_from_identity
 from index.store import read_manifest
 from retriever.search import Searcher
 
 REPO = Path(__file__).resolve().parent.parent
-#: The labelled training sets (the held-out ones — blind, blind2, holdout, decision_holdout — are not read).
-TRAINING_SETS = ("questions.jsonl", "questions_decision.jsonl", "questions_decision2.jsonl",
-                 "questions_decision3.jsonl", "questions_decision4.jsonl", "questions_decision5.jsonl",
-                 "questions_regulations.jsonl")
+#: The labelled training sets (`eval.qrels.TRAIN_SETS`; the held-out ones are not read).
+TRAINING_SETS = tuple(p.name for p in TRAIN_SETS)
 #: What is compared, in this order; `card` is the whole card JSON without the timing.
 FIELDS = ("verdict", "citations", "confidence", "card")
 
