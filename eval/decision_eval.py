@@ -21,18 +21,12 @@ from chat.compose import compose_answer
 from chat.service import GazetteService
 from eval import metrics as M
 from eval.calibrate_answerability import load_cache
-from eval.qrels import DATA_DIR, DEFAULT_SET, HOLDOUT_SET, load_questions
+from eval.qrels import DATA_DIR, HOLDOUT_SET, TRAIN_SETS, load_questions
 from retriever.answerability import judge
 
-REPORT_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
-               DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
-               DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl", HOLDOUT_SET,
-               DATA_DIR / "questions_blind.jsonl", DATA_DIR / "questions_decision_holdout.jsonl",
-               DATA_DIR / "questions_blind2.jsonl", DATA_DIR / "questions_blind3.jsonl",
-               DATA_DIR / "questions_blind4.jsonl")
-TRAINED_ON = ("questions.jsonl", "questions_decision.jsonl", "questions_regulations.jsonl",
-              "questions_decision2.jsonl", "questions_decision3.jsonl", "questions_decision4.jsonl",
-              "questions_decision5.jsonl")
+REPORT_SETS = (*TRAIN_SETS, HOLDOUT_SET, *(DATA_DIR / f"questions_{name}.jsonl" for name in (
+    "blind", "decision_holdout", "blind2", "blind3", "blind4")))
+TRAINED_ON = tuple(p.name for p in TRAIN_SETS)
 
 
 def ask_rows(service: Any, path: Path, progress: bool = True, cache: dict[tuple[str, str], Any] | None = None

@@ -22,7 +22,6 @@ import numpy as np
 
 from eval.calibrate_answerability import (
     FOLDS,
-    TRAIN_SETS,
     Case,
     _fit_cand,
     answer_rows,
@@ -31,6 +30,7 @@ from eval.calibrate_answerability import (
     pick_threshold,
 )
 from eval.metrics import percentile
+from eval.qrels import TRAIN_SETS
 from retriever.decision import ANSWER_FEATURES, JUDGE_FEATURES, MODEL_FILE, DecisionModel, Logistic
 from retriever.llm import DEFAULT_LOCAL_MODEL
 from retriever.llm_judge import LocalJudge

@@ -216,7 +216,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
         "en_absent": (sum(not any(stats.occurs(z) for z in zh) for _, zh in asks.en_words) / len(asks.en_words)
                       if asks.en_words else 0.0),
         "payee_other": best_row.get("payee_other", 0.0),
-        "term_absent": float(any(not term_occurs(t, stats) for t in asks.terms)),
+        "term_absent": float(bool(absent_terms(asks, stats))),
         "term_off_doc": float(any(term_occurs(t, stats) and not any(z in doc_text for z in t.zh)
                                   for t in asks.terms)),
         "fig_attached": figure_attached(asks, best.clause, stats) if best is not None else 1.0,
@@ -230,6 +230,11 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
 def term_occurs(term: Term, stats: CorpusStats) -> bool:
     """Whether any Chinese form of an investor-vocabulary concept occurs in the index (cached per index)."""
     return any(stats.occurs(z) for z in term.zh)
+
+
+def absent_terms(asks: Asks, stats: CorpusStats) -> list[Term]:
+    """The investor-vocabulary concepts the question names that occur nowhere in the index."""
+    return [t for t in asks.terms if not term_occurs(t, stats)]
 
 
 _FULL_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
@@ -403,7 +408,7 @@ def _absent_terms_first(question: str, lang: str, ev: Evidence) -> list[str]:
     q = question.lower()
     names = [next((p for p in t.en if p in q), t.en[0]) if lang == "en" else
              next((z for z in t.zh if z in question), t.zh[0])
-             for t in ev.asks.terms if not term_occurs(t, ev.stats)]
+             for t in absent_terms(ev.asks, ev.stats)]
     inside = {w for n in names for w in n.split()} | set(names)
     return list(dict.fromkeys(names + [m for m in ev.missing if m not in inside]))
 
@@ -522,7 +527,7 @@ def _reasons(ev: Evidence) -> list[str]:
         out.append(f"the closest clause's document does not mention {', '.join(asks.places)}")
     if row["year_mismatch"]:
         out.append(f"the closest clause's document does not mention {', '.join(asks.years)}")
-    absent = list(dict.fromkeys(ev.absent + [t.zh[0] for t in asks.terms if not term_occurs(t, ev.stats)]))
+    absent = list(dict.fromkeys(ev.absent + [t.zh[0] for t in absent_terms(asks, ev.stats)]))
     if absent:
         out.append("nowhere in the documents: " + ", ".join(absent[:4]))
     if row.get("fig_given") == 0.0:
