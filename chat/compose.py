@@ -37,6 +37,7 @@ TEXT = {
         "none_related": "没有找到相关条款。",
         "partial": "这些文件中没有关于{missing}的规定；最接近的条款是{where}：",
         "partial_plain": "这些文件中没有能直接回答这个问题的规定；最接近的条款是{where}：",
+        "partial_figure": "这些文件没有给出所问的{kind}；最接近的条款是{where}：",
     },
     "en": {
         "according": "According to {where}:",
@@ -47,7 +48,13 @@ TEXT = {
         "none_related": "No related clauses were found.",
         "partial": "These documents set nothing on {missing}; the closest measure is {where}:",
         "partial_plain": "These documents do not answer this directly; the closest measure is {where}:",
+        "partial_figure": "These documents do not state the {kind} asked for; the closest measure is {where}:",
     },
+}
+#: The figure kinds a partial answer says the documents do not state (`Decision.unstated`).
+FIGURE_WORDS = {
+    "zh": {"amount": "具体金额", "percent": "具体比例", "count": "具体数量", "number": "具体数字"},
+    "en": {"amount": "amount", "percent": "percentage", "count": "number", "number": "figure"},
 }
 
 
@@ -234,7 +241,11 @@ def _partial(question: str, lang: str, decision: Decision, hits: list[Hit], glos
     c = make_citation(closest.clause, lang, best_sentences(closest.clause, terms, question), glossary, n=1)
     missing = decision.missing[:3]
     where = with_title(c.citation, title(closest.clause, lang), lang, c.document.get("date_line"))
-    if missing:
+    if decision.unstated:          # the measure is there, the figure asked for is not
+        kinds = FIGURE_WORDS[lang]
+        kind = ("、" if lang == "zh" else " or ").join(kinds.get(k, k) for k in decision.unstated)
+        head = t["partial_figure"].format(kind=kind, where=where)
+    elif missing:
         shown = "、".join(f"“{m}”" for m in missing) if lang == "zh" else ", ".join(f'"{m}"' for m in missing)
         head = t["partial"].format(missing=shown, where=where)
     else:

@@ -139,6 +139,8 @@ class AnswerabilityOut(BaseModel):
     reasons: list[str]
     missing: list[str] = Field(..., description="Concepts of the question the best clause lacks")
     asks: list[str] = Field(..., description="What the question asks for: amount, percent, date, agency, count")
+    unstated: list[str] = Field(default_factory=list, description="Figure kinds asked for that no cited clause "
+                                "states (a partial answer: the measure is there, the figure is not)")
 
 
 class AnswerCardOut(BaseModel):

@@ -30,6 +30,7 @@ from retriever.evidence import (
     Asks,
     CorpusStats,
     asked_kinds,
+    asks_figure,
     clause_haystack,
     colloquial,
     corpus_stats,
@@ -51,6 +52,8 @@ MODEL_FILE = Path(__file__).with_name("data") / "decision_model.json"
 #: Candidates the second stage looks at.
 CANDIDATES = 15
 MAX_CITED = 3
+#: An answer whose cited clauses state no figure of the kind asked for (amount, share, count) is partial.
+FIGURE_RULE = True
 VERDICTS = ("answer", "partial", "refuse")
 
 #: Evidence each candidate is also compared on with the best of the other candidates (`<feature>_lead`).
@@ -84,6 +87,7 @@ class Decision:
     missing: list[str] = field(default_factory=list)    # concepts of the question the best clause lacks
     asks: list[str] = field(default_factory=list)       # kinds of fact asked for
     candidate_scores: dict[str, float] = field(default_factory=dict)   # clause id → P(this clause answers)
+    unstated: list[str] = field(default_factory=list)   # figure kinds asked for that no cited clause states
 
     @property
     def answerable(self) -> bool:
@@ -92,7 +96,7 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "confidence": round(self.confidence, 4), "answerable": self.answerable,
                 "cited": [h.clause.id for h in self.cited], "reasons": self.reasons, "missing": self.missing,
-                "asks": self.asks}
+                "asks": self.asks, "unstated": self.unstated}
 
 
 # --- features ----------------------------------------------------------------------------------------------
@@ -470,11 +474,30 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
         return Decision("answer", max(confidence, threshold), _cited(ev, model), reasons, ev.missing,
                         ev.asks.kinds, scores)
     if answers(confidence, row, threshold):
-        return Decision("answer", confidence, _cited(ev, model), reasons, ev.missing, ev.asks.kinds, scores)
+        cited = _cited(ev, model)
+        if FIGURE_RULE and not gives_asked_figure(question, ev.asks, cited):
+            unstated = _figure_kinds(ev.asks) or ["number"]
+            reasons.append(f"none of the clauses found states the {'/'.join(unstated)} asked for")
+            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
+                            ev.asks.kinds, scores, unstated)
+        return Decision("answer", confidence, cited, reasons, ev.missing, ev.asks.kinds, scores)
     scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"] or row["out_of_scope"]
     if not scoped and row["cov"] >= model.partial_cov and (ev.missing or row["payee_other"]):
         return Decision("partial", confidence, ranked[:1], reasons, ev.missing, ev.asks.kinds, scores)
     return Decision("refuse", confidence, [], reasons, ev.missing, ev.asks.kinds, scores)
+
+
+def _figure_kinds(asks: Asks) -> list[str]:
+    return [k for k in asks.kinds if k in FIGURE_KINDS]
+
+
+def gives_asked_figure(question: str, asks: Asks, cited: list[Any]) -> bool:
+    """Whether one of the cited clauses states a figure (numeral and unit) of the kind the question asks for
+    (amount, share, count; any number when the kind is unclear); True when it asks for none (`asks_figure`)."""
+    if not asks_figure(question):
+        return True
+    kinds = _figure_kinds(asks) or ["number"]     # "what is the new risk-sharing split": some figure
+    return any(gives_figure(h.clause.text, kinds) for h in cited)
 
 
 def answers(confidence: float, row: dict[str, float], threshold: float) -> bool:

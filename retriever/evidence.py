@@ -107,6 +107,24 @@ class Asks:
 
 #: "How many (working) days", "多少个工作日", "how far in advance": a period, which is a time limit (`date`), not a
 #: count of things.
+#: A question that asks for a number (how much / how many / what share …), not one that only names a paid topic
+#: ("who handles the subsidy", "do they pay the same fees"): `asked_kinds` finds money words, this finds the ask.
+_FIGURE_Q = re.compile(
+    r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分)|百分之几|"
+    r"\bhow (?:much|many|low|high|big|large|far)\b|"
+    r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:new |current |maximum |minimum |max |"
+    r"min |top |annual |monthly |total |exact |actual )?(?:percentages?|percent|shares?|rates?|ratios?|proportions?|"
+    r"amounts?|sums?|caps?|ceilings?|maximum|minimum|limits?|levels?|sizes?|fines?|fees?|splits?|"
+    r"standards?|subsid(?:y|ies)|grants?|rewards?|bonus(?:es)?|numbers?|figures?|prices?|costs?)\b|"
+    r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:[a-z][\w-]* ){1,3}"
+    r"(?:percentages?|percent|rates?|ratios?|proportions?|splits?|caps?|ceilings?|fines?|fees?)\b", re.I)
+
+
+def asks_figure(question: str) -> bool:
+    """Whether the question asks for a number (an amount, share or count) rather than only naming a paid topic."""
+    return bool(_FIGURE_Q.search(question))
+
+
 _PERIOD_Q = re.compile(r"\bhow many (?:working |calendar |natural )?(?:days|weeks|months|years|hours)\b|"
                        r"\bhow far (?:in advance|ahead)\b|\bhow early\b|"
                        r"(?:多少|几)个?(?:工作日|自然日|日|天|星期|周|月|年|小时)", re.I)

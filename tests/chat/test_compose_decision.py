@@ -57,6 +57,17 @@ def test_partial_names_what_is_missing_and_quotes_the_closest_clause():
     assert refused["answer"].startswith("这些文件中没有找到") and refused["citations"] == []
 
 
+def test_partial_for_a_figure_the_documents_do_not_state_says_so():
+    hits = [hit(C, 1)]
+    d = Decision("partial", 0.2, cited=[hits[0]], asks=["amount"], unstated=["amount"])
+    zh = compose_answer("海外仓建设补贴多少钱", "zh", hits, False, decision=d).to_dict()
+    assert zh["answer"].startswith("这些文件没有给出所问的具体金额；最接近的条款是渝府办发〔2024〕27号 附件 第38项")
+    assert "支持建设布局海外仓。" in zh["answer"] and not zh["answered"]
+    en = compose_answer("What is the rent-relief share for overseas warehouses?", "en", hits, False,
+                        decision=Decision("partial", 0.2, cited=[hits[0]], unstated=["percent"])).to_dict()
+    assert en["answer"].startswith("These documents do not state the percentage asked for; the closest measure is")
+
+
 def test_english_partial_glosses_the_quote_and_names_a_regulation_once():
     reg = Clause(id="r", doc_key="reg", doc_number="", doc_title="重庆市优化营商环境条例", kind="article",
                  label="第二十二条", label_en="Article 22", path=[], text="第二十二条 本市鼓励和促进外商投资。",

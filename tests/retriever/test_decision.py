@@ -22,7 +22,7 @@ from retriever.decision import (
     effect_first,
     load_model,
 )
-from retriever.evidence import CorpusStats, asked_kinds, holds, read_question, states_effect
+from retriever.evidence import CorpusStats, asked_kinds, asks_figure, holds, read_question, states_effect
 from retriever.search import Hit
 
 pytestmark = pytest.mark.unit
@@ -115,6 +115,35 @@ def test_decide_partial_names_what_is_missing():
     d = decide("公共场所吸烟贴息罚款多少", "zh", hits(SMOKING, OTHER), STORE, model=_model(-4.5))
     assert d.verdict == "partial" and d.cited[0].clause.id == "c1" and "贴息" in d.missing
     assert any("贴息" in r for r in d.reasons)
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("知识价值信用贷款的政银风险分担比例调整成多少了？", True),
+    ("每个站补贴多少钱", True),
+    ("What is the new bank-government risk-sharing split for knowledge-value credit loans?", True),
+    ("How low can our loan guarantee fee go?", True),
+    ("What's the fine for running a ride-hailing app without a licence?", True),
+    ("房租减免、装修补贴这些是哪个部门负责落实？", False),         # names a paid topic, asks for an agency
+    ("Who is in charge of the wage-arrears tribunals?", False),
+    ("Do they pay the same fees as local children?", False),
+    ("What documents are needed for the fee waiver?", False),
+])
+def test_a_question_asks_for_a_figure_or_only_names_a_paid_topic(question, asks):
+    assert asks_figure(question) is asks
+
+
+def test_an_answer_whose_clauses_give_no_figure_asked_for_is_partial():
+    # the task names the measure (adjusting the risk-sharing split) but states no share: not an answer
+    split = clause("s1", "完善知识价值信用贷款运行机制，调整政银风险分担比例。", doc="渝府办发〔2024〕27号", label="附件 第147项",
+                   kind="annex_task", doc_number="渝府办发〔2024〕27号", lead_units=["市科技局"])
+    store = Store([split, SMOKING, OTHER])
+    asked = decide("知识价值信用贷款的政银风险分担比例调整成多少了", "zh", hits(split, OTHER), store, model=_model(5.0))
+    assert asked.verdict == "partial" and asked.cited[0].clause.id == "s1" and asked.confidence < 0.5
+    assert any("percent asked for" in r for r in asked.reasons)
+    who = decide("知识价值信用贷款的政银风险分担比例调整由哪个部门牵头", "zh", hits(split, OTHER), store, model=_model(5.0))
+    assert who.verdict == "answer"                        # asks for the lead unit, which the task states
+    fine = decide("公共场所吸烟罚款多少", "zh", hits(SMOKING, OTHER), STORE, model=_model(5.0))
+    assert fine.verdict == "answer"                       # the article states the fine
 
 
 def test_decide_refuses_an_unindexed_document_and_answers_a_named_clause():
