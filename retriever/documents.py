@@ -181,12 +181,18 @@ def prefer_named(hits: list[Any], doc_hits: list[Any], k: int) -> list[Any]:
     return out
 
 
+def close(a: float, b: float) -> bool:
+    """Two fused scores within `CLOSE_SCORE` of each other, whichever is higher: a lower hit whose score is higher
+    was put there by the ranking's own adjustments (asked kinds, priors, saturation), which newer-first keeps."""
+    return min(a, b) >= CLOSE_SCORE * max(a, b)
+
+
 def newer_first(hits: list[Any], docs: DocumentIndex, vectors: np.ndarray | None, row_of: dict[str, int]) -> list[Any]:
     """Swap neighbouring hits of different documents that make the same point when the lower one is newer."""
     hits = list(hits)
     for i in range(len(hits) - 1):
         a, b = hits[i], hits[i + 1]
-        if a.clause.doc_key == b.clause.doc_key or b.score < CLOSE_SCORE * a.score:
+        if a.clause.doc_key == b.clause.doc_key or not close(a.score, b.score):
             continue
         da, db = docs.date(a.clause.doc_key), docs.date(b.clause.doc_key)
         if not (da and db and db > da):

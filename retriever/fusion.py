@@ -1,7 +1,8 @@
 """Score fusion: pure functions over ranked row lists (no model, no index)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 #: RRF constant: larger flattens the advantage of the very first ranks.
 RRF_K = 60
@@ -60,3 +61,33 @@ def score_fusion(dense: Sequence[dict[int, float]], keyword: Sequence[dict[int, 
         for row, s in scores.items():
             fused[row] = fused.get(row, 0.0) + weight * s / top
     return fused
+
+
+
+def saturate(order: Mapping[int, float], group: Callable[[int], str], free: int, weight: float, flood: float,
+             pool: int, exempt: Collection[int] = ()) -> dict[int, float]:
+    """Diminishing returns for a document that floods the candidates (ordering only; callers keep their scores).
+
+    A group (document) holding at least `flood` of the `pool` best rows floods them (every article of one regulation
+    matching the same query word). Walking the rows best first, each of its rows beyond its first `free` loses
+    `weight` × the best score, so that its further articles stay on top only when they outscore the other documents'
+    best by that margin. Rows in `exempt` (those stating what the question asks for) keep their score."""
+    if weight <= 0 or not order:
+        return dict(order)
+    ranked = top_rows(dict(order), len(order))
+    top = ranked[0][1]
+    if top <= 0:
+        return dict(order)
+    head = ranked[:pool]
+    counts = Counter(group(row) for row, _ in head)
+    flooding = {key for key, n in counts.items() if n >= flood * len(head)}
+    seen: Counter[str] = Counter()
+    out: dict[int, float] = {}
+    for row, score in ranked:
+        key = group(row)
+        if key in flooding and row not in exempt:
+            seen[key] += 1
+            if seen[key] > free:
+                score -= weight * top
+        out[row] = score
+    return out

@@ -19,8 +19,8 @@ from index.store import IndexStore, read_manifest
 from index.tokenize import tokenize_zh
 from index.vector_store import open_store
 from retriever.documents import DocumentIndex, expand_english, newer_first, prefer_named, without_mentions
-from retriever.evidence import asked_kinds, holds
-from retriever.fusion import rrf, score_fusion, top_rows
+from retriever.evidence import asked_kinds, holds, states
+from retriever.fusion import rrf, saturate, score_fusion, top_rows
 from retriever.glossary import Glossary
 from retriever.intents import ISSUANCE_WEIGHT, asks_issuance
 from retriever.lexicon import Lexicon, context_words
@@ -50,6 +50,13 @@ KIND_WEIGHT = 0.4
 #: (`python -m eval.english_retrieval`, session 5); the decision retrained on each, left one set out, is a wash.
 ONE_ENGLISH_VECTOR = False
 FIGURE_KINDS = ("amount", "percent", "date", "count")
+#: One document flooding the candidates (at least `DOC_FLOOD` of the fused pool: every article of one regulation
+#: matching the same glossary compound, 不动产登记) keeps its first `DOC_FREE` rows where they are; each further row
+#: that does not state every asked figure kind ranks as if `DOC_SATURATION` × the best score lower
+#: (`retriever.fusion.saturate`; eval/results/loss7-2026-11-30.md). Ranks only: hits keep their fused scores.
+DOC_FREE = 2
+DOC_SATURATION = 0.2
+DOC_FLOOD = 0.5
 #: English question → Chinese search wording (or None).
 Translator = Callable[[str], str | None]
 
@@ -247,6 +254,11 @@ class Searcher:
             top = max(order.values(), default=0.0)
             clauses = self.store.clauses
             order = {row: s + priors.get(clauses[row].doc_key, 0.0) * top for row, s in order.items()}
+        if DOC_SATURATION > 0:     # one document flooding the pool: its further rows go down (ranks only)
+            clauses = self.store.clauses
+            exempt = {row for row, _ in top_rows(order, n) if kinds
+                      and all(states(clauses[row], kind) for kind in kinds)}
+            order = saturate(order, lambda row: clauses[row].doc_key, DOC_FREE, DOC_SATURATION, DOC_FLOOD, n, exempt)
         dense_best = {r: max(d.get(r, -1.0) for d in dense) for r in fused}
         scored = [kw for kw, v in zip(keyword, variants) if v.name != "lexicon"]    # the decision's feature
         bm25_best = {r: max((kw.get(r, 0.0) for kw in scored), default=0.0) for r in fused}

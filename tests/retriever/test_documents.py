@@ -86,6 +86,12 @@ def test_prefer_named_and_newer_first():
     far = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]], dtype=np.float32)      # different points: no swap
     out = newer_first([Hit(old, 1.0), Hit(new, 0.98)], DocumentIndex([old, new]), far, rows)
     assert [h.clause.doc_key for h in out] == ["A条例", "B条例"]
+    # a newer hit ranked below with a much higher fused score was put there by the ranking (asked kinds, priors,
+    # saturation): scores that are not close leave the order alone
+    out = newer_first([Hit(old, 1.0), Hit(new, 1.6)], DocumentIndex([old, new]), vecs, rows)
+    assert [h.clause.doc_key for h in out] == ["A条例", "B条例"]
+    out = newer_first([Hit(old, 1.0), Hit(new, 1.02)], DocumentIndex([old, new]), vecs, rows)
+    assert [h.clause.doc_key for h in out] == ["B条例", "A条例"]
     named = prefer_named([Hit(old, 1.0), Hit(new, 0.9)], [Hit(other, 0.3)], k=2)
     assert [h.clause.doc_key for h in named] == ["C条例", "A条例"]
 

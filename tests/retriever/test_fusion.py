@@ -59,3 +59,19 @@ def test_score_fusion_keeps_the_keyword_margin():
     assert fused[1] == pytest.approx(1.0 + 2 / 16)  # 1 (dense) + 2/16
     assert fused[2] == pytest.approx(0.9)
     assert score_fusion([{}], [{}], [1.0], [1.0]) == {}
+
+
+def test_saturate_lowers_a_flooding_document_beyond_its_first_rows():
+    from retriever.fusion import saturate
+    order = {1: 2.0, 2: 1.9, 3: 1.8, 4: 1.7, 5: 1.5, 6: 1.0}
+    doc = {1: "R", 2: "R", 3: "R", 4: "R", 5: "N", 6: "O"}
+    out = saturate(order, doc.__getitem__, free=2, weight=0.2, flood=0.5, pool=6)
+    assert out[1] == 2.0 and out[2] == 1.9                          # its first two rows stay
+    assert out[3] == pytest.approx(1.8 - 0.4) and out[4] == pytest.approx(1.7 - 0.4)
+    assert [row for row, _ in top_rows(out, 3)] == [1, 2, 5]        # another document's best moves up
+    assert out[5] == 1.5 and out[6] == 1.0
+    kept = saturate(order, doc.__getitem__, free=2, weight=0.2, flood=0.5, pool=6, exempt={3})
+    assert kept[3] == 1.8 and kept[4] == pytest.approx(1.3)          # a row stating what is asked keeps its place
+    # a document holding less than half the pool does not flood it; weight 0 changes nothing
+    assert saturate(order, doc.__getitem__, free=2, weight=0.2, flood=0.7, pool=6) == order
+    assert saturate(order, doc.__getitem__, free=2, weight=0.0, flood=0.5, pool=6) == order

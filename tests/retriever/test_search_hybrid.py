@@ -148,3 +148,44 @@ def test_one_english_vector_embeds_the_code_mixed_form_once(hashed, monkeypatch)
     emb.calls.clear()
     searcher.run("首台（套）重大技术装备保费补偿", k=5)
     assert len(emb.calls) == 1 and len(emb.calls[0]) == 1
+
+
+@pytest.mark.unit
+def test_one_document_flooding_the_pool_does_not_fill_the_top(tmp_path):
+    """Every article of one regulation (24 of the 35 clauses) matches the question's word (不动产) while the task that
+    answers it states the deadline asked for: beyond its first two rows the flooding document ranks lower, so the
+    task reaches the top 5; without the saturation the regulation fills it. Ranks change, scores do not."""
+    from index.clause import Clause
+    from retriever import search as S
+
+    def article(i: int) -> Clause:
+        return Clause(id=f"r-{i}", doc_key="R", doc_number=None, doc_title="重庆市土地房屋权属登记条例", kind="article",
+                      label=f"第{i}条", label_en=f"Article {i}", path=[], doc_type="local_regulation",
+                      text=f"不动产登记机构办理第{i}类不动产登记事项，" + "应当依法审查申请材料，" * (i % 5) + "记载于登记簿。")
+
+    task = Clause(id="t-12", doc_key="N", doc_number="渝府办发〔2024〕27号", doc_title="行动方案", kind="task",
+                  label="附件 第12项", label_en="Annex item 12", path=[], doc_type="gazette_notice",
+                  text="完善信息公开发布机制，公开上一年度不动产数据有关信息。", deadline="2024-06",
+                  lead_units=["市规划自然资源局"])
+    others = [Clause(id=f"o-{i}", doc_key=f"O{i}", doc_number=None, doc_title=f"其他条例{i}", kind="article",
+                     label="第一条", label_en="Article 1", path=[], text=f"第{i}项其他事项的管理办法。")
+              for i in range(10)]
+    emb = HashingEmbedder()
+    build_index([*(article(i) for i in range(1, 25)), task, *others], emb, tmp_path / "idx", [], progress=False)
+    searcher = Searcher(IndexStore.load(tmp_path / "idx", emb), emb, glossary=Glossary.load())
+    question = "不动产截止时间"
+    saturated = searcher.search(question, k=10)
+    assert "t-12" in [h.clause.id for h in saturated[:5]]
+    assert [h.clause.doc_key for h in saturated[:2]] == ["R", "R"]          # the flooding document keeps its best
+    old = S.DOC_SATURATION
+    try:
+        S.DOC_SATURATION = 0.0
+        flooded = searcher.search(question, k=10)
+    finally:
+        S.DOC_SATURATION = old
+    assert "t-12" not in [h.clause.id for h in flooded[:5]]
+    assert [h.clause.doc_key for h in flooded[:5]] == ["R"] * 5
+    both = {h.clause.id for h in saturated} & {h.clause.id for h in flooded}
+    assert len(both) >= 8
+    assert {h.clause.id: h.score for h in saturated if h.clause.id in both} == pytest.approx(
+        {h.clause.id: h.score for h in flooded if h.clause.id in both})
