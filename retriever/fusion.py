@@ -63,7 +63,6 @@ def score_fusion(dense: Sequence[dict[int, float]], keyword: Sequence[dict[int, 
     return fused
 
 
-
 def saturate(order: Mapping[int, float], group: Callable[[int], str], free: int, weight: float, flood: float,
              pool: int, exempt: Collection[int] = ()) -> dict[int, float]:
     """Diminishing returns for a document that floods the candidates (ordering only; callers keep their scores).

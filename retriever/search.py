@@ -50,10 +50,12 @@ KIND_WEIGHT = 0.4
 #: (`python -m eval.english_retrieval`, session 5); the decision retrained on each, left one set out, is a wash.
 ONE_ENGLISH_VECTOR = False
 FIGURE_KINDS = ("amount", "percent", "date", "count")
+#: The asked kinds a clause can state (`retriever.evidence.states`): the figures and a lead unit.
+STATED_KINDS = (*FIGURE_KINDS, "agency")
 #: One document flooding the candidates (at least `DOC_FLOOD` of the fused pool: every article of one regulation
 #: matching the same glossary compound, 不动产登记) keeps its first `DOC_FREE` rows where they are; each further row
-#: that does not state every asked figure kind ranks as if `DOC_SATURATION` × the best score lower
-#: (`retriever.fusion.saturate`; eval/results/loss7-2026-11-30.md). Ranks only: hits keep their fused scores.
+#: that states none of the asked kinds (a deadline, an amount, a lead unit …) ranks as if `DOC_SATURATION` × the best
+#: score lower (`retriever.fusion.saturate`; eval/results/loss7-2026-11-30.md). Ranks only: hits keep their scores.
 DOC_FREE = 2
 DOC_SATURATION = 0.2
 DOC_FLOOD = 0.5
@@ -150,7 +152,7 @@ class Searcher:
         extra = self.lexicon_terms(query, lang, mode, terms)
         variants = self._variants(query, lang, terms, translation, extra)
         issuance = asks_issuance(query)
-        kinds = [x for x in asked_kinds(query) if x in FIGURE_KINDS]
+        kinds = [x for x in asked_kinds(query) if x in STATED_KINDS]
         priors = doc_priors(query, lang, self._traits)
         hits = self._fused(variants, k, keep, issuance=issuance, kinds=kinds, priors=priors)
         doc_names = self.documents.named(query)
@@ -246,9 +248,10 @@ class Searcher:
             keyword_w.append(ISSUANCE_WEIGHT)
             fused = self.fuse(dense, keyword, dense_w, keyword_w)
         order = fused              # the candidates holding the figure the question asks for go up; scores stay fused
-        if kinds and KIND_WEIGHT > 0:
+        figures = [x for x in kinds if x in FIGURE_KINDS]
+        if figures and KIND_WEIGHT > 0:
             pool = top_rows(fused, n)
-            holding = {row: 1.0 for row, _ in pool if any(holds(self.store.clauses[row], kind) for kind in kinds)}
+            holding = {row: 1.0 for row, _ in pool if any(holds(self.store.clauses[row], kind) for kind in figures)}
             order = self.fuse(dense, [*keyword, holding], dense_w, [*keyword_w, KIND_WEIGHT])
         if priors:                 # document priors (plan questions, county-local documents) move ranks only
             top = max(order.values(), default=0.0)
@@ -257,7 +260,7 @@ class Searcher:
         if DOC_SATURATION > 0:     # one document flooding the pool: its further rows go down (ranks only)
             clauses = self.store.clauses
             exempt = {row for row, _ in top_rows(order, n) if kinds
-                      and all(states(clauses[row], kind) for kind in kinds)}
+                      and any(states(clauses[row], kind) for kind in kinds)}
             order = saturate(order, lambda row: clauses[row].doc_key, DOC_FREE, DOC_SATURATION, DOC_FLOOD, n, exempt)
         dense_best = {r: max(d.get(r, -1.0) for d in dense) for r in fused}
         scored = [kw for kw, v in zip(keyword, variants) if v.name != "lexicon"]    # the decision's feature
