@@ -97,7 +97,7 @@ def load_corpus(folder: Path = CORPUS) -> dict[str, str]:
 def report(docs: dict[str, str], gloss: Glossary, top: int) -> list[dict[str, object]]:
     """Per regulation: subject, defined terms and specific terms, each with `in_glossary`."""
     specific = specific_terms(docs, top)
-    rows = []
+    rows: list[dict[str, object]] = []
     for title, text in docs.items():
         terms = [title_subject(title), *definitions(text), *specific[title]]
         rows.append({"title": title,
