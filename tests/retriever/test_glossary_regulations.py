@@ -64,6 +64,14 @@ QUESTIONS = [
      "按比例安排残疾人就业", "重庆市残疾人保障条例"),
     ("Is trade union funding taken from payroll? union dues", "工会经费", "重庆市工会条例"),
     ("What must a port business do before using the port shoreline?", "港口岸线", "重庆市港口条例"),
+    ("Does a new building need a fire safety acceptance inspection before use?", "消防验收", "重庆市消防条例"),
+    ("Who keeps the fire control room staffed at night?", "消防控制室", "重庆市消防条例"),
+    ("Can goods be kept in a bonded warehouse in the special customs supervision area?", "海关特殊监管区域",
+     "中国（重庆）自由贸易试验区条例"),
+    ("Where can a Taiwanese investor file a complaint? Taiwan business complaint centre", "台商投诉协调中心",
+     "重庆市台湾同胞投资保护条例"),
+    ("Who may dump construction waste, and is street sweeping required?", "建筑垃圾", "重庆市市容环境卫生管理条例"),
+    ("Do measuring instruments need pattern approval?", "型式批准", "重庆市计量监督管理条例"),
 ]
 
 
