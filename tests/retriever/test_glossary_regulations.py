@@ -72,6 +72,8 @@ QUESTIONS = [
      "重庆市台湾同胞投资保护条例"),
     ("Who may dump construction waste, and is street sweeping required?", "建筑垃圾", "重庆市市容环境卫生管理条例"),
     ("Do measuring instruments need pattern approval?", "型式批准", "重庆市计量监督管理条例"),
+    ("Is mandatory vaccination of pigs paid by the farmer?", "强制免疫", "重庆市动物防疫条例"),
+    ("Must staff get work safety training before starting?", "安全生产教育和培训", "重庆市安全生产条例"),
 ]
 
 
