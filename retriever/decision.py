@@ -31,7 +31,6 @@ from retriever.evidence import (
     CorpusStats,
     asked_kinds,
     asks_figure,
-    asks_span,
     clause_haystack,
     colloquial,
     corpus_stats,

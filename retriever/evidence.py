@@ -181,7 +181,7 @@ def _pos_tags() -> dict[str, str]:
     global _TAGS
     if _TAGS is None:
         _get_jieba()
-        import jieba.posseg as posseg      # loads the tag table of jieba's dictionary (≈ 0.3 s, once)
+        import jieba.posseg as posseg  # loads the tag table of jieba's dictionary (≈ 0.3 s, once)
         _TAGS = posseg.dt.word_tag_tab
     return _TAGS
 
@@ -436,7 +436,8 @@ FIGURE_KINDS = tuple(_FIGURE)
 
 #: A question asking for a time span (多少天内, 多久, how many days): the clause that answers it states one.
 _SPAN_Q = re.compile(r"多少天|几天|多久|多长时间|(?:多少|几)个?(?:工作日|日|月|周|星期|小时)|[天日]内|"
-                     r"\bhow (?:long|soon|quickly|fast)\b|\bhow many (?:working |calendar )?(?:days|weeks|months|hours)\b|"
+                     r"\bhow (?:long|soon|quickly|fast)\b|"
+                     r"\bhow many (?:working |calendar )?(?:days|weeks|months|hours)\b|"
                      r"\bwithin (?:how|what)\b", re.I)
 #: A span stated in a clause: a numeral with a time unit, or at once (即时, 当场, 立即, 当日).
 _SPAN_STATED = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:工作日|日|天|周|月|年|小时)|即时|当场|立即|当日|当天")
