@@ -95,3 +95,16 @@ def test_span_given_tells_a_clause_stating_a_time_limit_from_one_without():
     assert states_span("即时办结") and not states_span("应当及时报送")
     not_asked = read_question("集体合同由哪个部门审查？", "zh")
     assert answer_features(not_asked, hits(OTHER)[0], rows[1], 0.9, hits(OTHER), stats, "zh")["span_given"] == 1.0
+
+
+@pytest.mark.parametrize("question, places", [
+    ("成都的企业上市奖励多少？", ["成都"]),
+    ("四川省的优化营商环境条例规定接电时间不超过几个工作日？", ["四川省"]),
+    ("绵阳市有没有这项补贴？", ["绵阳市"]),
+    ("企业上市奖励多少？", []),                                  # 上市: tagged ns by jieba, no place
+    ("新店装好燃气管道后，燃气公司多久来验收通气？", []),            # 新店: a new shop here
+    ("有部门上门收费，我们企业能不能不交？", []),
+    ("我们公司注册在重庆自贸区里，现在想到璧山那边再投资一个项目", []),  # a district of Chongqing
+])
+def test_only_named_cities_and_provinces_are_a_scope(question, places):
+    assert read_question(question, "zh").places == places
