@@ -74,6 +74,8 @@ QUESTIONS = [
     ("Do measuring instruments need pattern approval?", "型式批准", "重庆市计量监督管理条例"),
     ("Is mandatory vaccination of pigs paid by the farmer?", "强制免疫", "重庆市动物防疫条例"),
     ("Must staff get work safety training before starting?", "安全生产教育和培训", "重庆市安全生产条例"),
+    ("Can a campfire be lit in the hills in winter? outdoor burning", "野外用火", "重庆市森林防火条例"),
+    ("Must developers sell fully fitted apartments?", "成品住宅", "重庆市城市房地产开发经营管理条例"),
 ]
 
 
