@@ -45,6 +45,7 @@ from retriever.evidence import (
     read_question,
     states,
     states_effect,
+    states_span,
 )
 from retriever.investor_terms import Term
 
@@ -66,10 +67,12 @@ CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov
 #: (session 6) moved nothing in that CV, as an answer or a candidate feature, and `fig_given` raised Chinese
 #: refusals but not English ones at 2 % false refusals (and lowered English at 1.5 %): both only explain a refusal.
 #: `term_absent` and `term_off_doc` (the investor vocabulary, session 6) raised both languages.
+#: `span_given` (session 7): a question asking for a time span (多少天内, 多久, how long) whose best clause states
+#: none; it replaced the pseudo-concept 天内 that function-word filtering (`evidence.is_content_word`) dropped.
 ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dense_top", "dense_spread", "absent",
                    "absent_share",
                    "place_mismatch", "year_mismatch", "doc_unknown", "unmapped", "en",
-                   "en_cov", "payee_other", "term_absent", "term_off_doc") + tuple(
+                   "en_cov", "payee_other", "term_absent", "term_off_doc", "span_given") + tuple(
                    f"en_x_{f}" for f in (
                    "cand_logit", "dense_top", "absent_share", "cov", "miss_idf", "n_concepts", "unmapped", "en_cov"))
 #: Features the local LLM judge adds (P(yes) for the best candidate, and the largest over the judged ones).
@@ -108,8 +111,15 @@ def _weighted(asks: Asks, stats: CorpusStats) -> list[tuple[tuple[str, ...], flo
     cached = asks.prepared.get(key)
     if cached is None:
         cached = asks.prepared[key] = [(g, max(min(stats.idf(t) for t in g), 0.1), parts(g[0]) if len(g) == 1 else [])
-                                       for g in asks.concepts if not colloquial(g, stats)]
+                                       for g in asks.concepts if not colloquial(g, stats) and not fragment(g, stats)]
     return cached
+
+
+def fragment(group: tuple[str, ...], stats: CorpusStats) -> bool:
+    """Two characters jieba glued together outside its dictionary (新买, 要交, 烟卖) that the documents never use:
+    a segmentation leftover, no concept (neither absent from the corpus nor missing from a clause)."""
+    return (len(group) == 1 and len(group[0]) == 2 and not general_frequency(group[0])
+            and not stats.occurs(group[0]))
 
 
 def _coverage(asks: Asks, hay: str, stats: CorpusStats) -> tuple[float, float, list[str]]:
@@ -138,8 +148,8 @@ def absent_concepts(asks: Asks, stats: CorpusStats) -> list[str]:
     for group in asks.concepts:
         if colloquial(group, stats):
             continue
-        if len(group) == 1 and len(group[0]) == 2 and not general_frequency(group[0]):
-            continue        # two characters jieba glued together outside its dictionary (烟卖): no concept
+        if fragment(group, stats):
+            continue
         if not any(stats.occurs(t) for t in group) and not (
                 len(group) == 1 and parts(group[0]) and all(stats.occurs(p) for p in parts(group[0]))):
             out.append(group[0])
@@ -223,6 +233,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
         "term_absent": float(bool(absent_terms(asks, stats))),
         "term_off_doc": float(any(term_occurs(t, stats) and not any(z in doc_text for z in t.zh)
                                   for t in asks.terms)),
+        "span_given": (float(states_span(best.clause.text)) if best is not None else 0.0) if asks.span else 1.0,
         "fig_attached": figure_attached(asks, best.clause, stats) if best is not None else 1.0,
         "fig_given": float(gives_figure(best.clause.text, fig_kinds)) if best is not None and fig_kinds else 1.0,
     }

@@ -101,6 +101,8 @@ class Asks:
     effect: bool = False
     #: concepts of the investor vocabulary the question names (`retriever.investor_terms`)
     terms: list[Term] = field(default_factory=list)
+    #: the question asks for a time span or limit (多少天内, 多久, how long): `asks_span`
+    span: bool = False
     #: per-index concept weights cached by `retriever.decision` (not part of the question's reading)
     prepared: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -149,14 +151,55 @@ def asked_kinds(question: str) -> list[str]:
 
 def zh_concepts(text: str) -> list[str]:
     """Content words of Chinese text (jieba precise-mode words of two or more characters that are not question
-    words; a compound stays one concept: 最低工资, not 最低 + 工资)."""
+    words nor function words by their part of speech or structure, see `is_content_word`; a compound stays one
+    concept: 最低工资, not 最低 + 工资)."""
     words = [_FUNCTION_EDGE.sub("", w) for w in _jieba_words(text)]
     return list(dict.fromkeys(w for w in words
-                              if len(w) > 1 and w not in ZH_STOP and not re.fullmatch(r"[\d\W_a-zA-Z]+", w)))
+                              if len(w) > 1 and w not in ZH_STOP and not re.fullmatch(r"[\d\W_a-zA-Z]+", w)
+                              and is_content_word(w)))
+
+
+#: Function word classes of jieba's dictionary tags (ICTCLAS): locality 以后/之前, pronoun 自己/每个, conjunction,
+#: preposition, particles, interjection, onomatopoeia, classifier, affixes. Adverbs (d) and time words (t) are not
+#: here: the dictionary tags 一次性, 擅自, 年休假, 逾期 so.
+FUNCTION_TAGS = frozenset("f r rr rz rg c p u uj ul uz ud ug uv y e o q h k".split())
+#: A quantity (numeral + classifier: 一台, 三个, 几天, 第一, 每件, 多少岁): no concept; 首台 and 大宗 are.
+_QUANTITY = re.compile(rf"^[\d{_CN_NUM}几多第每半]+[\u4e00-\u9fff]?$")
+#: A time span or a point of time around the asked event (天内, 日内, 月底前, 以后): the date asked for, not a topic.
+_SPAN_WORD = re.compile(r"^[天日月年周]?(?:以?内|以?后|以?前|之内|之后|之前|底前|底)$")
+#: A verb with its result complement (签完, 装好, 建好, 拿到): the verb alone is the content, and one character is
+#: no concept; a degree adverb (最晚, 最迟) is none either.
+_RESULT = re.compile(r"^[\u4e00-\u9fff][完好掉过到]$|^最[\u4e00-\u9fff]$")
+
+
+def word_tag(word: str) -> str | None:
+    """jieba's part-of-speech tag of a dictionary word (None for a word outside its dictionary)."""
+    return _pos_tags().get(word)
+
+
+def _pos_tags() -> dict[str, str]:
+    global _TAGS
+    if _TAGS is None:
+        _get_jieba()
+        import jieba.posseg as posseg  # loads the tag table of jieba's dictionary (≈ 0.3 s, once)
+        _TAGS = posseg.dt.word_tag_tab
+    return _TAGS
+
+
+_TAGS: dict[str, str] | None = None
+
+
+def is_content_word(word: str) -> bool:
+    """Whether a question word can name a concept: not a function word by its dictionary tag (`FUNCTION_TAGS`),
+    not a quantity, a time span, a verb + result complement or a degree adverb (by structure)."""
+    if _QUANTITY.match(word) or _SPAN_WORD.match(word) or _RESULT.match(word):
+        return False
+    return word_tag(word) not in FUNCTION_TAGS
 
 
 #: Function characters jieba sometimes glues to a content word (对小微, 最多奖, 放得): not part of the concept.
-_FUNCTION_EDGE = re.compile(r"^(?:最多|最高|对|向|给|在|把|被|从)|(?:得|的|了)$")
+#: A time span jieba's HMM glues to the next verb (天内报, 日内办) is not part of it either.
+_FUNCTION_EDGE = re.compile(r"^(?:最多|最高|对|向|给|在|把|被|从|[天日月周]以?内(?=.))|(?:得|的|了)$")
 
 
 def _jieba_words(text: str) -> list[str]:
@@ -216,7 +259,8 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     en_words = ([(w, zh) for w in unmapped for zh in [english_renderings(w)] if zh] + en_phrases(bare)
                 if lang == "en" else [])
     return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs, en_words,
-                bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), named_terms(bare, lang))
+                bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), named_terms(bare, lang),
+                asks_span(question))
 
 
 def english_renderings(word: str) -> tuple[str, ...]:
@@ -308,9 +352,21 @@ def en_concepts(question: str, glossary: Any, glossary_terms: list[str] | None =
     return [tuple(dict.fromkeys(v)) for _, v in sorted(groups.items())]
 
 
+#: Cities, provinces and regions a Chinese question can name as its scope (the Chinese side of `PLACES_EN`).
+NAMED_PLACES = frozenset(PLACES_EN.values())
+_ADMIN_SUFFIX = re.compile(r"(?:省|市|自治区|特别行政区)$")
+
+
+def named_place(word: str) -> bool:
+    """Whether a word jieba tags as a place (ns) names a province or city outside Chongqing: a known one (成都,
+    四川省) or one with an administrative suffix (绵阳市); not 上市, 城镇, 长江, 外国, 新店 (tagged ns by jieba) nor a
+    district of Chongqing (璧山), which the city-wide documents cover."""
+    return _ADMIN_SUFFIX.sub("", word) in NAMED_PLACES or (len(word) > 2 and bool(_ADMIN_SUFFIX.search(word)))
+
+
 def _places(question: str, lang: str) -> list[str]:
     if lang == "zh":
-        found = places_in(question, "zh")
+        found = [p for p in places_in(question, "zh") if named_place(p)]
     else:
         q = question.lower()
         found = [zh for en, zh in PLACES_EN.items() if re.search(rf"\b{re.escape(en)}\b", q)]
@@ -376,6 +432,25 @@ _FIGURE: dict[str, re.Pattern[str]] = {
 }
 _SPAN = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:工作日|日|天|周|月|年|小时)")
 FIGURE_KINDS = tuple(_FIGURE)
+
+
+#: A question asking for a time span (多少天内, 多久, how many days): the clause that answers it states one.
+_SPAN_Q = re.compile(r"多少天|几天|多久|多长时间|(?:多少|几)个?(?:工作日|日|月|周|星期|小时)|[天日]内|"
+                     r"\bhow (?:long|soon|quickly|fast)\b|"
+                     r"\bhow many (?:working |calendar )?(?:days|weeks|months|hours)\b|"
+                     r"\bwithin (?:how|what)\b", re.I)
+#: A span stated in a clause: a numeral with a time unit, or at once (即时, 当场, 立即, 当日).
+_SPAN_STATED = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:工作日|日|天|周|月|年|小时)|即时|当场|立即|当日|当天")
+
+
+def asks_span(question: str) -> bool:
+    """Whether the question asks for a time span or time limit (多少天内, 多久, how long, within how many days)."""
+    return bool(_SPAN_Q.search(question))
+
+
+def states_span(text: str) -> bool:
+    """Whether a text states a time span (三十日内, 15个工作日, 即时办结)."""
+    return bool(_SPAN_STATED.search(text))
 
 
 def gives_figure(text: str, kinds: list[str]) -> bool:
