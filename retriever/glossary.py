@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+#: Keep matches that overlap a longer or earlier one without lying inside it (see `Glossary._matches`).
+PARTIAL_OVERLAPS = True
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 COLUMNS = ("zh", "en", "kind", "aliases_en", "aliases_zh")
 KINDS = ("agency", "term")
@@ -151,7 +153,9 @@ class Glossary:
         return out
 
     def _matches(self, query: str) -> list[tuple[int, int, str]]:
-        """Non-overlapping (first token, token count, zh) matches, longest first, then by position."""
+        """(first token, token count, zh) matches, longest first, then by position; a match inside a longer one is
+        dropped, one that only overlaps it is kept with `PARTIAL_OVERLAPS` ("loan guarantee fee": 融资担保 and
+        担保费率)."""
         q = stems(query or "")
         found: list[tuple[int, int, str]] = []  # (start, length, zh)
         for i, tok in enumerate(q):
@@ -161,7 +165,9 @@ class Glossary:
         found.sort(key=lambda f: (-f[1], f[0]))
         taken: list[tuple[int, int, str]] = []
         for start, length, zh in found:
-            if any(start < s + n and s < start + length and (start, length) != (s, n) for s, n, _ in taken):
+            inside = (lambda s, n: s <= start and start + length <= s + n) if PARTIAL_OVERLAPS else (
+                lambda s, n: start < s + n and s < start + length)
+            if any(inside(s, n) and (start, length) != (s, n) for s, n, _ in taken):
                 continue
             taken.append((start, length, zh))
         return taken

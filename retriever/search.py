@@ -43,6 +43,8 @@ FUSION = "score"
 #: holds), while each hit keeps its fused score — the scores the answer decision was calibrated on (a near miss
 #: such as a tax rate the corpus does not hold must not gain confidence from a clause that holds some other rate).
 KIND_WEIGHT = 0.4
+#: A question asking for an amount also favours the candidates that state a share or rate.
+AMOUNT_TAKES_PERCENT = True
 #: True: an English question embeds only its code-mixed glossary form and the raw-English dense search reuses it
 #: (one model call: English answer p50 about 75 → 51–57 ms quiet, eval/results/dec5-2026-11-30.md). Off, because
 #: with the CC-CEDICT lexicon variant the raw English vector carries signal of its own: English R@1 with it on
@@ -251,6 +253,8 @@ class Searcher:
         figures = [x for x in kinds if x in FIGURE_KINDS]
         if figures and KIND_WEIGHT > 0:
             pool = top_rows(fused, n)
+            if AMOUNT_TAKES_PERCENT and "amount" in figures and "percent" not in figures:
+                figures.append("percent")       # a fee or subsidy is often a rate: 担保费率0.8%, 按投资额的30%补助
             holding = {row: 1.0 for row, _ in pool if any(holds(self.store.clauses[row], kind) for kind in figures)}
             order = self.fuse(dense, [*keyword, holding], dense_w, [*keyword_w, KIND_WEIGHT])
         if priors:                 # document priors (plan questions, county-local documents) move ranks only

@@ -122,6 +122,21 @@ def test_expand_english_longest_match_and_boundaries(gloss):
     assert gloss.expand_english("") == []
 
 
+def test_overlapping_phrases_both_count_a_contained_one_does_not(gloss):
+    from retriever import glossary as G
+
+    got = gloss.expand_english("How low can our loan guarantee fee go?")
+    assert "融资担保" in got and "担保费率" in got        # "loan guarantee" and "guarantee fee" share a word
+    assert "博士后" not in gloss.expand_english("postdoctoral workstation")   # inside the longer match: dropped
+    old = G.PARTIAL_OVERLAPS
+    try:
+        G.PARTIAL_OVERLAPS = False
+        assert "担保费率" not in gloss.expand_english("How low can our loan guarantee fee go?")
+    finally:
+        G.PARTIAL_OVERLAPS = old
+    assert gloss.code_mix("loan guarantee fee") == "融资担保 fee"   # the code-mixed text replaces each word once
+
+
 def test_stem():
     assert [stem(w) for w in ("subsidies", "postdocs", "taxes", "business", "guaranteed", "guarantee")] == [
         "subsidy", "postdoc", "tax", "business", "guarant", "guarant"]

@@ -106,6 +106,31 @@ def test_question_for_a_figure_favours_clauses_holding_one(tmp_path):
 
 
 @pytest.mark.unit
+def test_an_amount_question_also_favours_a_clause_stating_a_rate(tmp_path):
+    """A fee or subsidy is often a rate: "how much is the guarantee fee" ranks the clause with 百分之一 above one
+    that states no figure; without `AMOUNT_TAKES_PERCENT` the other clause stays first."""
+    from index.clause import Clause
+    from retriever import search as S
+
+    texts = ["融资担保费用逐步降低。", "融资担保费用不超过百分之一。", "公共场所禁止吸烟。", "失业保险金按月发放。",
+             "天然气经营企业应当安全供气。", "特种设备使用单位应当办理使用登记。", "集体合同应当报送劳动行政部门。",
+             "邮政企业应当受理用户投诉。"]
+    clauses = [Clause(id=f"c-{i}", doc_key=f"D{i}", doc_number=None, doc_title="D", kind="article", label=f"第{i}条",
+                      label_en=f"Article {i}", path=[], text=t) for i, t in enumerate(texts, start=1)]
+    emb = HashingEmbedder()
+    build_index(clauses, emb, tmp_path / "idx", [], progress=False)
+    searcher = Searcher(IndexStore.load(tmp_path / "idx", emb), emb, glossary=Glossary.load())
+    question = "融资担保费用是多少钱"
+    assert searcher.search(question, k=2)[0].clause.id == "c-2"
+    old = S.AMOUNT_TAKES_PERCENT
+    try:
+        S.AMOUNT_TAKES_PERCENT = False
+        assert searcher.search(question, k=2)[0].clause.id == "c-1"
+    finally:
+        S.AMOUNT_TAKES_PERCENT = old
+
+
+@pytest.mark.unit
 def test_english_words_outside_the_glossary_reach_bm25_through_the_lexicon(hashed):
     query = "What is the funding cap for capacity upgrades of innovation platforms?"
     result = hashed.run(query, k=5, mode="glossary")
