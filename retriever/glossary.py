@@ -165,9 +165,7 @@ class Glossary:
         found.sort(key=lambda f: (-f[1], f[0]))
         taken: list[tuple[int, int, str]] = []
         for start, length, zh in found:
-            inside = (lambda s, n: s <= start and start + length <= s + n) if PARTIAL_OVERLAPS else (
-                lambda s, n: start < s + n and s < start + length)
-            if any(inside(s, n) and (start, length) != (s, n) for s, n, _ in taken):
+            if any(_blocks(start, length, s, n) for s, n, _ in taken):
                 continue
             taken.append((start, length, zh))
         return taken
@@ -211,6 +209,16 @@ class Glossary:
                 i += 1
         out.append(query[pos:])
         return "".join(out)
+
+
+def _blocks(start: int, length: int, s: int, n: int) -> bool:
+    """Whether a taken match (s, n) keeps the match (start, length) out: it contains it (any overlap without
+    `PARTIAL_OVERLAPS`); the same span twice never blocks (two terms for one phrase)."""
+    if (start, length) == (s, n):
+        return False
+    if PARTIAL_OVERLAPS:
+        return s <= start and start + length <= s + n
+    return start < s + n and s < start + length
 
 
 def _split(cell: str) -> tuple[str, ...]:
