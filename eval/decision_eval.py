@@ -25,7 +25,7 @@ from eval.qrels import DATA_DIR, HOLDOUT_SET, TRAIN_SETS, load_questions
 from retriever.answerability import judge
 
 REPORT_SETS = (*TRAIN_SETS, HOLDOUT_SET, *(DATA_DIR / f"questions_{name}.jsonl" for name in (
-    "blind", "decision_holdout", "blind2", "blind3", "blind4")))
+    "blind", "decision_holdout", "blind2", "blind3", "blind4", "blind5")))
 TRAINED_ON = tuple(p.name for p in TRAIN_SETS)
 
 
@@ -122,11 +122,12 @@ COLUMNS = ("n_answerable", "n_ooc", "ooc_refused", "false_refusal_rate", "refusa
 
 def markdown(report: dict[str, Any]) -> str:
     lines = ["# Answer decision", "",
-             f"Model trained on {', '.join(report['trained_on'])}; other sets are held out "
-             "(`questions_decision_holdout.jsonl`, `questions_blind2.jsonl`, `questions_blind3.jsonl` and "
-             "`questions_blind4.jsonl` were written before any score was seen and never tuned on; two questions of "
-             "`questions_blind.jsonl` were read in session 6 to diagnose a retrieval loss; the held-out sets and blind "
-             "set 3 informed one choice, the augmented training of session 6).", "",
+             f"Model trained on {', '.join(report['trained_on'])}; the other sets are not trained on. "
+             "`questions_blind5.jsonl` is the one blind set: written from the corpus only before any of session 7's "
+             "changes were measured, and measured once. The older held-out sets (`questions_holdout`, `_blind`, "
+             "`_decision_holdout`, `_blind2`, `_blind3`, `_blind4`) were each written before any score was seen, "
+             "but have since informed choices (session 6's augmented training; session 7 read their misses): they "
+             "are validation sets now.", "",
              "| index | set | lang | " + " | ".join(COLUMNS) + " |",
              "| --- | --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |"]
     for index, sets in report["results"].items():
