@@ -107,8 +107,6 @@ class Asks:
     prepared: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
-#: "How many (working) days", "多少个工作日", "how far in advance": a period, which is a time limit (`date`), not a
-#: count of things.
 #: A question that asks for a number (how much / how many / what share …), not one that only names a paid topic
 #: ("who handles the subsidy", "do they pay the same fees"): `asked_kinds` finds money words, this finds the ask.
 _FIGURE_Q = re.compile(
@@ -127,6 +125,8 @@ def asks_figure(question: str) -> bool:
     return bool(_FIGURE_Q.search(question))
 
 
+#: "How many (working) days", "多少个工作日", "how far in advance": a period, which is a time limit (`date`), not a
+#: count of things.
 _PERIOD_Q = re.compile(r"\bhow many (?:working |calendar |natural )?(?:days|weeks|months|years|hours)\b|"
                        r"\bhow far (?:in advance|ahead)\b|\bhow early\b|"
                        r"(?:多少|几)个?(?:工作日|自然日|日|天|星期|周|月|年|小时)", re.I)
