@@ -10,8 +10,9 @@ coefficients in `retriever/data/decision_model.json`):
 2. an answer model turns the best candidate's evidence plus question-level evidence (concepts that occur nowhere
    in the corpus, another city, year or document named) into P(answerable) — the confidence shown to users.
 Below the trained threshold (one per language) the verdict is `partial` when the best clause shares most of the
-question's concepts (the documents hold a related measure, not the one asked for), else `refuse`. One function,
-`decide`, serves every caller and every LLM mode.
+question's concepts (the documents hold a related measure, not the one asked for), else `refuse`. Above it, an
+answer whose cited clauses state no figure of the kind asked for ("调整成多少了" of a task that only says 调整比例) is
+`partial` too (`gives_asked_figure`). One function, `decide`, serves every caller and every LLM mode.
 """
 from __future__ import annotations
 
