@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-#: Keep matches that overlap a longer or earlier one without lying inside it (see `Glossary._matches`).
+#: Keep a match that overlaps an earlier one of the same length (see `Glossary._matches`).
 PARTIAL_OVERLAPS = True
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 COLUMNS = ("zh", "en", "kind", "aliases_en", "aliases_zh")
@@ -153,9 +153,9 @@ class Glossary:
         return out
 
     def _matches(self, query: str) -> list[tuple[int, int, str]]:
-        """(first token, token count, zh) matches, longest first, then by position; a match inside a longer one is
-        dropped, one that only overlaps it is kept with `PARTIAL_OVERLAPS` ("loan guarantee fee": 融资担保 and
-        担保费率)."""
+        """(first token, token count, zh) matches, longest first, then by position; a match inside or overlapping a
+        longer one is dropped, one overlapping a match as long is kept with `PARTIAL_OVERLAPS` ("loan guarantee
+        fee": 融资担保 and 担保费率; "value-added telecom operator": 增值电信业务 only)."""
         q = stems(query or "")
         found: list[tuple[int, int, str]] = []  # (start, length, zh)
         for i, tok in enumerate(q):
@@ -212,13 +212,15 @@ class Glossary:
 
 
 def _blocks(start: int, length: int, s: int, n: int) -> bool:
-    """Whether a taken match (s, n) keeps the match (start, length) out: it contains it (any overlap without
-    `PARTIAL_OVERLAPS`); the same span twice never blocks (two terms for one phrase)."""
+    """Whether a taken match (s, n) keeps the match (start, length) out: it contains it or overlaps it and is
+    longer (any overlap without `PARTIAL_OVERLAPS`); the same span twice never blocks (two terms for one phrase)."""
     if (start, length) == (s, n):
         return False
-    if PARTIAL_OVERLAPS:
-        return s <= start and start + length <= s + n
-    return start < s + n and s < start + length
+    if not (start < s + n and s < start + length):
+        return False
+    if PARTIAL_OVERLAPS:            # inside it, or overlapping a longer one ("value-added telecom operator")
+        return (s <= start and start + length <= s + n) or length < n
+    return True
 
 
 def _split(cell: str) -> tuple[str, ...]:

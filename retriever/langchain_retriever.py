@@ -2,7 +2,9 @@
 
 `GazetteRetriever(searcher=..., k=5).invoke(query)` → `Document`s whose `page_content` is the clause text and whose
 `metadata` is plain JSON (`id`, `doc_number`, `label`, `label_en`, `citation`, `title`, `title_en`, `kind`,
-`deadline`, `lead_units`, `score`, `rank`), so it can be serialised, traced and stored. `k` (and `filters`, `mode`)
+`deadline`, `lead_units`, `score`, `rank`), so it can be serialised, traced and stored. `score` is the fused
+retrieval score; `rank` is the order, which also weighs what the question asks for (a figure, a lead unit), so a
+lower rank may carry a higher score. `k` (and `filters`, `mode`)
 can also be given per call: `retriever.invoke(query, k=1)`. Passes `langchain-tests`' `RetrieversIntegrationTests`.
 """
 from __future__ import annotations

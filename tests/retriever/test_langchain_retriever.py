@@ -58,7 +58,7 @@ def test_metadata_is_plain_json_with_the_citation(retriever: GazetteRetriever) -
     assert docs[0].id == docs[0].metadata["id"]
     assert "5万元" in docs[0].page_content
     scores = [d.metadata["score"] for d in docs]
-    assert scores == sorted(scores, reverse=True)
+    assert scores[0] == max(scores)      # the fused score; below the first, what the question asks for moves ranks
     assert [d.metadata["rank"] for d in docs] == [1, 2, 3, 4, 5]
 
 
