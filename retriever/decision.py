@@ -212,7 +212,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
     weights = {g[0]: w for g, w, _ in _weighted(asks, stats)}
     absent_share = sum(weights[a] for a in absent) / sum(weights.values()) if weights else 0.0
     p = min(max(cand_p, 1e-4), 1 - 1e-4)
-    fig_kinds = [k for k in asks.kinds if k in FIGURE_KINDS]
+    fig_kinds = _figure_kinds(asks)
     row = {
         "cand_p": cand_p, "cand_logit": math.log(p / (1 - p)),
         "cov": best_row.get("cov", 0.0), "miss_idf": best_row.get("miss_idf", 1.0),

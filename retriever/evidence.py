@@ -10,7 +10,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from index.clause import Clause
@@ -177,16 +177,11 @@ def word_tag(word: str) -> str | None:
     return _pos_tags().get(word)
 
 
+@lru_cache(maxsize=1)
 def _pos_tags() -> dict[str, str]:
-    global _TAGS
-    if _TAGS is None:
-        _get_jieba()
-        import jieba.posseg as posseg  # loads the tag table of jieba's dictionary (≈ 0.3 s, once)
-        _TAGS = posseg.dt.word_tag_tab
-    return _TAGS
-
-
-_TAGS: dict[str, str] | None = None
+    _get_jieba()
+    import jieba.posseg as posseg  # loads the tag table of jieba's dictionary (≈ 0.3 s, once)
+    return posseg.dt.word_tag_tab
 
 
 def is_content_word(word: str) -> bool:

@@ -212,15 +212,11 @@ class Glossary:
 
 
 def _blocks(start: int, length: int, s: int, n: int) -> bool:
-    """Whether a taken match (s, n) keeps the match (start, length) out: it contains it or overlaps it and is
-    longer (any overlap without `PARTIAL_OVERLAPS`); the same span twice never blocks (two terms for one phrase)."""
-    if (start, length) == (s, n):
-        return False
-    if not (start < s + n and s < start + length):
-        return False
-    if PARTIAL_OVERLAPS:            # inside it, or overlapping a longer one ("value-added telecom operator")
-        return (s <= start and start + length <= s + n) or length < n
-    return True
+    """Whether a taken match (s, n), never shorter (matches are taken longest first), keeps the match
+    (start, length) out: it overlaps it and is longer (any overlap without `PARTIAL_OVERLAPS`); the same span twice
+    never blocks (two terms for one phrase)."""
+    overlaps = start < s + n and s < start + length and (start, length) != (s, n)
+    return overlaps and (length < n or not PARTIAL_OVERLAPS)
 
 
 def _split(cell: str) -> tuple[str, ...]:
