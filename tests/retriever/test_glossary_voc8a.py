@@ -131,6 +131,8 @@ def test_payroll_and_manufacturer_left_their_too_broad_rows(gloss):
 
 
 @pytest.mark.parametrize("word", ["employees", "staff", "fee", "fees", "record", "agent", "stock", "shares",
-                                  "board", "drill", "modify", "fix", "start work"])
+                                  "board", "drill", "modify", "fix", "start work", "survey", "surveys", "future",
+                                  "bill", "bills", "resort", "gold", "foreigner", "leak", "allocation", "abandoned",
+                                  "gift", "hand over", "alteration", "as a last resort", "coal-fired"])
 def test_generic_words_of_the_block_map_to_nothing(gloss, word):
     assert gloss.expand_english(word) == [], word
