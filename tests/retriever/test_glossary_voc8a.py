@@ -67,10 +67,14 @@ QUESTIONS = [
     ("Must a property agent file its standard contract with the regulator?", "合同文本", "重庆市合同格式条款监督条例"),
     ("Can a contract make the consumer pay liquidated damages far above the loss?", "违约金",
      "重庆市合同格式条款监督条例"),
+    ("Can a gym's unfair contract clause exclude its liability for injuries to customers?", "格式条款",
+     "重庆市合同格式条款监督条例"),
     # unemployment insurance
     ("How long do laid-off workers get benefits after years of contributions?", "累计缴费", "重庆市失业保险条例"),
     ("Is there a funeral allowance if an unemployed person dies?", "丧葬补助金", "重庆市失业保险条例"),
     ("What late fee applies to an employer with contribution arrears?", "欠缴", "重庆市失业保险条例"),
+    ("After we fire an employee, within how many working days must his file go to the unemployment insurance agency?",
+     "解除劳动关系", "重庆市失业保险条例"),
     # Taiwan investment
     ("Who appoints the board of directors of an equity joint venture with a Taiwanese investor?", "董事会",
      "重庆市台湾同胞投资保护条例"),
