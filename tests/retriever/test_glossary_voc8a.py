@@ -59,7 +59,7 @@ QUESTIONS = [
     ("Can a multinational run a two-way cash pool in renminbi across the border?", "资金池",
      "中国（重庆）自由贸易试验区条例"),
     # product quality
-    ("What must a manufacturer do when it finds a defect and has to recall products?", "召回", "重庆市产品质量条例"),
+    ("What must a manufacturer do when it finds a defect and has to recall products?", "缺陷", "重庆市产品质量条例"),
     ("Do imported goods need a Chinese label?", "中文标识", "重庆市产品质量条例"),
     ("Who pays for the re-test if the sample fails the spot check?", "复检", "重庆市产品质量条例"),
     ("Can a shop hand out free gifts that fail quality standards?", "赠品", "重庆市产品质量条例"),
@@ -73,17 +73,17 @@ QUESTIONS = [
     ("How long do laid-off workers get benefits after years of contributions?", "累计缴费", "重庆市失业保险条例"),
     ("Is there a funeral allowance if an unemployed person dies?", "丧葬补助金", "重庆市失业保险条例"),
     ("What late fee applies to an employer with contribution arrears?", "欠缴", "重庆市失业保险条例"),
-    ("After we fire an employee, within how many working days must his file go to the unemployment insurance agency?",
+    ("When we terminate employment, within how many working days must the file go to the unemployment insurance agency?",
      "解除劳动关系", "重庆市失业保险条例"),
     # Taiwan investment
-    ("Who appoints the board of directors of an equity joint venture with a Taiwanese investor?", "董事会",
+    ("Who appoints the board of directors of an equity joint venture with a Taiwanese investor?", "合资经营企业",
      "重庆市台湾同胞投资保护条例"),
     ("Can a Taiwan investor's company be nationalised?", "国有化", "重庆市台湾同胞投资保护条例"),
     ("Can a Taiwanese manager swap a Taiwan driving licence for a local one?", "驾驶证", "重庆市台湾同胞投资保护条例"),
     # work safety
     ("Must agency workers and student interns get safety training too?", "被派遣劳动者", "重庆市安全生产条例"),
     ("Is it a fine to cover up an accident or report it late?", "隐瞒不报", "重庆市安全生产条例"),
-    ("Does a bar need emergency exits and emergency lighting?", "安全出口", "重庆市安全生产条例"),
+    ("Does a warehouse storing dangerous articles need emergency lighting?", "应急照明", "重庆市安全生产条例"),
     # natural gas
     ("Who must install a gas alarm and an automatic shut-off valve in a basement kitchen?", "安全自闭阀",
      "重庆市天然气管理条例"),
@@ -107,7 +107,7 @@ QUESTIONS = [
      "重庆市实施《中华人民共和国水土保持法》办法"),
     ("How is surplus distributed among members of a farmers' cooperative?", "盈余",
      "重庆市实施《中华人民共和国农民专业合作社法》办法"),
-    ("Who sets the green space ratio for a new housing estate?", "绿地率", "重庆市城市园林绿化条例"),
+    ("Can a developer build inside the green line of a city park?", "绿线", "重庆市城市园林绿化条例"),
 ]
 
 
