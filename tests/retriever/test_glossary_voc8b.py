@@ -24,6 +24,8 @@ def gloss() -> Glossary:
         ("Must the union be consulted before mass layoffs?", ["工会", "裁减人员"]),
         ("Can we dismiss a worker without telling the union?", ["解除劳动合同", "工会"]),
         ("Is there special protection for female employees during pregnancy?", ["女职工"]),
+        ("Who may drive a taxi for a cruising taxi company?", ["出租汽车"]),
+        ("Does the anti-drug regulation cover drug dealing near schools?", ["毒品"]),
         ("Who sits on the labor dispute mediation committee?", ["劳动争议调解委员会"]),
         ("Union dues are 2% of the payroll, right?", ["工会经费", "工资总额"]),
         # tendering
