@@ -53,6 +53,8 @@ def gloss() -> Glossary:
         ("Who is the person responsible for fire safety in a leased warehouse?", ["消防安全责任人"]),
         ("Can I put up a shop sign above the storefront?", ["招牌"]),
         ("Are muck trucks allowed on city streets in daytime?", ["渣土"]),
+        ("Who checks the wiring at a petrol station?", ["加油站", "用火用电"]),
+        ("Can a restaurant vent cooking fumes onto the pavement?", ["油烟", "人行道"]),
         ("Do new factories need a seismic safety evaluation?", ["地震安全性评价"]),
         # land, resources, emergencies
         ("Is there a fee for using forest land for a factory road?", ["森林植被恢复费"]),
