@@ -54,6 +54,8 @@ def gloss() -> Glossary:
         ("Can I put up a shop sign above the storefront?", ["招牌"]),
         ("Are muck trucks allowed on city streets in daytime?", ["渣土"]),
         ("Who checks the wiring at a petrol station?", ["加油站", "用火用电"]),
+        ("Is the bid bond refunded if we raise an objection to the winning bidder candidates?", ["异议", "中标候选人"]),
+        ("Must a telecom operator report a change in shareholding to the regulator?", ["股权结构"]),
         ("Can a restaurant vent cooking fumes onto the pavement?", ["油烟", "人行道"]),
         ("Do new factories need a seismic safety evaluation?", ["地震安全性评价"]),
         # land, resources, emergencies
@@ -92,6 +94,7 @@ def test_the_longer_reading_keeps_the_topic_word(gloss):
     assert "出租汽车" in gloss.expand_english("fine for a ride-hailing platform without a licence")
 
 
-@pytest.mark.parametrize("word", ["fee", "fees", "staff", "workers", "meter", "spoil", "stop", "refuse", "report"])
+@pytest.mark.parametrize("word", ["fee", "fees", "staff", "workers", "meter", "spoil", "stop", "refuse", "report",
+                                  "package", "structure"])
 def test_bare_everyday_words_stay_unmapped(gloss, word):
     assert gloss.expand_english(word) == []
