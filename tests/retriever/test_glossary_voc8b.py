@@ -29,6 +29,7 @@ def gloss() -> Glossary:
         ("Who sits on the labor dispute mediation committee?", ["劳动争议调解委员会"]),
         ("Union dues are 2% of the payroll, right?", ["工会经费", "工资总额"]),
         ("Can workers go on strike while the wage adjustment is being negotiated?", ["停工", "工资调整"]),
+        ("Does the union check working conditions after a work injury?", ["劳动条件", "工伤"]),
         # tendering
         ("How large can the performance security be on a public works contract?", ["履约保证金"]),
         ("What counts as colluding bidders?", ["串通投标"]),
