@@ -30,6 +30,9 @@ def gloss() -> Glossary:
         ("Union dues are 2% of the payroll, right?", ["工会经费", "工资总额"]),
         ("Can workers go on strike while the wage adjustment is being negotiated?", ["停工", "工资调整"]),
         ("Does the union check working conditions after a work injury?", ["劳动条件", "工伤"]),
+        ("Can an agency force us to buy bonds or pay for newspaper subscriptions?", ["有价证券", "报刊"]),
+        ("Must a food workshop recall products after a food poisoning case?", ["召回", "食品安全事故"]),
+        ("What is the fine for an overloaded truck without a GPS tracker?", ["超限", "卫星定位装置"]),
         # tendering
         ("How large can the performance security be on a public works contract?", ["履约保证金"]),
         ("What counts as colluding bidders?", ["串通投标"]),
