@@ -33,6 +33,7 @@ def gloss() -> Glossary:
         ("Can an agency force us to buy bonds or pay for newspaper subscriptions?", ["有价证券", "报刊"]),
         ("Must a food workshop recall products after a food poisoning case?", ["召回", "食品安全事故"]),
         ("What is the fine for an overloaded truck without a GPS tracker?", ["超限", "卫星定位装置"]),
+        ("How fast must the elevator maintenance company come when people are trapped in a lift?", ["电梯维保", "困人"]),
         # tendering
         ("How large can the performance security be on a public works contract?", ["履约保证金"]),
         ("What counts as colluding bidders?", ["串通投标"]),
