@@ -27,19 +27,23 @@ from typing import Any, Literal
 import numpy as np
 
 from retriever.evidence import (
+    ASKS,
     FIGURE_KINDS,
+    ZH_STOP,
     Asks,
     CorpusStats,
     asked_kinds,
     asks_figure,
     clause_haystack,
     colloquial,
+    contrasts,
     corpus_stats,
     en_coverage,
     general_frequency,
     gives_figure,
     holds,
     holds_text,
+    is_content_word,
     mentions,
     parts,
     pays_other,
@@ -47,6 +51,7 @@ from retriever.evidence import (
     states,
     states_effect,
     states_span,
+    zh_words,
 )
 from retriever.investor_terms import Term
 
@@ -56,6 +61,10 @@ CANDIDATES = 15
 MAX_CITED = 3
 #: An answer whose cited clauses state no figure of the kind asked for (amount, share, count) is partial.
 FIGURE_RULE = True
+#: … and so is one whose figure is not stated where the question's subject is (the fund's size, not an award's).
+SUBJECT_FIGURE_RULE = True
+#: An answer whose best clause holds the contrast of a qualifier the question names (低压 for 高压) is partial.
+CONTRAST_RULE = True
 VERDICTS = ("answer", "partial", "refuse")
 
 #: Evidence each candidate is also compared on with the best of the other candidates (`<feature>_lead`).
@@ -92,6 +101,8 @@ class Decision:
     asks: list[str] = field(default_factory=list)       # kinds of fact asked for
     candidate_scores: dict[str, float] = field(default_factory=dict)   # clause id → P(this clause answers)
     unstated: list[str] = field(default_factory=list)   # figure kinds asked for that no cited clause states
+    #: (qualifier asked about, the contrasting one the closest clause holds): 高压 asked, only 低压 stated
+    contrast: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -100,7 +111,7 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "confidence": round(self.confidence, 4), "answerable": self.answerable,
                 "cited": [h.clause.id for h in self.cited], "reasons": self.reasons, "missing": self.missing,
-                "asks": self.asks, "unstated": self.unstated}
+                "asks": self.asks, "unstated": self.unstated, "contrast": [list(c) for c in self.contrast]}
 
 
 # --- features ----------------------------------------------------------------------------------------------
@@ -492,6 +503,17 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
             reasons.append(f"none of the clauses found states the {'/'.join(unstated)} asked for")
             return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
                             ev.asks.kinds, scores, unstated)
+        subject = subject_concept(question, ev.asks, cited, ev.stats) if SUBJECT_FIGURE_RULE else None
+        if subject and not figure_at_subject(subject, ev.asks, cited):
+            unstated = _figure_kinds(ev.asks) or ["number"]
+            reasons.append(f"no clause found states the {'/'.join(unstated)} of {subject[0]}")
+            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
+                            ev.asks.kinds, scores, unstated)
+        contrast = contrasted(question, ev.asks, cited, ev.stats) if CONTRAST_RULE else []
+        if contrast:
+            reasons.append("the closest clause is about " + ", ".join(f"{h}, not {a}" for a, h in contrast))
+            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
+                            ev.asks.kinds, scores, contrast=contrast)
         return Decision("answer", confidence, cited, reasons, ev.missing, ev.asks.kinds, scores)
     scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"] or row["out_of_scope"]
     if not scoped and row["cov"] >= model.partial_cov and (ev.missing or row["payee_other"]):
@@ -510,6 +532,88 @@ def gives_asked_figure(question: str, asks: Asks, cited: list[Any]) -> bool:
         return True
     kinds = _figure_kinds(asks) or ["number"]     # "what is the new risk-sharing split": some figure
     return any(gives_figure(h.clause.text, kinds) for h in cited)
+
+
+_ITEM_HEAD = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+条\s*)?[（(]?[一二三四五六七八九十\d]+[）).、．]?\s*"
+                        r"[^。！？\n]{0,20}[。！？]?$")
+
+
+#: A clause whose figure applies to the items it lists or to the paragraph before (下列, 前款, 之一的).
+_LISTED = re.compile(r"下列|前款|前两款|之一的")
+
+
+def subject_concept(question: str, asks: Asks, cited: list[Any], stats: CorpusStats) -> tuple[str, ...] | None:
+    """For a figure question (`asks_figure`; not a time limit): what the figure is asked of, as the forms to look
+    for in a clause — the question's highest-IDF concept that a cited clause holds (not a word of the ask itself:
+    比例, 罚款), widened (Chinese) to the longest stretch of the
+    question around it that the clause also holds (卫星互联网产业基金, not 基金 of 私募投资基金); None when the
+    question asks for no figure or the cited clauses hold none of its concepts."""
+    if not asks_figure(question) or not cited or "date" in asks.kinds or asks.span:
+        return None
+    hays = [clause_haystack(h.clause) for h in cited]
+    held = [(w, g) for g, w, _ in _weighted(asks, stats) if any(t in hay for hay in hays for t in g)
+            and not any(ASKS[k].search(g[0]) for k in asks.kinds if k in ASKS)]
+    if not held:
+        return None
+    group = max(held, key=lambda t: t[0])[1]
+    forms = [anchored(question, t, hay) for t in group for hay in hays if t in hay]
+    return tuple(dict.fromkeys(sorted(forms, key=len, reverse=True)))
+
+
+def anchored(question: str, term: str, text: str) -> str:
+    """The longest run of content words of `question` around `term` that `text` also holds (卫星互联网产业基金 around
+    基金; a question word, particle or punctuation ends it); `term` when no question word is `term` (an English
+    question's Chinese concept)."""
+    words = zh_words(question)
+    if term not in words:
+        return term
+    start = words.index(term)
+    end = start + 1
+    while start > 0 and _joins(words[start - 1]) and "".join(words[start - 1:end]) in text:
+        start -= 1
+    while end < len(words) and _joins(words[end]) and "".join(words[start:end + 1]) in text:
+        end += 1
+    return "".join(words[start:end])
+
+
+def _joins(word: str) -> bool:
+    return len(word) > 1 and word not in ZH_STOP and is_content_word(word)
+
+
+def figure_at_subject(subject: tuple[str, ...], asks: Asks, cited: list[Any]) -> bool:
+    """Whether a cited clause states a figure of the asked kind where it names the subject: in the same sentence,
+    or anywhere in the clause when the subject is its heading (document title, section path, the item's own
+    short title sentence)."""
+    kinds = [*_figure_kinds(asks), "number"]
+    for h in cited:
+        c = h.clause
+        sents = _FULL_SENTENCE.findall(c.text)
+        if _LISTED.search(c.text):      # 有下列情形之一的，处…罚款：（一）… — the figure applies to every item
+            sents = [c.text]
+        heads = [c.doc_title or "", *c.path] + (sents[:1] if sents and _ITEM_HEAD.match(sents[0]) else [])
+        head = " ".join(heads)
+        if any(f in head for f in subject) and gives_figure(c.text, kinds):
+            return True
+        if any(any(f in sent for f in subject) and gives_figure(sent, kinds) for sent in sents):
+            return True
+    return False
+
+
+def contrasted(question: str, asks: Asks, cited: list[Any], stats: CorpusStats) -> list[tuple[str, str]]:
+    """Qualifiers the question names in its own words that no cited clause holds while the best one holds their
+    contrast (高压 asked, 低压 stated), as (asked, held) pairs. An English question's Chinese concepts come from
+    the glossary, too loosely for this ("foreign investor in the … zone" read as 境内 gave two false partials)."""
+    if not cited:
+        return []
+    hays = [clause_haystack(h.clause) for h in cited]
+    out = []
+    for group, _, _ in _weighted(asks, stats):
+        if any(t in hay for hay in hays for t in group):
+            continue
+        held = [x for t in group if t in question for x in contrasts(t, hays[0])]
+        if held:
+            out.append((group[0], held[0]))
+    return out
 
 
 def answers(confidence: float, row: dict[str, float], threshold: float) -> bool:

@@ -78,8 +78,9 @@ _AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处
 _COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
 _CONDITION = re.compile(r"条件|符合|具备|资格|下列(情形|人员|单位|企业)|对象|认定为|申请人")
 _NUMBER = re.compile(rf"\d|[{_CN_NUM}]+\s*(个|元|年|日|天|月|人|倍|次|项|%|分之)")
-_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项]|\bhow (much|many|high|large)\b|\bwhat is the \w*\s*"
-                            r"(rate|amount|level|number|limit|standard|threshold)\b", re.I)
+_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项]|有?多[大高]|\bhow (much|many|high|large|big)\b|"
+                            r"\bwhat size\b|\bwhat is the \w*\s*"
+                            r"(rate|amount|level|number|limit|standard|threshold|size)\b", re.I)
 _LOCAL = frozenset({"重庆", "重庆市", "中国", "全国", "中华人民共和国", "渝", "国家", "我市", "本市"})
 
 
@@ -110,8 +111,8 @@ class Asks:
 #: A question that asks for a number (how much / how many / what share …), not one that only names a paid topic
 #: ("who handles the subsidy", "do they pay the same fees"): `asked_kinds` finds money words, this finds the ask.
 _FIGURE_Q = re.compile(
-    r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分)|百分之几|"
-    r"\bhow (?:much|many|low|high|big|large|far)\b|"
+    r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分)|百分之几|(?:规模|面积|金额|额度)有?多[大高少]|有多[大高]|"
+    r"\bhow (?:much|many|low|high|big|large|far)\b|\bwhat size\b|"
     r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:new |current |maximum |minimum |max |"
     r"min |top |annual |monthly |total |exact |actual )?(?:percentages?|percent|shares?|rates?|ratios?|proportions?|"
     r"amounts?|sums?|caps?|ceilings?|maximum|minimum|limits?|levels?|sizes?|fines?|fees?|splits?|"
@@ -199,6 +200,11 @@ _FUNCTION_EDGE = re.compile(r"^(?:最多|最高|对|向|给|在|把|被|从|[天
 
 def _jieba_words(text: str) -> list[str]:
     return [w.strip() for w in _get_jieba().lcut(text) if w.strip()]
+
+
+def zh_words(text: str) -> list[str]:
+    """jieba's precise-mode words of `text`, in order (blanks dropped)."""
+    return _jieba_words(text)
 
 
 #: A word this common in general Chinese (jieba's dictionary frequency) that the documents never use is everyday
@@ -457,6 +463,20 @@ def gives_figure(text: str, kinds: list[str]) -> bool:
     if "count" in kinds or "number" in kinds:
         rx.append(_SPAN)
     return any(r.search(text) for r in rx)
+
+
+#: Characters whose swap turns a qualifier into its contrast (高压 ↔ 低压, 本市 ↔ 外市, 新建 ↔ 旧建).
+_CONTRAST_CHARS = {"高": "低", "低": "高", "大": "小", "小": "大", "内": "外", "外": "内", "长": "短", "短": "长",
+                   "新": "旧", "旧": "新", "上": "下", "下": "上", "前": "后", "后": "前", "增": "减", "减": "增",
+                   "城": "乡", "乡": "城", "公": "私", "私": "公", "首": "再", "男": "女", "女": "男"}
+def contrasts(term: str, text: str) -> list[str]:
+    """Contrasting forms of a question qualifier that `text` holds while lacking `term` itself: 高压 → 低压 (one
+    character swapped for its opposite, `_CONTRAST_CHARS`). Whole-word pairs (个人 ↔ 企业, 境内 ↔ 境外) were
+    measured and dropped: they refused three answerable questions ("职工个人缴纳…比例" of a clause on 本人 and 企业)."""
+    if len(term) < 2 or term in text:
+        return []
+    found = [term[:i] + _CONTRAST_CHARS[ch] + term[i + 1:] for i, ch in enumerate(term) if ch in _CONTRAST_CHARS]
+    return [f for f in dict.fromkeys(found) if f != term and f in text]
 
 
 def clause_haystack(clause: Clause) -> str:
