@@ -33,6 +33,7 @@ from retriever.evidence import (
     Asks,
     CorpusStats,
     asked_kinds,
+    asked_per,
     asks_figure,
     clause_haystack,
     colloquial,
@@ -50,6 +51,7 @@ from retriever.evidence import (
     read_question,
     states,
     states_effect,
+    states_per,
     states_span,
     zh_words,
 )
@@ -65,6 +67,8 @@ FIGURE_RULE = True
 SUBJECT_FIGURE_RULE = True
 #: An answer whose best clause holds the contrast of a qualifier the question names (低压 for 高压) is partial.
 CONTRAST_RULE = True
+#: … and so is one to a figure asked per unit (每平方米, each stage) that no cited clause states per that unit.
+PER_UNIT_RULE = True
 VERDICTS = ("answer", "partial", "refuse")
 
 #: Evidence each candidate is also compared on with the best of the other candidates (`<feature>_lead`).
@@ -103,6 +107,8 @@ class Decision:
     unstated: list[str] = field(default_factory=list)   # figure kinds asked for that no cited clause states
     #: (qualifier asked about, the contrasting one the closest clause holds): 高压 asked, only 低压 stated
     contrast: list[tuple[str, str]] = field(default_factory=list)
+    #: units a figure was asked per that no cited clause states it per (每个阶段: one cap over four stages)
+    per: list[str] = field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -111,7 +117,7 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "confidence": round(self.confidence, 4), "answerable": self.answerable,
                 "cited": [h.clause.id for h in self.cited], "reasons": self.reasons, "missing": self.missing,
-                "asks": self.asks, "unstated": self.unstated, "contrast": [list(c) for c in self.contrast]}
+                "asks": self.asks, "unstated": self.unstated, "contrast": [list(c) for c in self.contrast], "per": self.per}
 
 
 # --- features ----------------------------------------------------------------------------------------------
@@ -509,6 +515,12 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
             reasons.append(f"no clause found states the {'/'.join(unstated)} of {subject[0]}")
             return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
                             ev.asks.kinds, scores, unstated)
+        per = unstated_per(question, cited) if PER_UNIT_RULE else []
+        if per:
+            unstated = _figure_kinds(ev.asks) or ["number"]
+            reasons.append(f"no clause found states the {'/'.join(unstated)} per {'/'.join(per)}")
+            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
+                            ev.asks.kinds, scores, unstated, per=per)
         contrast = contrasted(question, ev.asks, cited, ev.stats) if CONTRAST_RULE else []
         if contrast:
             reasons.append("the closest clause is about " + ", ".join(f"{h}, not {a}" for a, h in contrast))
@@ -597,6 +609,15 @@ def figure_at_subject(subject: tuple[str, ...], asks: Asks, cited: list[Any]) ->
         if any(any(f in sent for f in subject) and gives_figure(sent, kinds) for sent in sents):
             return True
     return False
+
+
+def unstated_per(question: str, cited: list[Any]) -> list[str]:
+    """For a figure asked per unit (`asked_per`: 每平方米, 每个阶段, per person), the units no cited clause states a
+    figure per (each named by its first Chinese form); [] when the question asks per no unit."""
+    if not asks_figure(question):
+        return []
+    return [forms[0] for forms in asked_per(question)
+            if not any(states_per(h.clause.text, forms) for h in cited)]
 
 
 def contrasted(question: str, asks: Asks, cited: list[Any], stats: CorpusStats) -> list[tuple[str, str]]:

@@ -479,6 +479,32 @@ def contrasts(term: str, text: str) -> list[str]:
     return [f for f in dict.fromkeys(found) if f != term and f in text]
 
 
+#: A figure asked per unit of a measure (每平方米, 每个阶段, per person): the units, each with its Chinese forms.
+#: Time units (每月, 每年) are left out: "年保费补贴不超过500万元" answers "每年最多多少" without 每.
+_PER_ZH = re.compile(r"每(?:个|一|位|名)?(平方米|立方米|阶段|人|名|户|家|件|吨|亩|辆|台|套|千瓦)")
+_PER_EN = re.compile(r"\b(?:per|each|every)\s+(?:[a-z]+\s+)?(square met(?:re|er)|cubic met(?:re|er)|sq\.?\s?m|"
+                     r"person|people|employee|worker|head|stage|phase|application|household|vehicle|tonne|ton)s?\b",
+                     re.I)
+_PER_FORMS = {"人": ("人", "名"), "名": ("人", "名"), "件": ("件", "项"), "square metre": ("平方米",),
+              "square meter": ("平方米",), "sq m": ("平方米",), "sq.m": ("平方米",), "sqm": ("平方米",),
+              "cubic metre": ("立方米",), "cubic meter": ("立方米",), "person": ("人", "名"), "people": ("人", "名"),
+              "employee": ("人", "名"), "worker": ("人", "名"), "head": ("人", "名"), "stage": ("阶段",),
+              "phase": ("阶段",), "application": ("件", "次"), "household": ("户",), "vehicle": ("辆",),
+              "tonne": ("吨",), "ton": ("吨",)}
+
+
+def asked_per(question: str) -> list[tuple[str, ...]]:
+    """The units a figure is asked per (每平方米, 每个阶段分别, per missing person), each as its Chinese forms."""
+    found = _PER_ZH.findall(question) + [m.lower() for m in _PER_EN.findall(question)]
+    return list(dict.fromkeys(_PER_FORMS.get(u, (u,)) for u in found))
+
+
+def states_per(text: str, forms: tuple[str, ...]) -> bool:
+    """Whether `text` states a figure per one of the unit's forms (每平方米, 每招收1名, 各阶段, 人均, 元/平方米)."""
+    return any(re.search(rf"每[^，。；、]{{0,6}}{re.escape(f)}|各{re.escape(f)}|{re.escape(f)}均|/{re.escape(f)}", text)
+               for f in forms)
+
+
 def clause_haystack(clause: Clause) -> str:
     """The text a concept is looked for in: title, heading path, clause text and units."""
     return " ".join([clause.doc_title or "", *clause.path, clause.text, *clause.lead_units, *clause.co_units])
