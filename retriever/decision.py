@@ -109,6 +109,8 @@ class Decision:
     contrast: list[tuple[str, str]] = field(default_factory=list)
     #: units a figure was asked per that no cited clause states it per (每个阶段: one cap over four stages)
     per: list[str] = field(default_factory=list)
+    #: what a figure was asked of when no cited clause states one where it names it (卫星互联网产业基金)
+    subject: str = ""
 
     @property
     def answerable(self) -> bool:
@@ -117,7 +119,8 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         return {"verdict": self.verdict, "confidence": round(self.confidence, 4), "answerable": self.answerable,
                 "cited": [h.clause.id for h in self.cited], "reasons": self.reasons, "missing": self.missing,
-                "asks": self.asks, "unstated": self.unstated, "contrast": [list(c) for c in self.contrast], "per": self.per}
+                "asks": self.asks, "unstated": self.unstated, "contrast": [list(c) for c in self.contrast],
+                "per": self.per, "subject": self.subject}
 
 
 # --- features ----------------------------------------------------------------------------------------------
@@ -513,8 +516,9 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
         if subject and not figure_at_subject(subject, ev.asks, cited):
             unstated = _figure_kinds(ev.asks) or ["number"]
             reasons.append(f"no clause found states the {'/'.join(unstated)} of {subject[0]}")
-            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
-                            ev.asks.kinds, scores, unstated)
+            closest = next((h for h in cited if any(f in clause_haystack(h.clause) for f in subject)), cited[0])
+            return Decision("partial", min(confidence, threshold / 2), [closest], reasons, ev.missing,
+                            ev.asks.kinds, scores, unstated, subject=subject[0])
         per = unstated_per(question, cited) if PER_UNIT_RULE else []
         if per:
             unstated = _figure_kinds(ev.asks) or ["number"]

@@ -16,13 +16,27 @@ from retriever.decision import (
     LISTWISE,
     DecisionModel,
     Logistic,
+    anchored,
     annex_of,
     candidate_features,
+    contrasted,
     decide,
     effect_first,
+    figure_at_subject,
     load_model,
+    subject_concept,
 )
-from retriever.evidence import CorpusStats, asked_kinds, asks_figure, holds, read_question, states_effect
+from retriever.evidence import (
+    CorpusStats,
+    asked_kinds,
+    asked_per,
+    asks_figure,
+    contrasts,
+    holds,
+    read_question,
+    states_effect,
+    states_per,
+)
 from retriever.search import Hit
 
 pytestmark = pytest.mark.unit
@@ -226,3 +240,94 @@ def test_an_annex_task_listed_under_the_measures_topic_belongs_to_it():
     other = replace(clause("t12", "优化企业开办服务。", doc=doc, label="附件 第12项", kind="annex_task", doc_number=doc),
                     path=["附件 2024年度工作任务清单", "一、对标先进优化提升专项行动", "（一）企业开办"])
     assert annex_of(measure, task) and not annex_of(measure, other) and not annex_of(task, measure)
+
+
+# --- session 8: near misses that state a figure of another thing, per another unit, or for a contrasting case ---
+
+FUND = clause("f1", "（七）强化金融支持。组建卫星互联网产业基金，推动空天信息产业生态培育。对投资我市科技创新企业的私募投资基金"
+              "管理人，按投资总额的1%给予最高1000万元奖励。强化空天信息企业上市服务，根据上市进程分四个阶段给予单户最高800万元奖补。",
+              doc="渝府办发〔2024〕22号", label="三、（七）", doc_number="渝府办发〔2024〕22号")
+POWER = clause("p1", "第三十二条 供电企业应当保证供电质量。市场主体申请接入低压供电的，供电企业接电时间不得超过八个工作日。",
+               doc="《重庆市优化营商环境条例》", label="第三十二条")
+FINES = clause("l1", "第十八条 有下列情形之一的，由公安机关处一百元以上两百元以下的罚款：（一）在禁放区域燃放烟花爆竹的；"
+               "（二）违反安全燃放规定的。", doc="《重庆市烟花爆竹安全管理条例》", label="第十八条")
+NEAR = Store([FUND, POWER, FINES, SMOKING, OTHER])
+
+
+@pytest.mark.parametrize("question, figure, kinds", [
+    ("重庆卫星互联网产业基金的规模有多大？", True, ["number"]),
+    ("这个基金有多大", True, ["number"]),
+    ("How big is the satellite internet industry fund?", True, ["amount"]),
+    ("What size is the fund?", True, ["amount"]),
+    ("规模以上工业企业有哪些支持", False, []),          # 规模以上 names a class of firms, it asks for no figure
+])
+def test_size_questions_ask_for_a_figure(question, figure, kinds):
+    assert asks_figure(question) is figure and asked_kinds(question) == kinds
+
+
+def test_the_subject_is_the_longest_stretch_of_question_words_the_clause_holds():
+    q = "重庆卫星互联网产业基金的规模有多大？"
+    assert anchored(q, "基金", FUND.text) == "卫星互联网产业基金"      # not 重庆 (a stop word) nor 的规模
+    assert anchored(q, "基金", "私募投资基金管理人") == "基金"
+    assert anchored(q, "fund", FUND.text) == "fund"                   # a term the question does not contain
+
+
+def test_a_figure_of_another_thing_in_the_clause_makes_the_answer_partial():
+    stats = CorpusStats(NEAR.clauses)
+    q = "重庆卫星互联网产业基金的规模有多大？"
+    subject = subject_concept(q, read_question(q, "zh"), hits(FUND), stats)
+    assert subject and subject[0] == "卫星互联网产业基金"
+    assert not figure_at_subject(subject, read_question(q, "zh"), hits(FUND))
+    d = decide(q, "zh", hits(FUND), NEAR, model=_model(5.0))
+    assert d.verdict == "partial" and d.subject == "卫星互联网产业基金" and d.unstated == ["number"]
+    assert d.cited[0].clause.id == "f1" and d.confidence < 0.5
+    twin = decide("私募投资基金管理人投资科技创新企业最高奖励多少钱？", "zh", hits(FUND), NEAR, model=_model(5.0))
+    assert twin.verdict == "answer" and not twin.subject
+
+
+def test_a_figure_in_a_listing_clause_or_under_the_items_heading_belongs_to_its_items():
+    q = "在禁放区域燃放烟花爆竹罚多少钱"
+    asks = read_question(q, "zh")
+    assert figure_at_subject(("禁放区域",), asks, hits(FINES))          # 有下列情形之一的，处…罚款：（一）…
+    assert decide(q, "zh", hits(FINES), NEAR, model=_model(5.0)).verdict == "answer"
+    assert figure_at_subject(("强化金融支持",), read_question("强化金融支持给多少钱", "zh"), hits(FUND))
+    # a time limit is not checked this way (the subject often sits in the sentence before the period)
+    assert subject_concept("供电企业接电最长多少个工作日", read_question("供电企业接电最长多少个工作日", "zh"),
+                           hits(POWER), CorpusStats(NEAR.clauses)) is None
+
+
+def test_a_contrasting_qualifier_in_the_clause_makes_the_answer_partial():
+    assert contrasts("高压", POWER.text) == ["低压"] and contrasts("低压", POWER.text) == []
+    assert contrasts("外地", "本地企业") == [] and contrasts("压", "低压") == []
+    d = decide("企业申请接入高压供电，供电企业最长多少个工作日内要接电？", "zh", hits(POWER), NEAR, model=_model(5.0))
+    assert d.verdict == "partial" and d.contrast == [("高压", "低压")] and any("低压" in r for r in d.reasons)
+    assert d.to_dict()["contrast"] == [["高压", "低压"]]
+    twin = decide("企业申请接入低压供电，供电企业最长多少个工作日内要接电？", "zh", hits(POWER), NEAR, model=_model(5.0))
+    assert twin.verdict == "answer" and twin.contrast == []
+
+
+def test_an_english_question_has_no_qualifier_of_its_own_words_to_contrast():
+    asks = read_question("high voltage power", "en", None, None, ["高压"])
+    assert contrasted("How long does a high-voltage connection take?", asks, hits(POWER), CorpusStats(NEAR.clauses)) == []
+
+
+@pytest.mark.parametrize("question, units", [
+    ("每个阶段分别给多少钱？", [("阶段",)]),
+    ("每平方米补多少？", [("平方米",)]),
+    ("少招一个人每人每年交多少", [("人", "名")]),                 # time units are not checked (每年, 每月)
+    ("How much per square metre?", [("平方米",)]),
+    ("What is the amount per missing person per year?", [("人", "名")]),
+    ("How much is paid at each stage?", [("阶段",)]),
+    ("每月能扣多少", []),
+])
+def test_units_a_figure_is_asked_per(question, units):
+    assert asked_per(question) == units
+
+
+def test_a_figure_asked_per_unit_the_clause_does_not_state_it_per_is_partial():
+    assert states_per("企业每招收1名全职博士后，给予企业5万元资助", ("人", "名"))
+    assert states_per("按12元/平方米补贴", ("平方米",)) and not states_per("分四个阶段给予单户最高800万元", ("阶段",))
+    d = decide("空天信息企业上市奖补每个阶段分别给多少钱？", "zh", hits(FUND), NEAR, model=_model(5.0))
+    assert d.verdict == "partial" and d.per == ["阶段"] and d.unstated == ["amount"]
+    twin = decide("空天信息企业上市奖补最高给多少钱？", "zh", hits(FUND), NEAR, model=_model(5.0))
+    assert twin.verdict == "answer" and twin.per == []
