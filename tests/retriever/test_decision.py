@@ -16,6 +16,8 @@ from retriever.decision import (
     LISTWISE,
     DecisionModel,
     Logistic,
+    _affixed,
+    absent_concepts,
     anchored,
     annex_of,
     candidate_features,
@@ -331,3 +333,13 @@ def test_a_figure_asked_per_unit_the_clause_does_not_state_it_per_is_partial():
     assert d.verdict == "partial" and d.per == ["阶段"] and d.unstated == ["amount"]
     twin = decide("空天信息企业上市奖补最高给多少钱？", "zh", hits(FUND), NEAR, model=_model(5.0))
     assert twin.verdict == "answer" and twin.per == []
+
+
+def test_a_corpus_word_with_a_modifier_before_it_is_not_absent():
+    fees = clause("x1", "第十条 任何单位不得向企业收费、摊派。", doc="《重庆市企业负担监督条例》", label="第十条")
+    stats = CorpusStats([fees, SMOKING, OTHER, FUND])
+    assert absent_concepts(read_question("企业被乱收费、乱摊派怎么投诉", "zh"), stats) == []
+    assert _affixed("乱收费", stats) and not _affixed("收费", stats)
+    other = CorpusStats([clause("x2", "普惠金融，五年期贷款。", doc="d")])
+    assert not _affixed("普惠性", other)           # its head is not 惠性: still absent when the corpus lacks it
+    assert not _affixed("三年期", other)           # a quantity
