@@ -29,6 +29,7 @@ ASKS: dict[str, re.Pattern[str]] = {
     "percent": re.compile(r"比例|百分之|费率|税率|征收率|%|\brate\b|\bshare\b|percent|proportion", re.I),
     "date": re.compile(
         r"什么时候|何时|截止|期限|时间|日内|多少天|几天|多久|多长时间|几个月|几年|有效期|哪一年|哪天|哪一天|哪日|"
+        r"几月|哪个月|几号|"
         r"施行|生效|\bwhen\b|deadline|\bby when\b|how long|how many (days|months|years)|within|valid|\bdue\b|"
         r"how quickly|\b(what|which) date\b|\b(take|takes|took|taken) effect\b|\bin(to)? force\b|"
         r"\beffective (date|from|since|as of)\b", re.I),
@@ -52,7 +53,7 @@ ZH_STOP = frozenset(
     "最多能 能领 能贷 能拿到 获得 得到 享受 准备 放在 怎么办 怎么样 不能 不得 今年 明年 去年 负责 要建 哪天 接到 降到 "
     "引来 内要 要罚 罚多少 办完 没有 低于 高于 决定 提出 每月 每年 一方 另一方 多长 多少天 多少钱 要求 情形 什么样 "
     "哪种 哪类 有关 目前 现在 已经 应该 应当 可不可以 能不能 是不是 有没有 会不会 分别 大概 一般来说 牵头 截止 "
-    "由哪个 完成 里面 其中 这些 那些 文件 规定 提到 说".split())
+    "由哪个 完成 里面 其中 这些 那些 文件 规定 提到 说 几月 几月份 哪个月 几号".split())
 EN_STOP = frozenset(
     "a an the of for to in on at by with and or is are was were be been do does did can could will would should "
     "what which who whom whose when where why how much many any there this that these those it its i we you my our "

@@ -343,3 +343,8 @@ def test_a_corpus_word_with_a_modifier_before_it_is_not_absent():
     other = CorpusStats([clause("x2", "普惠金融，五年期贷款。", doc="d")])
     assert not _affixed("普惠性", other)           # its head is not 惠性: still absent when the corpus lacks it
     assert not _affixed("三年期", other)           # a quantity
+
+
+def test_which_month_is_a_date_question_word_not_a_concept():
+    asks = read_question("行政执法监督员制度要求几月份前建立？", "zh")
+    assert asks.kinds == ["date"] and all("月" not in g[0] for g in asks.concepts)
