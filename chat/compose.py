@@ -295,5 +295,8 @@ def _term(zh: str, lang: str, glossary: Glossary | None) -> str:
     """A Chinese term quoted, with its English rendering for an English reader where the glossary has one."""
     if lang == "zh":
         return f"“{zh}”"
+    year = re.fullmatch(r"(\d{4})年(度?)", zh)
+    if year:                                    # 2024年度 → "the year 2024 (2024年度)"
+        return f"the year {year.group(1)} ({zh})"
     en = glossary.term_en(zh) if glossary is not None else None
     return f'"{en}" ({zh})' if en and en != zh else f'"{zh}"'

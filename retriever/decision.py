@@ -53,6 +53,7 @@ from retriever.evidence import (
     states_effect,
     states_per,
     states_span,
+    word_tag,
     zh_words,
 )
 from retriever.investor_terms import Term
@@ -539,7 +540,8 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
             reasons.append(f"no clause found states the {'/'.join(unstated)} per {'/'.join(per)}")
             return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
                             ev.asks.kinds, scores, unstated, per=per)
-        contrast = contrasted(question, ev.asks, cited, ev.stats) if CONTRAST_RULE else []
+        contrast = (listed_year(ev.asks, cited) + contrasted(question, ev.asks, cited, ev.stats)) if CONTRAST_RULE \
+            else []
         if contrast:
             reasons.append("the closest clause is about " + ", ".join(f"{h}, not {a}" for a, h in contrast))
             return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
@@ -583,11 +585,19 @@ def subject_concept(question: str, asks: Asks, cited: list[Any], stats: CorpusSt
     hays = [clause_haystack(h.clause) for h in cited]
     held = [(w, g) for g, w, _ in _weighted(asks, stats) if any(t in hay for hay in hays for t in g)
             and not any(ASKS[k].search(g[0]) for k in asks.kinds if k in ASKS)]
+    nominal = [(w, g) for w, g in held if _nominal(g[0])]      # a figure is of a thing: 基金, not 组建
+    held = nominal or held
     if not held:
         return None
     group = max(held, key=lambda t: t[0])[1]
     forms = [anchored(question, t, hay) for t in group for hay in hays if t in hay]
     return tuple(dict.fromkeys(sorted(forms, key=len, reverse=True)))
+
+
+def _nominal(word: str) -> bool:
+    """Whether jieba's dictionary tags the word as a noun, an idiom or abbreviation, or does not know it."""
+    tag = word_tag(word)
+    return tag is None or tag[0] in "nlj" or tag == "vn"
 
 
 def anchored(question: str, term: str, text: str) -> str:
@@ -636,6 +646,20 @@ def unstated_per(question: str, cited: list[Any]) -> list[str]:
         return []
     return [forms[0] for forms in asked_per(question)
             if not any(states_per(h.clause.text, forms) for h in cited)]
+
+
+_LIST_YEAR = re.compile(r"(20\d\d)年度")
+
+
+def listed_year(asks: Asks, cited: list[Any]) -> list[tuple[str, str]]:
+    """A year the question names (2025年度任务清单, 2025年的目标) when the best clause sits under another year's heading
+    (附件 2024年度工作任务清单): [(asked year, the heading's year)], else []."""
+    if not asks.years or not cited:
+        return []
+    head = {y for part in cited[0].clause.path for y in _LIST_YEAR.findall(part)}
+    if not head or head & set(asks.years):
+        return []
+    return [(f"{asks.years[0]}年", f"{min(head)}年度")]
 
 
 def contrasted(question: str, asks: Asks, cited: list[Any], stats: CorpusStats) -> list[tuple[str, str]]:

@@ -117,3 +117,12 @@ def test_partial_for_a_figure_per_unit_and_for_a_contrasting_case():
     assert "申请接入低压供电的" in zh["answer"] and not zh["answered"]
     en = compose_answer("How fast for a high-voltage connection?", "en", hits, False, decision=vs).to_dict()
     assert en["answer"].startswith('These documents set this only for "低压", not for "高压"; the closest measure is')
+
+
+def test_partial_for_another_years_list_names_both_years():
+    hits = [hit(B, 1)]
+    d = Decision("partial", 0.2, cited=[hits[0]], asks=["date"], contrast=[("2025年", "2024年度")])
+    assert compose_answer("2025年度清单里拼箱作业什么时候完成", "zh", hits, False, decision=d).to_dict()["answer"].startswith(
+        "这些文件只规定了“2024年度”的情形，没有关于“2025年”的规定；")
+    assert compose_answer("In the 2025 list, when is it due?", "en", hits, False, decision=d).to_dict()["answer"].startswith(
+        "These documents set this only for the year 2024 (2024年度), not for the year 2025 (2025年);")

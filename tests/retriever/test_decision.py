@@ -25,6 +25,7 @@ from retriever.decision import (
     decide,
     effect_first,
     figure_at_subject,
+    listed_year,
     load_model,
     subject_concept,
 )
@@ -348,3 +349,23 @@ def test_a_corpus_word_with_a_modifier_before_it_is_not_absent():
 def test_which_month_is_a_date_question_word_not_a_concept():
     asks = read_question("行政执法监督员制度要求几月份前建立？", "zh")
     assert asks.kinds == ["date"] and all("月" not in g[0] for g in asks.concepts)
+
+
+def test_a_year_the_question_names_against_the_year_of_the_list_the_clause_sits_in():
+    task = replace(clause("t1", "推行企业名称申报承诺制。", doc="渝府办发〔2024〕27号", label="附件 第3项", kind="annex_task",
+                          doc_number="渝府办发〔2024〕27号"), path=["附件 2024年度工作任务清单", "一、对标先进优化提升专项行动"])
+    goal = clause("t2", "到2025年，营商环境持续优化。", doc="渝府办发〔2024〕27号", label="一、", doc_number="渝府办发〔2024〕27号")
+    store = Store([task, goal, SMOKING, OTHER])       # the document names 2025 (a goal), so it is in scope
+    q = "2025年度工作任务清单里，企业名称申报承诺制要在什么时候完成？"
+    assert listed_year(read_question(q, "zh"), hits(task)) == [("2025年", "2024年度")]
+    d = decide(q, "zh", hits(task), store, model=_model(5.0))
+    assert d.verdict == "partial" and d.contrast == [("2025年", "2024年度")]
+    assert decide(q.replace("2025", "2024"), "zh", hits(task), store, model=_model(5.0)).verdict == "answer"
+    assert listed_year(read_question("企业名称申报承诺制什么时候完成", "zh"), hits(task)) == []
+
+
+def test_the_subject_of_a_figure_is_a_thing_not_an_action():
+    stats = CorpusStats(NEAR.clauses)
+    q = "新组建的卫星互联网产业基金总规模是多少？"
+    subject = subject_concept(q, read_question(q, "zh"), hits(FUND), stats)
+    assert subject is not None and "基金" in subject[0]          # not 组建, the verb
