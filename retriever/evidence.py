@@ -79,7 +79,7 @@ _AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处
 _COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
 _CONDITION = re.compile(r"条件|符合|具备|资格|下列(情形|人员|单位|企业)|对象|认定为|申请人")
 _NUMBER = re.compile(rf"\d|[{_CN_NUM}]+\s*(个|元|年|日|天|月|人|倍|次|项|%|分之)")
-_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项]|有?多[大高]|\bhow (much|many|high|large|big)\b|"
+_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项元块米岁吨]|几公里|几平方米|有?多[大高宽远重]|\bhow (much|many|high|large|big)\b|"
                             r"\bwhat size\b|\bwhat is the \w*\s*"
                             r"(rate|amount|level|number|limit|standard|threshold|size)\b", re.I)
 _LOCAL = frozenset({"重庆", "重庆市", "中国", "全国", "中华人民共和国", "渝", "国家", "我市", "本市"})
@@ -112,14 +112,17 @@ class Asks:
 #: A question that asks for a number (how much / how many / what share …), not one that only names a paid topic
 #: ("who handles the subsidy", "do they pay the same fees"): `asked_kinds` finds money words, this finds the ask.
 _FIGURE_Q = re.compile(
-    r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分)|百分之几|(?:规模|面积|金额|额度)有?多[大高少]|有多[大高]|"
+    r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分|元|块|米|岁|公里|平方米|立方米|吨)|百分之几|"
+    r"(?:规模|面积|金额|额度)有?多[大高少]|有多[大高宽远重]|多宽|多远|多重|"
     r"\bhow (?:much|many|low|high|big|large|far)\b|\bwhat size\b|"
     r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:new |current |maximum |minimum |max |"
     r"min |top |annual |monthly |total |exact |actual )?(?:percentages?|percent|shares?|rates?|ratios?|proportions?|"
     r"amounts?|sums?|caps?|ceilings?|maximum|minimum|limits?|levels?|sizes?|fines?|fees?|splits?|"
-    r"standards?|subsid(?:y|ies)|grants?|rewards?|bonus(?:es)?|numbers?|figures?|prices?|costs?)\b|"
+    r"standards?|subsid(?:y|ies)|grants?|rewards?|bonus(?:es)?|numbers?|figures?|prices?|costs?|fares?|wages?|"
+    r"salar(?:y|ies)|tariffs?|premiums?|width|height|length|area)\b|"
     r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:[a-z][\w-]* ){1,3}"
-    r"(?:percentages?|percent|rates?|ratios?|proportions?|splits?|caps?|ceilings?|fines?|fees?)\b", re.I)
+    r"(?:percentages?|percent|rates?|ratios?|proportions?|splits?|caps?|ceilings?|fines?|fees?|fares?|wages?|"
+    r"prices?|limits?|salar(?:y|ies))\b", re.I)
 
 
 def asks_figure(question: str) -> bool:
