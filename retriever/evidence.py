@@ -79,7 +79,8 @@ _AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处
 _COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
 _CONDITION = re.compile(r"条件|符合|具备|资格|下列(情形|人员|单位|企业)|对象|认定为|申请人")
 _NUMBER = re.compile(rf"\d|[{_CN_NUM}]+\s*(个|元|年|日|天|月|人|倍|次|项|%|分之)")
-_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项元块米岁吨]|几公里|几平方米|有?多[大高宽远重]|\bhow (much|many|high|large|big)\b|"
+_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项元块米岁吨]|几公里|几平方米|有?多[大高宽远重]|"
+                            r"\bhow (much|many|high|large|big)\b|"
                             r"\bwhat size\b|\bwhat is the \w*\s*"
                             r"(rate|amount|level|number|limit|standard|threshold|size)\b", re.I)
 _LOCAL = frozenset({"重庆", "重庆市", "中国", "全国", "中华人民共和国", "渝", "国家", "我市", "本市"})
