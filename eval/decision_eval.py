@@ -126,12 +126,10 @@ COLUMNS = ("n_answerable", "n_ooc", "ooc_refused", "false_refusal_rate", "refusa
 def markdown(report: dict[str, Any]) -> str:
     lines = ["# Answer decision", "",
              f"Model trained on {', '.join(report['trained_on'])}; the other sets are not trained on. "
-             "`questions_blind5.jsonl` is the one blind set: written from the corpus only before any of session 7's "
-             "changes were measured, and measured only after every choice. The older held-out sets "
-             "(`questions_holdout`, `_blind`, `_decision_holdout`, `_blind2`, `_blind3`, `_blind4`) were each written "
-             "before any score was seen, "
-             "but have since informed choices (session 6's augmented training; session 7 read their misses): they "
-             "are validation sets now.", "",
+             "The held-out sets (`questions_holdout`, `_blind`, `_decision_holdout`, `_blind2` … `_blind5`) were each "
+             "written before any score was seen, but have since informed choices (their misses were read in "
+             "sessions 6–8): they are validation sets now. A set run with `--set` that is named nowhere here "
+             "(a new blind set) is reported the same way.", "",
              "| index | set | lang | " + " | ".join(COLUMNS) + " |",
              "| --- | --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |"]
     for index, sets in report["results"].items():
