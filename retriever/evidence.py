@@ -250,8 +250,9 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     unmapped: list[str] = []
     bare = _DOC_EN.sub(" ", _DOC_ZH.sub(" ", question))     # a document number is scope, not a concept
     concepts: list[tuple[str, ...]]
+    terms = named_terms(bare, lang)
     if lang == "zh":
-        concepts = [(w,) for w in zh_concepts(bare)]
+        concepts = [zh_forms(w, glossary, terms) if ZH_ALIASES else (w,) for w in zh_concepts(bare)]
     else:
         concepts = en_concepts(bare, glossary, None if bare != question else glossary_terms)
         if translation:
@@ -265,8 +266,25 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     en_words = ([(w, zh) for w in unmapped for zh in [english_renderings(w)] if zh] + en_phrases(bare)
                 if lang == "en" else [])
     return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs, en_words,
-                bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), named_terms(bare, lang),
+                bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), terms,
                 asks_span(question))
+
+
+#: A Chinese question word the glossary lists as an alias (自贸区, 乱收费) also stands for its row's term (自由贸易试验区,
+#: 非法增加企业负担), and one of the investor vocabulary for its other forms (网约车 → 网络预约出租汽车).
+ZH_ALIASES = True
+
+
+def zh_forms(word: str, glossary: Any, terms: list[Term]) -> tuple[str, ...]:
+    """The question word with the documents' forms of it: its glossary row's term, its investor-vocabulary synonyms."""
+    forms = [word]
+    entry = glossary.entry(word) if glossary is not None and hasattr(glossary, "entry") else None
+    if entry is not None and entry.kind == "term":
+        forms.append(entry.zh)
+    for t in terms:
+        if word in t.zh:
+            forms += t.zh
+    return tuple(dict.fromkeys(forms))
 
 
 def english_renderings(word: str) -> tuple[str, ...]:

@@ -39,6 +39,7 @@ from retriever.evidence import (
     read_question,
     states_effect,
     states_per,
+    zh_forms,
 )
 from retriever.search import Hit
 
@@ -374,3 +375,17 @@ def test_the_subject_of_a_figure_is_a_thing_not_an_action():
     q = "新组建的卫星互联网产业基金总规模是多少？"
     subject = subject_concept(q, read_question(q, "zh"), hits(FUND), stats)
     assert subject is not None and "基金" in subject[0]          # not 组建, the verb
+
+
+def test_a_question_word_the_glossary_lists_as_an_alias_stands_for_the_documents_term_too():
+    from retriever.glossary import Glossary
+    from retriever.investor_terms import named_terms
+
+    glossary = Glossary.load()
+    q = "外资企业到重庆自贸区投资会被乱收费吗"
+    concepts = read_question(q, "zh", glossary).concepts
+    assert ("自贸区", "自由贸易试验区", "自贸试验区") in concepts
+    assert any(g[0] == "乱收费" and "非法增加企业负担" in g for g in concepts)
+    assert zh_forms("网约车", None, named_terms("网约车平台", "zh")) == ("网约车", "网络预约出租汽车")
+    ftz = clause("z1", "第十七条 自由贸易试验区应当建立便捷通道。", doc="《中国（重庆）自由贸易试验区条例》", label="第十七条")
+    assert absent_concepts(read_question("自贸区有便捷通道吗", "zh", glossary), CorpusStats([ftz])) == []
