@@ -271,7 +271,8 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
 
 
 #: A Chinese question word the glossary lists as an alias (自贸区, 乱收费) also stands for its row's term
-#: (自由贸易试验区, 非法增加企业负担), and one of the investor vocabulary for its other forms (网约车 → 网络预约出租汽车).
+#: (自由贸易试验区, 非法增加企业负担), and one of the investor vocabulary for its other forms
+#: (网约车 → 网络预约出租汽车).
 ZH_ALIASES = True
 
 
