@@ -12,7 +12,11 @@ coefficients in `retriever/data/decision_model.json`):
 Below the trained threshold (one per language) the verdict is `partial` when the best clause shares most of the
 question's concepts (the documents hold a related measure, not the one asked for), else `refuse`. Above it, an
 answer whose cited clauses state no figure of the kind asked for ("调整成多少了" of a task that only says 调整比例) is
-`partial` too (`gives_asked_figure`). One function, `decide`, serves every caller and every LLM mode.
+`partial` too (`gives_asked_figure`), and so is one whose figure is not stated where the clause names the
+question's subject (`figure_at_subject`: the fund's size, not a fund manager's award), one asked per a unit the
+clauses state nothing per (`unstated_per`: 每个阶段, per square metre), and one whose best clause holds the contrast of
+a qualifier the question names or sits under another year's list (`contrasted`, `listed_year`: 低压 for 高压,
+2024年度 for 2025). One function, `decide`, serves every caller and every LLM mode.
 """
 from __future__ import annotations
 
