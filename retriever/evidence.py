@@ -509,7 +509,8 @@ _PER_ZH = re.compile(r"每(?:个|一|位|名)?(平方米|立方米|阶段|人|�
 _PER_EN = re.compile(r"\b(?:per|each|every)\s+(?:[a-z]+\s+)?(square met(?:re|er)|cubic met(?:re|er)|sq\.?\s?m|"
                      r"person|people|employee|worker|head|stage|phase|application|household|vehicle|tonne|ton)s?\b",
                      re.I)
-_PER_FORMS = {"人": ("人", "名"), "名": ("人", "名"), "件": ("件", "项"), "square metre": ("平方米",),
+_PER_FORMS = {"人": ("人", "名"), "名": ("人", "名"), "件": ("件", "项"), "家": ("家", "户", "个企业", "个单位"),
+              "户": ("户", "家", "个企业"), "square metre": ("平方米",),
               "square meter": ("平方米",), "sq m": ("平方米",), "sq.m": ("平方米",), "sqm": ("平方米",),
               "cubic metre": ("立方米",), "cubic meter": ("立方米",), "person": ("人", "名"), "people": ("人", "名"),
               "employee": ("人", "名"), "worker": ("人", "名"), "head": ("人", "名"), "stage": ("阶段",),
@@ -524,8 +525,9 @@ def asked_per(question: str) -> list[tuple[str, ...]]:
 
 
 def states_per(text: str, forms: tuple[str, ...]) -> bool:
-    """Whether `text` states a figure per one of the unit's forms (每平方米, 每招收1名, 各阶段, 人均, 元/平方米)."""
-    return any(re.search(rf"每[^，。；、]{{0,6}}{re.escape(f)}|各{re.escape(f)}|{re.escape(f)}均|/{re.escape(f)}", text)
+    """Whether `text` states a figure per one of the unit's forms (每平方米, 每招收1名, 各阶段, 单户, 单个企业, 人均,
+    元/平方米)."""
+    return any(re.search(rf"[每单][^，。；、]{{0,6}}{re.escape(f)}|各{re.escape(f)}|{re.escape(f)}均|/{re.escape(f)}", text)
                for f in forms)
 
 

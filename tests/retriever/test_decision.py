@@ -389,3 +389,10 @@ def test_a_question_word_the_glossary_lists_as_an_alias_stands_for_the_documents
     assert zh_forms("网约车", None, named_terms("网约车平台", "zh")) == ("网约车", "网络预约出租汽车")
     ftz = clause("z1", "第十七条 自由贸易试验区应当建立便捷通道。", doc="《中国（重庆）自由贸易试验区条例》", label="第十七条")
     assert absent_concepts(read_question("自贸区有便捷通道吗", "zh", glossary), CorpusStats([ftz])) == []
+
+
+def test_a_figure_per_enterprise_is_stated_per_single_enterprise_too():
+    assert asked_per("每家企业最多补多少") == [("家", "户", "个企业", "个单位")]
+    assert states_per("单个企业每年累计不超过200万元。", asked_per("每家企业最多补多少")[0])
+    assert states_per("给予单户最高800万元奖补。", asked_per("每户最多多少")[0])
+    assert not states_per("对企业给予最高800万元奖补。", asked_per("每家企业最多补多少")[0])
