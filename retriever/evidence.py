@@ -527,8 +527,7 @@ def asked_per(question: str) -> list[tuple[str, ...]]:
 def states_per(text: str, forms: tuple[str, ...]) -> bool:
     """Whether `text` states a figure per one of the unit's forms (每平方米, 每招收1名, 各阶段, 单户, 单个企业, 人均,
     元/平方米)."""
-    return any(re.search(rf"[每单][^，。；、]{{0,6}}{re.escape(f)}|各{re.escape(f)}|{re.escape(f)}均|/{re.escape(f)}", text)
-               for f in forms)
+    return any(re.search(rf"[每单][^，。；、]{{0,6}}{u}|各{u}|{u}均|/{u}", text) for u in map(re.escape, forms))
 
 
 def clause_haystack(clause: Clause) -> str:
