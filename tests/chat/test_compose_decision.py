@@ -126,3 +126,12 @@ def test_partial_for_another_years_list_names_both_years():
         "这些文件只规定了“2024年度”的情形，没有关于“2025年”的规定；")
     assert compose_answer("In the 2025 list, when is it due?", "en", hits, False, decision=d).to_dict()["answer"].startswith(
         "These documents set this only for the year 2024 (2024年度), not for the year 2025 (2025年);")
+
+
+def test_an_english_partial_names_the_subject_by_its_own_glossary_row():
+    hits = [hit(FUND, 1)]
+    d = Decision("partial", 0.2, cited=[hits[0]], asks=["amount"], unstated=["amount"], subject="卫星互联网产业基金")
+    en = compose_answer("How big is the satellite internet industry fund?", "en", hits, False, glossary=Glossary.load(),
+                        decision=d).to_dict()
+    assert en["answer"].startswith('These documents do not state the amount of "satellite internet industry fund" '
+                                   '(卫星互联网产业基金); the closest measure is')
