@@ -50,6 +50,7 @@ from retriever.evidence import (
     holds_text,
     is_content_word,
     mentions,
+    named_titles,
     parts,
     pays_other,
     read_question,
@@ -74,6 +75,9 @@ SUBJECT_FIGURE_RULE = True
 CONTRAST_RULE = True
 #: … and so is one to a figure asked per unit (每平方米, each stage) that no cited clause states per that unit.
 PER_UNIT_RULE = True
+#: A question naming a regulation or measures by a title no indexed document has, and no candidate clause quotes
+#: (重庆市数字经济促进条例), is refused: another document, like an unindexed document number.
+TITLE_RULE = True
 VERDICTS = ("answer", "partial", "refuse")
 
 #: Evidence each candidate is also compared on with the best of the other candidates (`<feature>_lead`).
@@ -524,7 +528,10 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
         reasons.append("a follow-up on the previous answer's topic")
         return Decision("answer", max(confidence, threshold), _cited(ev, model), reasons, ev.missing,
                         ev.asks.kinds, scores)
-    if answers(confidence, row, threshold):
+    unknown = unknown_titles(question, ev.hits, ev.stats) if TITLE_RULE and lang == "zh" else []
+    if unknown:
+        reasons.insert(0, f"the documents indexed do not include {'、'.join(unknown)}")
+    if answers(confidence, row, threshold) and not unknown:
         cited = _cited(ev, model)
         if FIGURE_RULE and not gives_asked_figure(question, ev.asks, cited):
             unstated = _figure_kinds(ev.asks) or ["number"]
@@ -551,7 +558,8 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
             return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
                             ev.asks.kinds, scores, contrast=contrast)
         return Decision("answer", confidence, cited, reasons, ev.missing, ev.asks.kinds, scores)
-    scoped = row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"] or row["out_of_scope"]
+    scoped = (row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"] or row["out_of_scope"]
+              or bool(unknown))
     if not scoped and row["cov"] >= model.partial_cov and (ev.missing or row["payee_other"]):
         return Decision("partial", confidence, ranked[:1], reasons, ev.missing, ev.asks.kinds, scores)
     return Decision("refuse", confidence, [], reasons, ev.missing, ev.asks.kinds, scores)
@@ -642,6 +650,13 @@ def figure_at_subject(subject: tuple[str, ...], asks: Asks, cited: list[Any]) ->
         if any(any(f in sent for f in subject) and gives_figure(sent, kinds) for sent in sents):
             return True
     return False
+
+
+def unknown_titles(question: str, hits: list[Any], stats: CorpusStats) -> list[str]:
+    """Titles the question names (`named_titles`) that no indexed document's title holds and no candidate clause
+    quotes (a task to draft 《重庆市综合行政执法条例》 names it: known)."""
+    return [t for t in named_titles(question)
+            if t not in stats.titles and not any(t in h.clause.text for h in hits)]
 
 
 def unstated_per(question: str, cited: list[Any]) -> list[str]:

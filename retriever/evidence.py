@@ -530,6 +530,25 @@ def states_per(text: str, forms: tuple[str, ...]) -> bool:
     return any(re.search(rf"[每单][^，。；、]{{0,6}}{u}|各{u}|{u}均|/{u}", text) for u in map(re.escape, forms))
 
 
+#: A regulation or measures the question names by title (重庆市数字经济促进条例, 《…暂行办法》), after a leading
+#: preposition and the city: 按重庆失业保险条例 → 失业保险条例.
+_TITLE_Q = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,30}(?:条例|办法))")
+_TITLE_LEAD = re.compile(r"^.*?(?:按照|按|根据|依据|依照|的)(?=[\u4e00-\u9fff]{4})|^(?:重庆市|重庆|本市)")
+_NOT_TITLE = re.compile(r"什么|怎么|哪|有没有|是否|如何")
+
+
+def named_titles(question: str) -> list[str]:
+    """Titles of regulations or measures a Chinese question names (without a leading 按/根据/…的 and the city)."""
+    out = []
+    for m in _TITLE_Q.finditer(question):
+        title = m.group(1) or m.group(2)
+        for _ in range(2):
+            title = _TITLE_LEAD.sub("", title)
+        if len(title) >= 5 and not _NOT_TITLE.search(title):
+            out.append(title)
+    return out
+
+
 def clause_haystack(clause: Clause) -> str:
     """The text a concept is looked for in: title, heading path, clause text and units."""
     return " ".join([clause.doc_title or "", *clause.path, clause.text, *clause.lead_units, *clause.co_units])
@@ -548,6 +567,7 @@ class CorpusStats:
         self.doc_numbers = {(m.group(1), m.group(2)) for c in clauses if c.doc_number
                             for m in [re.search(r"〔(\d{4})〕(\d{1,4})号", c.doc_number)] if m}
         self.all_text = "\n".join(self.doc_text.values())
+        self.titles = "\n".join(sorted({c.doc_title for c in clauses if c.doc_title}))
         self._df: dict[str, int] = {}
         self._occurs: dict[str, bool] = {}
         self._lock = threading.Lock()

@@ -28,6 +28,7 @@ from retriever.decision import (
     listed_year,
     load_model,
     subject_concept,
+    unknown_titles,
 )
 from retriever.evidence import (
     CorpusStats,
@@ -36,6 +37,7 @@ from retriever.evidence import (
     asks_figure,
     contrasts,
     holds,
+    named_titles,
     read_question,
     states_effect,
     states_per,
@@ -396,3 +398,17 @@ def test_a_figure_per_enterprise_is_stated_per_single_enterprise_too():
     assert states_per("单个企业每年累计不超过200万元。", asked_per("每家企业最多补多少")[0])
     assert states_per("给予单户最高800万元奖补。", asked_per("每户最多多少")[0])
     assert not states_per("对企业给予最高800万元奖补。", asked_per("每家企业最多补多少")[0])
+
+
+def test_a_regulation_named_by_a_title_no_indexed_document_has_is_refused():
+    assert named_titles("按重庆失业保险条例，公司和员工各按多少比例交？") == ["失业保险条例"]
+    assert named_titles("四川省的优化营商环境条例规定几个工作日？") == ["优化营商环境条例"]
+    assert named_titles("有什么办法吗") == [] and named_titles("《重庆市公共场所控制吸烟条例》罚多少") == ["公共场所控制吸烟条例"]
+    stats = CorpusStats(STORE.clauses)
+    assert unknown_titles("重庆市数字经济促进条例对吸烟罚款有什么规定", hits(SMOKING), stats) == ["数字经济促进条例"]
+    assert unknown_titles("《重庆市公共场所控制吸烟条例》罚多少", hits(SMOKING), stats) == []
+    assert unknown_titles("《重庆市地理标志条例》立法调研什么时候完成", hits(TASK), stats) == []   # a task quotes it
+    d = decide("重庆市数字经济促进条例对公共场所吸烟罚款多少", "zh", hits(SMOKING), STORE, model=_model(5.0))
+    assert d.verdict == "refuse" and d.cited == [] and "数字经济促进条例" in d.reasons[0]
+    assert decide("重庆市公共场所控制吸烟条例对公共场所吸烟罚款多少", "zh", hits(SMOKING), STORE,
+                  model=_model(5.0)).verdict == "answer"
