@@ -562,6 +562,8 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
               or bool(unknown))
     if not scoped and row["cov"] >= model.partial_cov and (ev.missing or row["payee_other"]):
         return Decision("partial", confidence, ranked[:1], reasons, ev.missing, ev.asks.kinds, scores)
+    if unknown:                     # another document: not the model's call, whatever its confidence
+        confidence = min(confidence, threshold / 2)
     return Decision("refuse", confidence, [], reasons, ev.missing, ev.asks.kinds, scores)
 
 
