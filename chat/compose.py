@@ -38,6 +38,10 @@ TEXT = {
         "partial": "这些文件中没有关于{missing}的规定；最接近的条款是{where}：",
         "partial_plain": "这些文件中没有能直接回答这个问题的规定；最接近的条款是{where}：",
         "partial_figure": "这些文件没有给出所问的{kind}；最接近的条款是{where}：",
+        "partial_subject": "这些文件没有给出{subject}的{kind}；最接近的条款是{where}：",
+        "partial_per": "这些文件没有给出{per}的{kind}；最接近的条款是{where}：",
+        "partial_contrast": "这些文件只规定了{held}的情形，没有关于{asked}的规定；最接近的条款是{where}：",
+        "stated": "该条款给出的是：{facts}",
     },
     "en": {
         "according": "According to {where}:",
@@ -49,8 +53,17 @@ TEXT = {
         "partial": "These documents set nothing on {missing}; the closest measure is {where}:",
         "partial_plain": "These documents do not answer this directly; the closest measure is {where}:",
         "partial_figure": "These documents do not state the {kind} asked for; the closest measure is {where}:",
+        "partial_subject": "These documents do not state the {kind} of {subject}; the closest measure is {where}:",
+        "partial_per": "These documents do not state the {kind} per {per} asked for; the closest measure is {where}:",
+        "partial_contrast": "These documents set this only for {held}, not for {asked}; the closest measure is "
+                            "{where}:",
+        "stated": "What this clause does state: {facts}",
     },
 }
+#: Units a figure can be asked per (`Decision.per`), in English.
+PER_EN = {"平方米": "square metre", "立方米": "cubic metre", "阶段": "stage", "人": "person", "件": "item",
+          "户": "household", "家": "enterprise", "吨": "tonne", "亩": "mu", "辆": "vehicle", "台": "unit",
+          "套": "set", "千瓦": "kilowatt"}
 #: The figure kinds a partial answer says the documents do not state (`Decision.unstated`).
 FIGURE_WORDS = {
     "zh": {"amount": "具体金额", "percent": "具体比例", "count": "具体数量", "number": "具体数字"},
@@ -239,22 +252,53 @@ def _partial(question: str, lang: str, decision: Decision, hits: list[Hit], glos
     closest = decision.cited[0]
     terms = query_terms(question, lang, expansions, translation)
     c = make_citation(closest.clause, lang, best_sentences(closest.clause, terms, question), glossary, n=1)
-    missing = decision.missing[:3]
     where = with_title(c.citation, title(closest.clause, lang), lang, c.document.get("date_line"))
-    if decision.unstated:          # the measure is there, the figure asked for is not
-        kinds = FIGURE_WORDS[lang]
-        kind = ("、" if lang == "zh" else " or ").join(kinds.get(k, k) for k in decision.unstated)
-        head = t["partial_figure"].format(kind=kind, where=where)
-    elif missing:
-        shown = "、".join(f"“{m}”" for m in missing) if lang == "zh" else ", ".join(f'"{m}"' for m in missing)
-        head = t["partial"].format(missing=shown, where=where)
-    else:
-        head = t["partial_plain"].format(where=where)
+    head = _partial_head(lang, decision, where, glossary)
     lines = [head, f"「{c.quote}」"]
     if lang == "en" and c.gloss_en:                       # an English reader gets the clause in English too
         lines.append(f"{english.GLOSS_LABEL}: {c.gloss_en}")
+    stated = [f.text for f in c.facts if f.role == "figure"]
+    if (decision.unstated or decision.contrast) and stated:     # what is there, beside what is not
+        lines.append(t["stated"].format(facts=("; " if lang == "en" else "；").join(stated)))
     others = [h for h in hits if h.clause.id != closest.clause.id][:2]
     related = [c] + [make_citation(h.clause, lang, sentences(h.clause.text)[:1], glossary, n=i)
                      for i, h in enumerate(others, start=2)]
     return AnswerCard(question, lang, answered=False, answer="\n".join(lines), related=related)
 
+
+def _partial_head(lang: str, decision: Decision, where: str, glossary: Glossary | None) -> str:
+    """The partial answer's first line: what the documents lack (a figure of the subject asked about, a figure per
+    unit, the qualifier asked about where they hold its contrast, a concept) and which clause is closest."""
+    t = TEXT[lang]
+    if decision.unstated:          # the measure is there, the figure asked for is not
+        kind = ("、" if lang == "zh" else " or ").join(FIGURE_WORDS[lang].get(k, k) for k in decision.unstated)
+        if decision.per:
+            per = ("、" if lang == "zh" else " or ").join(
+                f"每{u}" if lang == "zh" else f"{PER_EN.get(u, u)} ({u})" for u in decision.per)
+            return t["partial_per"].format(kind=kind, per=per, where=where)
+        if decision.subject:
+            return t["partial_subject"].format(kind=kind, subject=_term(decision.subject, lang, glossary),
+                                               where=where)
+        return t["partial_figure"].format(kind=kind, where=where)
+    if decision.contrast:
+        asked = ("、" if lang == "zh" else ", ").join(_term(a, lang, glossary) for a, _ in decision.contrast)
+        held = ("、" if lang == "zh" else ", ").join(_term(h, lang, glossary) for _, h in decision.contrast)
+        return t["partial_contrast"].format(asked=asked, held=held, where=where)
+    missing = decision.missing[:3]
+    if missing:
+        shown = "、".join(f"“{m}”" for m in missing) if lang == "zh" else ", ".join(f'"{m}"' for m in missing)
+        return t["partial"].format(missing=shown, where=where)
+    return t["partial_plain"].format(where=where)
+
+
+def _term(zh: str, lang: str, glossary: Glossary | None) -> str:
+    """A Chinese term quoted, with its English rendering for an English reader where the glossary has one."""
+    if lang == "zh":
+        return f"“{zh}”"
+    year = re.fullmatch(r"(\d{4})年(度?)", zh)
+    if year:                                    # 2024年度 → "the year 2024 (2024年度)"
+        return f"the year {year.group(1)} ({zh})"
+    entry = glossary.entry(zh) if glossary is not None else None
+    if entry is not None and entry.zh != zh:    # also an alias of a broader row (卫星互联网产业基金 → 产业基金)
+        entry = next((e for e in getattr(glossary, "entries", []) if e.zh == zh), None)
+    return f'"{entry.en}" ({zh})' if entry is not None else f'"{zh}"'

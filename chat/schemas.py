@@ -141,6 +141,12 @@ class AnswerabilityOut(BaseModel):
     asks: list[str] = Field(..., description="What the question asks for: amount, percent, date, agency, count")
     unstated: list[str] = Field(default_factory=list, description="Figure kinds asked for that no cited clause "
                                 "states (a partial answer: the measure is there, the figure is not)")
+    subject: str = Field("", description="What a figure was asked of when no cited clause states one where it "
+                         "names it (partial)")
+    per: list[str] = Field(default_factory=list, description="Units a figure was asked per (每平方米, each stage) "
+                           "that no cited clause states it per (partial)")
+    contrast: list[list[str]] = Field(default_factory=list, description="[qualifier asked about, the contrasting "
+                                      "one the closest clause holds] (高压 asked, only 低压 stated: partial)")
 
 
 class AnswerCardOut(BaseModel):

@@ -100,7 +100,7 @@ def run(index_dirs: Sequence[Path], sets: Sequence[Path], out_dir: Path | None =
         service.ask("预热", llm="none")
         for path in sets:
             rows = ask_rows(service, path, progress, saved)
-            all_rows += rows
+            all_rows += [{"index": Path(index_dir).name, "set": path.stem, **r} for r in rows]
             report["results"].setdefault(Path(index_dir).name, {})[path.stem] = {
                 "summary": summarise(rows),
                 "errors": [r for r in rows if r["answered"] != r["answerable"]
@@ -113,6 +113,9 @@ def run(index_dirs: Sequence[Path], sets: Sequence[Path], out_dir: Path | None =
         (out_dir / "decision.json").write_text(json.dumps(report, ensure_ascii=False, indent=1, default=float),
                                                encoding="utf-8")
         (out_dir / "decision.md").write_text(markdown(report), encoding="utf-8")
+        with (out_dir / "rows.jsonl").open("w", encoding="utf-8") as f:     # every question's verdict, to compare runs
+            for r in all_rows:
+                f.write(json.dumps(r, ensure_ascii=False, default=float) + "\n")
     return report
 
 
@@ -123,12 +126,10 @@ COLUMNS = ("n_answerable", "n_ooc", "ooc_refused", "false_refusal_rate", "refusa
 def markdown(report: dict[str, Any]) -> str:
     lines = ["# Answer decision", "",
              f"Model trained on {', '.join(report['trained_on'])}; the other sets are not trained on. "
-             "`questions_blind5.jsonl` is the one blind set: written from the corpus only before any of session 7's "
-             "changes were measured, and measured only after every choice. The older held-out sets "
-             "(`questions_holdout`, `_blind`, `_decision_holdout`, `_blind2`, `_blind3`, `_blind4`) were each written "
-             "before any score was seen, "
-             "but have since informed choices (session 6's augmented training; session 7 read their misses): they "
-             "are validation sets now.", "",
+             "The held-out sets (`questions_holdout`, `_blind`, `_decision_holdout`, `_blind2` … `_blind5`) were each "
+             "written before any score was seen, but have since informed choices (their misses were read in "
+             "sessions 6–8): they are validation sets now. A set run with `--set` that is named nowhere here "
+             "(a new blind set) is reported the same way.", "",
              "| index | set | lang | " + " | ".join(COLUMNS) + " |",
              "| --- | --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |"]
     for index, sets in report["results"].items():
@@ -156,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     report = run(args.index, args.set or list(REPORT_SETS), args.out, progress=not args.quiet, cache=args.cache)
     print(markdown(report))
-    print(f"wrote {args.out}/decision.md, decision.json, calibration.png")
+    print(f"wrote {args.out}/decision.md, decision.json, rows.jsonl, calibration.png")
     return 0
 
 

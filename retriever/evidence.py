@@ -29,6 +29,7 @@ ASKS: dict[str, re.Pattern[str]] = {
     "percent": re.compile(r"比例|百分之|费率|税率|征收率|%|\brate\b|\bshare\b|percent|proportion", re.I),
     "date": re.compile(
         r"什么时候|何时|截止|期限|时间|日内|多少天|几天|多久|多长时间|几个月|几年|有效期|哪一年|哪天|哪一天|哪日|"
+        r"几月|哪个月|几号|"
         r"施行|生效|\bwhen\b|deadline|\bby when\b|how long|how many (days|months|years)|within|valid|\bdue\b|"
         r"how quickly|\b(what|which) date\b|\b(take|takes|took|taken) effect\b|\bin(to)? force\b|"
         r"\beffective (date|from|since|as of)\b", re.I),
@@ -52,7 +53,7 @@ ZH_STOP = frozenset(
     "最多能 能领 能贷 能拿到 获得 得到 享受 准备 放在 怎么办 怎么样 不能 不得 今年 明年 去年 负责 要建 哪天 接到 降到 "
     "引来 内要 要罚 罚多少 办完 没有 低于 高于 决定 提出 每月 每年 一方 另一方 多长 多少天 多少钱 要求 情形 什么样 "
     "哪种 哪类 有关 目前 现在 已经 应该 应当 可不可以 能不能 是不是 有没有 会不会 分别 大概 一般来说 牵头 截止 "
-    "由哪个 完成 里面 其中 这些 那些 文件 规定 提到 说".split())
+    "由哪个 完成 里面 其中 这些 那些 文件 规定 提到 说 几月 几月份 哪个月 几号".split())
 EN_STOP = frozenset(
     "a an the of for to in on at by with and or is are was were be been do does did can could will would should "
     "what which who whom whose when where why how much many any there this that these those it its i we you my our "
@@ -78,8 +79,10 @@ _AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处
 _COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
 _CONDITION = re.compile(r"条件|符合|具备|资格|下列(情形|人员|单位|企业)|对象|认定为|申请人")
 _NUMBER = re.compile(rf"\d|[{_CN_NUM}]+\s*(个|元|年|日|天|月|人|倍|次|项|%|分之)")
-_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项]|\bhow (much|many|high|large)\b|\bwhat is the \w*\s*"
-                            r"(rate|amount|level|number|limit|standard|threshold)\b", re.I)
+_SOME_NUMBER_Q = re.compile(r"多少|几[个年天月日次倍项元块米岁吨]|几公里|几平方米|有?多[大高宽远重]|"
+                            r"\bhow (much|many|high|large|big)\b|"
+                            r"\bwhat size\b|\bwhat is the \w*\s*"
+                            r"(rate|amount|level|number|limit|standard|threshold|size)\b", re.I)
 _LOCAL = frozenset({"重庆", "重庆市", "中国", "全国", "中华人民共和国", "渝", "国家", "我市", "本市"})
 
 
@@ -110,14 +113,17 @@ class Asks:
 #: A question that asks for a number (how much / how many / what share …), not one that only names a paid topic
 #: ("who handles the subsidy", "do they pay the same fees"): `asked_kinds` finds money words, this finds the ask.
 _FIGURE_Q = re.compile(
-    r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分)|百分之几|"
-    r"\bhow (?:much|many|low|high|big|large|far)\b|"
+    r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分|元|块|米|岁|公里|平方米|立方米|吨)|百分之几|"
+    r"(?:规模|面积|金额|额度)有?多[大高少]|有多[大高宽远重]|多宽|多远|多重|"
+    r"\bhow (?:much|many|low|high|big|large|far)\b|\bwhat size\b|"
     r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:new |current |maximum |minimum |max |"
     r"min |top |annual |monthly |total |exact |actual )?(?:percentages?|percent|shares?|rates?|ratios?|proportions?|"
     r"amounts?|sums?|caps?|ceilings?|maximum|minimum|limits?|levels?|sizes?|fines?|fees?|splits?|"
-    r"standards?|subsid(?:y|ies)|grants?|rewards?|bonus(?:es)?|numbers?|figures?|prices?|costs?)\b|"
+    r"standards?|subsid(?:y|ies)|grants?|rewards?|bonus(?:es)?|numbers?|figures?|prices?|costs?|fares?|wages?|"
+    r"salar(?:y|ies)|tariffs?|premiums?|width|height|length|area)\b|"
     r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:[a-z][\w-]* ){1,3}"
-    r"(?:percentages?|percent|rates?|ratios?|proportions?|splits?|caps?|ceilings?|fines?|fees?)\b", re.I)
+    r"(?:percentages?|percent|rates?|ratios?|proportions?|splits?|caps?|ceilings?|fines?|fees?|fares?|wages?|"
+    r"prices?|limits?|salar(?:y|ies))\b", re.I)
 
 
 def asks_figure(question: str) -> bool:
@@ -201,6 +207,11 @@ def _jieba_words(text: str) -> list[str]:
     return [w.strip() for w in _get_jieba().lcut(text) if w.strip()]
 
 
+def zh_words(text: str) -> list[str]:
+    """jieba's precise-mode words of `text`, in order (blanks dropped)."""
+    return _jieba_words(text)
+
+
 #: A word this common in general Chinese (jieba's dictionary frequency) that the documents never use is everyday
 #: speech (他们, 打算, 之间, 碰到), not a concept the documents lack.
 GENERAL_FREQ = 1000
@@ -239,8 +250,9 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     unmapped: list[str] = []
     bare = _DOC_EN.sub(" ", _DOC_ZH.sub(" ", question))     # a document number is scope, not a concept
     concepts: list[tuple[str, ...]]
+    terms = named_terms(bare, lang)
     if lang == "zh":
-        concepts = [(w,) for w in zh_concepts(bare)]
+        concepts = [zh_forms(w, glossary, terms) if ZH_ALIASES else (w,) for w in zh_concepts(bare)]
     else:
         concepts = en_concepts(bare, glossary, None if bare != question else glossary_terms)
         if translation:
@@ -254,8 +266,26 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     en_words = ([(w, zh) for w in unmapped for zh in [english_renderings(w)] if zh] + en_phrases(bare)
                 if lang == "en" else [])
     return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs, en_words,
-                bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), named_terms(bare, lang),
+                bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), terms,
                 asks_span(question))
+
+
+#: A Chinese question word the glossary lists as an alias (自贸区, 乱收费) also stands for its row's term
+#: (自由贸易试验区, 非法增加企业负担), and one of the investor vocabulary for its other forms
+#: (网约车 → 网络预约出租汽车).
+ZH_ALIASES = True
+
+
+def zh_forms(word: str, glossary: Any, terms: list[Term]) -> tuple[str, ...]:
+    """The question word with the documents' forms of it: its glossary row's term, its investor-vocabulary synonyms."""
+    forms = [word]
+    entry = glossary.entry(word) if glossary is not None and hasattr(glossary, "entry") else None
+    if entry is not None and entry.kind == "term":
+        forms.append(entry.zh)
+    for t in terms:
+        if word in t.zh:
+            forms += t.zh
+    return tuple(dict.fromkeys(forms))
 
 
 def english_renderings(word: str) -> tuple[str, ...]:
@@ -459,6 +489,66 @@ def gives_figure(text: str, kinds: list[str]) -> bool:
     return any(r.search(text) for r in rx)
 
 
+#: Characters whose swap turns a qualifier into its contrast (高压 ↔ 低压, 本市 ↔ 外市, 新建 ↔ 旧建).
+_CONTRAST_CHARS = {"高": "低", "低": "高", "大": "小", "小": "大", "内": "外", "外": "内", "长": "短", "短": "长",
+                   "新": "旧", "旧": "新", "上": "下", "下": "上", "前": "后", "后": "前", "增": "减", "减": "增",
+                   "城": "乡", "乡": "城", "公": "私", "私": "公", "首": "再", "男": "女", "女": "男"}
+def contrasts(term: str, text: str) -> list[str]:
+    """Contrasting forms of a question qualifier that `text` holds while lacking `term` itself: 高压 → 低压 (one
+    character swapped for its opposite, `_CONTRAST_CHARS`). Whole-word pairs (个人 ↔ 企业, 境内 ↔ 境外) were
+    measured and dropped: they refused three answerable questions ("职工个人缴纳…比例" of a clause on 本人 and 企业)."""
+    if len(term) < 2 or term in text:
+        return []
+    found = [term[:i] + _CONTRAST_CHARS[ch] + term[i + 1:] for i, ch in enumerate(term) if ch in _CONTRAST_CHARS]
+    return [f for f in dict.fromkeys(found) if f != term and f in text]
+
+
+#: A figure asked per unit of a measure (每平方米, 每个阶段, per person): the units, each with its Chinese forms.
+#: Time units (每月, 每年) are left out: "年保费补贴不超过500万元" answers "每年最多多少" without 每.
+_PER_ZH = re.compile(r"每(?:个|一|位|名)?(平方米|立方米|阶段|人|名|户|家|件|吨|亩|辆|台|套|千瓦)")
+_PER_EN = re.compile(r"\b(?:per|each|every)\s+(?:[a-z]+\s+)?(square met(?:re|er)|cubic met(?:re|er)|sq\.?\s?m|"
+                     r"person|people|employee|worker|head|stage|phase|application|household|vehicle|tonne|ton)s?\b",
+                     re.I)
+_PER_FORMS = {"人": ("人", "名"), "名": ("人", "名"), "件": ("件", "项"), "家": ("家", "户", "个企业", "个单位"),
+              "户": ("户", "家", "个企业"), "square metre": ("平方米",),
+              "square meter": ("平方米",), "sq m": ("平方米",), "sq.m": ("平方米",), "sqm": ("平方米",),
+              "cubic metre": ("立方米",), "cubic meter": ("立方米",), "person": ("人", "名"), "people": ("人", "名"),
+              "employee": ("人", "名"), "worker": ("人", "名"), "head": ("人", "名"), "stage": ("阶段",),
+              "phase": ("阶段",), "application": ("件", "次"), "household": ("户",), "vehicle": ("辆",),
+              "tonne": ("吨",), "ton": ("吨",)}
+
+
+def asked_per(question: str) -> list[tuple[str, ...]]:
+    """The units a figure is asked per (每平方米, 每个阶段分别, per missing person), each as its Chinese forms."""
+    found = _PER_ZH.findall(question) + [m.lower() for m in _PER_EN.findall(question)]
+    return list(dict.fromkeys(_PER_FORMS.get(u, (u,)) for u in found))
+
+
+def states_per(text: str, forms: tuple[str, ...]) -> bool:
+    """Whether `text` states a figure per one of the unit's forms (每平方米, 每招收1名, 各阶段, 单户, 单个企业, 人均,
+    元/平方米)."""
+    return any(re.search(rf"[每单][^，。；、]{{0,6}}{u}|各{u}|{u}均|/{u}", text) for u in map(re.escape, forms))
+
+
+#: A regulation or measures the question names by title (重庆市数字经济促进条例, 《…暂行办法》), after a leading
+#: preposition and the city: 按重庆失业保险条例 → 失业保险条例.
+_TITLE_Q = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,30}(?:条例|办法))")
+_TITLE_LEAD = re.compile(r"^.*?(?:按照|按|根据|依据|依照|的)(?=[\u4e00-\u9fff]{4})|^(?:重庆市|重庆|本市)")
+_NOT_TITLE = re.compile(r"什么|怎么|哪|有没有|是否|如何")
+
+
+def named_titles(question: str) -> list[str]:
+    """Titles of regulations or measures a Chinese question names (without a leading 按/根据/…的 and the city)."""
+    out = []
+    for m in _TITLE_Q.finditer(question):
+        title = m.group(1) or m.group(2)
+        for _ in range(2):
+            title = _TITLE_LEAD.sub("", title)
+        if len(title) >= 5 and not _NOT_TITLE.search(title):
+            out.append(title)
+    return out
+
+
 def clause_haystack(clause: Clause) -> str:
     """The text a concept is looked for in: title, heading path, clause text and units."""
     return " ".join([clause.doc_title or "", *clause.path, clause.text, *clause.lead_units, *clause.co_units])
@@ -477,6 +567,7 @@ class CorpusStats:
         self.doc_numbers = {(m.group(1), m.group(2)) for c in clauses if c.doc_number
                             for m in [re.search(r"〔(\d{4})〕(\d{1,4})号", c.doc_number)] if m}
         self.all_text = "\n".join(self.doc_text.values())
+        self.titles = "\n".join(sorted({c.doc_title for c in clauses if c.doc_title}))
         self._df: dict[str, int] = {}
         self._occurs: dict[str, bool] = {}
         self._lock = threading.Lock()

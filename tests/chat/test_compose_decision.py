@@ -81,3 +81,57 @@ def test_english_partial_glosses_the_quote_and_names_a_regulation_once():
     zh = compose_answer("有总部补贴吗", "zh", hits, False,
                         decision=Decision("partial", 0.2, cited=[hits[0]], missing=["总部"])).to_dict()
     assert zh["answer"].splitlines()[0].count("优化营商环境条例") == 1
+
+
+FUND = Clause(id="f", doc_key="渝府办发〔2024〕22号", doc_number="渝府办发〔2024〕22号", doc_title="行动计划", kind="measure",
+              label="三、（七）", label_en="Part III (7)", path=[],
+              text="组建卫星互联网产业基金。根据上市进程分四个阶段给予单户最高800万元奖补。",
+              facts=extract_facts("根据上市进程分四个阶段给予单户最高800万元奖补。"))
+POWER = Clause(id="p", doc_key="reg", doc_number="", doc_title="重庆市优化营商环境条例", kind="article", label="第三十二条",
+               label_en="Article 32", path=[], text="第三十二条 市场主体申请接入低压供电的，供电企业接电时间不得超过八个工作日。")
+
+
+def test_partial_for_a_figure_of_another_thing_names_the_subject_and_what_the_clause_states():
+    hits = [hit(FUND, 1)]
+    d = Decision("partial", 0.2, cited=[hits[0]], asks=["number"], unstated=["number"], subject="卫星互联网产业基金")
+    zh = compose_answer("卫星互联网产业基金的规模有多大", "zh", hits, False, decision=d).to_dict()
+    lines = zh["answer"].splitlines()
+    assert lines[0].startswith("这些文件没有给出“卫星互联网产业基金”的具体数字；最接近的条款是渝府办发〔2024〕22号 三、（七）")
+    assert "组建卫星互联网产业基金。" in lines[1] and lines[-1] == "该条款给出的是：最高800万元"
+    en = compose_answer("How big is the satellite internet industry fund?", "en", hits, False, decision=d).to_dict()
+    assert en["answer"].startswith('These documents do not state the figure of "卫星互联网产业基金"; the closest measure')
+    assert en["answer"].splitlines()[-1].startswith("What this clause does state: ")
+
+
+def test_partial_for_a_figure_per_unit_and_for_a_contrasting_case():
+    hits = [hit(FUND, 1)]
+    per = Decision("partial", 0.2, cited=[hits[0]], asks=["amount"], unstated=["amount"], per=["阶段"])
+    assert compose_answer("每个阶段分别给多少钱", "zh", hits, False, decision=per).to_dict()["answer"].startswith(
+        "这些文件没有给出每阶段的具体金额；最接近的条款是")
+    assert compose_answer("How much at each stage?", "en", hits, False, decision=per).to_dict()["answer"].startswith(
+        "These documents do not state the amount per stage (阶段) asked for; the closest measure is")
+    hits = [hit(POWER, 1)]
+    vs = Decision("partial", 0.2, cited=[hits[0]], asks=["date"], contrast=[("高压", "低压")])
+    zh = compose_answer("高压供电多少个工作日接电", "zh", hits, False, decision=vs).to_dict()
+    assert zh["answer"].startswith("这些文件只规定了“低压”的情形，没有关于“高压”的规定；最接近的条款是《重庆市优化营商环境条例》第三十二条")
+    assert "申请接入低压供电的" in zh["answer"] and not zh["answered"]
+    en = compose_answer("How fast for a high-voltage connection?", "en", hits, False, decision=vs).to_dict()
+    assert en["answer"].startswith('These documents set this only for "低压", not for "高压"; the closest measure is')
+
+
+def test_partial_for_another_years_list_names_both_years():
+    hits = [hit(B, 1)]
+    d = Decision("partial", 0.2, cited=[hits[0]], asks=["date"], contrast=[("2025年", "2024年度")])
+    assert compose_answer("2025年度清单里拼箱作业什么时候完成", "zh", hits, False, decision=d).to_dict()["answer"].startswith(
+        "这些文件只规定了“2024年度”的情形，没有关于“2025年”的规定；")
+    assert compose_answer("In the 2025 list, when is it due?", "en", hits, False, decision=d).to_dict()["answer"].startswith(
+        "These documents set this only for the year 2024 (2024年度), not for the year 2025 (2025年);")
+
+
+def test_an_english_partial_names_the_subject_by_its_own_glossary_row():
+    hits = [hit(FUND, 1)]
+    d = Decision("partial", 0.2, cited=[hits[0]], asks=["amount"], unstated=["amount"], subject="卫星互联网产业基金")
+    en = compose_answer("How big is the satellite internet industry fund?", "en", hits, False, glossary=Glossary.load(),
+                        decision=d).to_dict()
+    assert en["answer"].startswith('These documents do not state the amount of "satellite internet industry fund" '
+                                   '(卫星互联网产业基金); the closest measure is')

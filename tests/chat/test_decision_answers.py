@@ -72,3 +72,20 @@ def test_investor_wording_of_a_measure_the_issue_holds_is_still_answered(sample_
     card = sample_service.ask("How much funding can a company get for setting up a national-level postdoctoral "
                               "research station?").to_dict()
     assert card["answered"] and card["verdict"] == "answer"
+
+
+@pytest.mark.parametrize("near_miss, twin, field", [
+    ("空天信息企业上市奖补每个阶段各给多少钱？", "空天信息企业上市奖补最高给多少钱？", "per"),
+    ("How much is the IPO subsidy for each stage?", "What is the maximum IPO subsidy for an aerospace information company?",
+     "per"),
+    ("How large is the satellite internet industry fund?", "What is the maximum IPO subsidy for an aerospace information "
+     "company?", "subject"),
+])
+def test_a_figure_per_another_unit_or_of_another_thing_is_partial_and_its_twin_answered(sample_service, near_miss,
+                                                                                       twin, field):
+    card = sample_service.ask(near_miss).to_dict()
+    assert card["verdict"] == "partial" and not card["answered"] and card["answerability"][field]
+    assert "800" in card["answer"]          # the closest clause is quoted with the figure it does state
+    answered = sample_service.ask(twin).to_dict()
+    assert answered["verdict"] == "answer" and answered["answered"]
+    assert answered["citations"][0]["id"] == card["related"][0]["id"] and "800" in answered["answer"]
