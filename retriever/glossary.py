@@ -74,8 +74,10 @@ class Glossary:
     _phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        for e in self.entries:                  # a row's own term wins over another row's alias of it
+            self._by_zh.setdefault(_norm_zh(e.zh), e)
         for e in self.entries:
-            for key in (e.zh, *e.aliases_zh):
+            for key in e.aliases_zh:
                 self._by_zh.setdefault(_norm_zh(key), e)
         for e in self.entries:
             for phrase in {e.en, *e.aliases_en}:

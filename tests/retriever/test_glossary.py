@@ -157,3 +157,14 @@ def test_english_names_are_clean():
         zh, en, kind, al_en, al_zh = line.split("\t")
         assert not re.search(r"[\u4e00-\u9fff]", en + al_en), line
         assert en == en.strip() and "  " not in en, line
+
+
+def test_a_rows_own_term_wins_over_another_rows_alias(tmp_path):
+    path = tmp_path / "g.tsv"
+    path.write_text("zh\ten\tkind\taliases_en\taliases_zh\n"
+                    "产业基金\tindustry fund\tterm\t\t卫星互联网产业基金\n"
+                    "卫星互联网产业基金\tsatellite internet industry fund\tterm\t\t\n", encoding="utf-8")
+    g = Glossary.from_tsv(path)
+    assert g.entry("卫星互联网产业基金").en == "satellite internet industry fund"
+    assert g.entry("产业基金").en == "industry fund"
+    assert g.longest("卫星互联网产业基金的规模", 0)[1].en == "satellite internet industry fund"
