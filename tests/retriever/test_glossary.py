@@ -157,3 +157,25 @@ def test_english_names_are_clean():
         zh, en, kind, al_en, al_zh = line.split("\t")
         assert not re.search(r"[\u4e00-\u9fff]", en + al_en), line
         assert en == en.strip() and "  " not in en, line
+
+
+@pytest.mark.unit
+def test_phrase_matches_are_remembered_per_question_and_equal_a_fresh_lookup(gloss, monkeypatch):
+    from retriever import glossary as G
+
+    questions = ["How low can our loan guarantee fee go?", "postdoctoral workstation subsidies", "nothing known here"]
+    fresh = G.Glossary(list(gloss.entries))
+    want = [fresh._matches(q) for q in questions]
+    assert [gloss._matches(q) for q in questions] == want == [gloss._matches(q) for q in questions]
+    assert all(q in gloss._found for q in questions)
+    got = gloss._matches(questions[0])
+    got.clear()                                              # a caller's list is its own: the memo keeps its copy
+    assert gloss._matches(questions[0]) == want[0]
+    words = G.stems("Postdocs' subsidies")
+    words.append("x")
+    assert G.stems("Postdocs' subsidies") == ["postdoc", "subsidy"]
+    monkeypatch.setattr(G, "MEMO", 2)                        # bounded: a full memo starts again
+    small = G.Glossary(list(gloss.entries))
+    for q in questions:
+        small._matches(q)
+    assert len(small._found) <= 2 and [small._matches(q) for q in questions] == want
