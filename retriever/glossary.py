@@ -81,11 +81,17 @@ class Glossary:
     _by_zh: dict[str, Entry] = field(default_factory=dict, repr=False)
     _phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict, repr=False)
     _found: dict[str, tuple[tuple[int, int, str], ...]] = field(default_factory=dict, repr=False, compare=False)
+    _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for e in self.entries:
             for key in (e.zh, *e.aliases_zh):
                 self._by_zh.setdefault(_norm_zh(key), e)
+        lengths: dict[str, set[int]] = {}
+        for key in self._by_zh:
+            if key:
+                lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in lengths.items()}
         for e in self.entries:
             for phrase in {e.en, *e.aliases_en}:
                 toks = tuple(stems(phrase))
@@ -137,8 +143,8 @@ class Glossary:
                 if hit is not None:
                     return n, hit
             return None
-        for n in range(len(norm), 0, -1):         # same length: one normalisation for every prefix
-            hit = self._by_zh.get(norm[:n])
+        for n in self._lengths.get(norm[:1], ()):  # same length: only the lengths of the terms starting so
+            hit = self._by_zh.get(norm[:n]) if n <= len(norm) else None
             if hit is not None:
                 return n, hit
         return None
