@@ -2,8 +2,8 @@
 
 `Spans.attach(service)` wraps the service's objects (instance attributes and a few module functions, restored by
 `detach`) so that each call of a part adds its wall time to the current question; `Spans.question(lang)` closes
-the question. Spans are inclusive (`retrieve.fused` holds its `embed`, `dense`, `bm25` and `fuse`), so the table
-lists them with their parent. `model` is the embedder's own model call on its pool thread (`embed` minus the
+the question. Spans are inclusive (`retrieve.fused` holds its `dense`, `bm25` and `fuse`), so the table lists
+them with their parent. `model` is the embedder's own model call on its pool thread (`embed` minus the
 queue).
 """
 from __future__ import annotations
@@ -26,9 +26,9 @@ PARTS: tuple[tuple[str, Callable[[Any], Any], str], ...] = (
     ("retrieve.lexicon", lambda s: s.searcher, "lexicon_terms"),
     ("retrieve.variants (code-mixed form)", lambda s: s.searcher, "_variants"),
     ("retrieve.priors", lambda s: retriever.search, "doc_priors"),
-    ("retrieve.fused (first pass)", lambda s: s.searcher, "_fused"),
-    ("  .embed (queue + model)", lambda s: s.searcher, "_embed"),
+    ("retrieve.embed (queue + model)", lambda s: s.searcher, "_embed"),
     ("  .model call", lambda s: getattr(s.searcher.embedder, "pool", None), "fn"),
+    ("retrieve.fused (per pass, without embedding)", lambda s: s.searcher, "_fused"),
     ("  .dense search", lambda s: s.searcher.store.dense, "search"),
     ("  .bm25 search", lambda s: s.searcher.store, "bm25_search"),
     ("  .tokenize (jieba)", lambda s: retriever.search, "tokenize_zh"),
