@@ -102,13 +102,22 @@ def quantity_en(m: re.Match[str]) -> str:
 QUANTITY = QUANTITY_RE = _QUANTITY
 
 
-def _boundaries(text: str) -> set[int]:
-    """Word ends by jieba (so `建设和服务` is not read as `和服` "kimono"); every position when jieba is missing."""
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    """jieba, quiet (setting its log level clears every logger's cache: once, not at every gloss); None without it."""
     try:
         import jieba
     except ImportError:  # pragma: no cover - declared dependency
-        return set(range(len(text) + 1))
+        return None
     jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def _boundaries(text: str) -> set[int]:
+    """Word ends by jieba (so `建设和服务` is not read as `和服` "kimono"); every position when jieba is missing."""
+    jieba = _jieba()
+    if jieba is None:  # pragma: no cover - declared dependency
+        return set(range(len(text) + 1))
     ends, pos = set(), 0
     for tok in jieba.cut(text, HMM=False):
         pos += len(tok)

@@ -9,7 +9,9 @@ and the load average at start and end (the machine may be shared: a figure means
 adds `<out>.png` (latency distribution per language). `--embed-workers` (default: one per core, what `gazette
 serve` and `GazetteService.open` run): query-embedding threads; each model call gets cores ÷ calls in flight
 OpenMP threads, so an English question's two texts are embedded side by side (`index.embed_pool`). `1` is one
-model call at a time with all the cores.
+model call at a time with all the cores. `--spans` also times the parts of each stage (glossary, lexicon, the
+model call, dense and BM25 search, fusion, the document-aware pass, decision, card) by wrapping the service's
+objects for this run only, and prints their p50 / mean per question and language (`<out>-spans.md`).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import numpy as np
 from tqdm import tqdm
 
 from chat.service import GazetteService, decide
+from eval.answer_spans import Spans
 from index.embed_pool import default_workers
 from index.embedders import embedder_from_identity
 from index.store import read_manifest
@@ -61,11 +64,13 @@ def ask_timed(service: GazetteService, question: str) -> tuple[str, dict[str, fl
     return q.q_lang, {k: v * 1000 for k, v in ms.items()}
 
 
-def latencies(service: GazetteService, questions: list[str]) -> dict[str, Timings]:
-    """Timings per question language."""
+def latencies(service: GazetteService, questions: list[str], spans: Spans | None = None) -> dict[str, Timings]:
+    """Timings per question language (and the parts' spans, when given)."""
     out: dict[str, Timings] = {"zh": Timings(), "en": Timings()}
     for text in tqdm(questions, desc="asking", unit="question"):
         lang, ms = ask_timed(service, text)
+        if spans is not None:
+            spans.question(lang)
         t = out[lang]
         t.total.append(ms["total"])
         t.cpu.append(ms["cpu"])
@@ -128,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embed-workers", type=int, default=default_workers(),
                     help="query-embedding threads (default: one per core, as `gazette serve`)")
     ap.add_argument("--plot", action="store_true", help="also write the latency distribution as OUT.png")
+    ap.add_argument("--spans", action="store_true", help="also time the parts of each stage (OUT-spans.md)")
     args = ap.parse_args(argv)
     questions: list[str] = []
     for name in args.sets.split(","):
@@ -137,7 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     service = GazetteService(Searcher.open(args.index, llm="none", embedder=embedder), llm="none")
     service.warm()
     start_load, started = load_average(), time.strftime("%Y-%m-%d %H:%M:%S")
-    times = latencies(service, questions)
+    spans = Spans().attach(service) if args.spans else None
+    try:
+        times = latencies(service, questions, spans)
+    finally:
+        if spans is not None:
+            spans.detach()
     end_load = load_average()
     text = table(times)
     omp = os.environ.get("OMP_NUM_THREADS", "unset")
@@ -148,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     title = f"Answer latency, llm none ({args.index}, {args.embed_workers} embed workers)"
     args.out.with_suffix(".md").write_text(f"# {title}\n\n{info}\n\n{text}\n", encoding="utf-8")
+    if spans is not None:
+        parts = spans.table()
+        print(parts)
+        spans_md = args.out.with_name(args.out.name + "-spans.md")
+        spans_md.write_text(f"# Parts of the answer (wall ms, inclusive)\n\n{info}\n\n{parts}\n", encoding="utf-8")
     if args.plot:
         plot(times, args.out.with_suffix(".png"), f"{title}\n{textwrap.fill(info, 100)}")
     return 0

@@ -17,6 +17,8 @@ from pathlib import Path
 #: Keep a match that overlaps an earlier one of the same length (see `Glossary._matches`).
 PARTIAL_OVERLAPS = True
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
+#: Questions whose phrase matches a glossary remembers (`Glossary._phrase_hits`).
+MEMO = 4096
 COLUMNS = ("zh", "en", "kind", "aliases_en", "aliases_zh")
 KINDS = ("agency", "term")
 
@@ -54,8 +56,14 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     """Word stems of English text; `'s` is dropped and any non-alphanumeric character breaks words."""
+    return list(_stems(text))
+
+
+@lru_cache(maxsize=4096)
+def _stems(text: str) -> tuple[str, ...]:
+    """`stems`, remembered: one English question is stemmed by the glossary, the lexicon and the decision."""
     text = re.sub(r"['’]s\b", "", text.lower())
-    return [stem(t) for t in re.findall(r"[a-z0-9]+", text)]
+    return tuple(stem(t) for t in re.findall(r"[a-z0-9]+", text))
 
 
 _SPACE = re.compile(r"\s+")
@@ -72,6 +80,8 @@ class Glossary:
     entries: list[Entry]
     _by_zh: dict[str, Entry] = field(default_factory=dict, repr=False)
     _phrases: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict, repr=False)
+    _found: dict[str, tuple[tuple[int, int, str], ...]] = field(default_factory=dict, repr=False, compare=False)
+    _lengths: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for e in self.entries:                  # a row's own term wins over another row's alias of it
@@ -79,6 +89,11 @@ class Glossary:
         for e in self.entries:
             for key in e.aliases_zh:
                 self._by_zh.setdefault(_norm_zh(key), e)
+        lengths: dict[str, set[int]] = {}
+        for key in self._by_zh:
+            if key:
+                lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {first: tuple(sorted(ns, reverse=True)) for first, ns in lengths.items()}
         for e in self.entries:
             for phrase in {e.en, *e.aliases_en}:
                 toks = tuple(stems(phrase))
@@ -130,8 +145,8 @@ class Glossary:
                 if hit is not None:
                     return n, hit
             return None
-        for n in range(len(norm), 0, -1):         # same length: one normalisation for every prefix
-            hit = self._by_zh.get(norm[:n])
+        for n in self._lengths.get(norm[:1], ()):  # same length: only the lengths of the terms starting so
+            hit = self._by_zh.get(norm[:n]) if n <= len(norm) else None
             if hit is not None:
                 return n, hit
         return None
@@ -158,19 +173,31 @@ class Glossary:
         """(first token, token count, zh) matches, longest first, then by position; a match inside or overlapping a
         longer one is dropped, one overlapping a match as long is kept with `PARTIAL_OVERLAPS` ("loan guarantee
         fee": 融资担保 and 担保费率; "value-added telecom operator": 增值电信业务 only)."""
-        q = stems(query or "")
+        taken: list[tuple[int, int, str]] = []
+        for start, length, zh in self._phrase_hits(query or ""):
+            if any(_blocks(start, length, s, n) for s, n, _ in taken):
+                continue
+            taken.append((start, length, zh))
+        return taken
+
+    def _phrase_hits(self, query: str) -> tuple[tuple[int, int, str], ...]:
+        """Every (first token, token count, zh) whose English phrase occurs in `query`, longest first, then by
+        position, before overlaps are resolved; remembered per question (the search, the lexicon and the decision
+        each ask for the same question's matches; `MEMO` questions, then the memo starts again)."""
+        hit = self._found.get(query)
+        if hit is not None:
+            return hit
+        q = stems(query)
         found: list[tuple[int, int, str]] = []  # (start, length, zh)
         for i, tok in enumerate(q):
             for toks, zh in self._phrases.get(tok, ()):
                 if tuple(q[i:i + len(toks)]) == toks:
                     found.append((i, len(toks), zh))
         found.sort(key=lambda f: (-f[1], f[0]))
-        taken: list[tuple[int, int, str]] = []
-        for start, length, zh in found:
-            if any(_blocks(start, length, s, n) for s, n, _ in taken):
-                continue
-            taken.append((start, length, zh))
-        return taken
+        if len(self._found) >= MEMO:
+            self._found.clear()
+        self._found[query] = hit = tuple(found)
+        return hit
 
     def covered(self, query: str) -> set[int]:
         """Positions (in `stems(query)`) of the words inside a glossary match."""

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from index.clause import Clause
+from index.dense import Hits
 from index.embedders import Embedder, embedder_from_identity
 from index.errors import QueryError
 from index.filters import ClauseFilter
@@ -156,7 +157,9 @@ class Searcher:
         issuance = asks_issuance(query)
         kinds = [x for x in asked_kinds(query) if x in STATED_KINDS]
         priors = doc_priors(query, lang, self._traits)
-        hits = self._fused(variants, k, keep, issuance=issuance, kinds=kinds, priors=priors)
+        embedded: dict[str, np.ndarray] = {}       # query vectors by text, for the document-aware pass
+        hits = self._fused(variants, k, keep, issuance=issuance, kinds=kinds, priors=priors,
+                           vectors=self._embed(variants, embedded))
         doc_names = self.documents.named(query)
         docs_named = doc_names.matched
         if docs_named:              # inside the named documents, search what the question asks of them
@@ -166,7 +169,7 @@ class Searcher:
                 rest_terms, _ = self.expand(rest, lang, rest_mode)
                 rest_extra = self.lexicon_terms(rest, lang, rest_mode, rest_terms)
                 variants = self._variants(rest, lang, rest_terms, translation, rest_extra)
-        hits = self._document_aware(docs_named, variants, hits, k, keep, issuance, kinds, priors)
+        hits = self._document_aware(docs_named, variants, hits, k, keep, issuance, kinds, priors, embedded)
         named = [c for c in referenced(query, self.store.clauses) if (keep is None or keep(c))
                  and (not docs_named or c.doc_key in docs_named)]          # 第一条 of the named document
         if named:
@@ -194,11 +197,13 @@ class Searcher:
 
     def _document_aware(self, keys: list[str], variants: list[Variant], hits: list[Hit], k: int,
                         keep: ClauseFilter | None, issuance: bool = False, kinds: Sequence[str] = (),
-                        priors: Mapping[str, float] | None = None) -> list[Hit]:
-        """Hits of the documents the question names (`keys`) first; newer documents first on ties."""
+                        priors: Mapping[str, float] | None = None,
+                        embedded: dict[str, np.ndarray] | None = None) -> list[Hit]:
+        """Hits of the documents the question names (`keys`) first; newer documents first on ties. `embedded`: query
+        vectors already computed by text (a question whose naming words are not removed is not embedded again)."""
         if keys and len(keys) < len(self.documents.docs):
             doc_hits: list[Hit] = []
-            vectors = self._embed(variants)             # once for all the named documents
+            vectors = self._embed(variants, embedded)   # once for all the named documents
             for key in keys:                            # the filter names one document; usually one is named
                 only = replace(keep, doc=key) if keep is not None else ClauseFilter(doc=key)
                 doc_hits += self._fused(variants, k, only,                     # "when was it issued" → notice
@@ -235,7 +240,7 @@ class Searcher:
         vectors = self._embed(variants) if vectors is None else vectors
         dense: list[dict[int, float]] = []
         keyword: list[dict[int, float]] = []
-        found = iter(self.store.dense.search(vectors, n, keep))
+        found = iter(self._dense_search(vectors, n, keep))
         for v in variants:                  # a variant without dense text (lexicon senses) has BM25 only
             rows, scores = next(found) if v.dense_text is not None else (np.empty(0, int), np.empty(0))
             dense.append(dict(zip(rows.tolist(), scores.tolist())))
@@ -266,25 +271,35 @@ class Searcher:
             exempt = {row for row, _ in top_rows(order, n) if kinds
                       and any(states(clauses[row], kind) for kind in kinds)}
             order = saturate(order, lambda row: clauses[row].doc_key, DOC_FREE, DOC_SATURATION, DOC_FLOOD, n, exempt)
-        dense_best = {r: max(d.get(r, -1.0) for d in dense) for r in fused}
         scored = [kw for kw, v in zip(keyword, variants) if v.name != "lexicon"]    # the decision's feature
-        bm25_best = {r: max((kw.get(r, 0.0) for kw in scored), default=0.0) for r in fused}
-        return [Hit(self.store.clauses[row], fused[row], dense_best[row], bm25_best[row], rank)
+        return [Hit(self.store.clauses[row], fused[row], max(d.get(row, -1.0) for d in dense),   # best over variants
+                    max((kw.get(row, 0.0) for kw in scored), default=0.0), rank)
                 for rank, (row, _) in enumerate(top_rows(order, k), start=1)]
 
-    def _embed(self, variants: list[Variant]) -> np.ndarray:
-        """Query vectors of the variants' dense texts, one row a variant with dense text. With `ONE_ENGLISH_VECTOR`,
-        an English question that has a glossary form embeds that (code-mixed) form only and its raw variant's dense
-        search uses the same vector: one model call instead of two."""
+    def _dense_search(self, vectors: np.ndarray, n: int, keep: ClauseFilter | None) -> list[Hits]:
+        """Dense hits of each query vector, one vector a call: FAISS searches several vectors on OpenMP threads (one a
+        vector), which on a shared 2-core machine took 7–23 ms for an English question's two vectors against 0.8 ms
+        one after the other on the calling thread (eval/results/lat8-2026-11-30.md); the hits are the same."""
+        return [self.store.dense.search(vectors[i:i + 1], n, keep)[0] for i in range(len(vectors))]
+
+    def _embed(self, variants: list[Variant], known: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """Query vectors of the variants' dense texts, one row a variant with dense text; texts in `known` (text →
+        vector) are not embedded again, and new ones are added to it. With `ONE_ENGLISH_VECTOR`, an English question
+        that has a glossary form embeds that (code-mixed) form only and its raw variant's dense search uses the same
+        vector: one model call instead of two."""
         dense = [v for v in variants if v.dense_text is not None]
         texts = [v.dense_text or "" for v in dense]
         names = [v.name for v in dense]
-        if not (ONE_ENGLISH_VECTOR and "en" in names and "glossary" in names):
-            return self.embedder.embed_queries(texts)
-        rows = [i for i, name in enumerate(names) if name != "en"]
-        vectors = self.embedder.embed_queries([texts[i] for i in rows])
-        by_name = dict(zip((names[i] for i in rows), vectors))
-        return np.stack([by_name["glossary"] if name == "en" else by_name[name] for name in names])
+        if ONE_ENGLISH_VECTOR and "en" in names and "glossary" in names:
+            texts = [texts[names.index("glossary")] if name == "en" else text for name, text in zip(names, texts)]
+        known = {} if known is None else known
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing or not texts:
+            vectors = self.embedder.embed_queries(missing)
+            known.update(zip(missing, vectors))
+        if not texts:
+            return np.asarray(vectors, dtype=np.float32)
+        return np.stack([known[t] for t in texts]).astype(np.float32, copy=False)
 
     def fuse(self, dense: list[dict[int, float]], keyword: list[dict[int, float]], dense_w: list[float],
              keyword_w: list[float]) -> dict[int, float]:

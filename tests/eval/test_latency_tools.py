@@ -38,3 +38,42 @@ def test_the_latency_table_has_stages_and_cpu_per_language():
     assert "retrieve p50" in text and "CPU p50 ms" in text
     assert "| zh | 2 | 20.0 |" in text and "| all | 2 | 20.0 |" in text and "| en |" not in text
     assert load_average().replace(".", "").isdigit()
+
+
+def test_spans_time_the_parts_of_real_answers_and_put_everything_back(tmp_path, sample_clauses):
+    """`--spans` wraps the service's parts for one run: every English part the answer runs is in the table, the
+    answer is the same as without spans, and `detach` restores the methods and module functions."""
+    import retriever.decision
+    import retriever.search
+    from chat.service import GazetteService
+    from eval.answer_spans import Spans
+    from eval.bench_answer import ask_timed
+    from index.embedders import HashingEmbedder
+    from index.store import IndexStore, build_index
+    from retriever.glossary import Glossary
+    from retriever.search import Searcher
+
+    emb = HashingEmbedder()
+    build_index(sample_clauses, emb, tmp_path / "index", [], progress=False)
+    service = GazetteService(Searcher(IndexStore.load(tmp_path / "index", emb), emb, glossary=Glossary.load()),
+                             llm="none")
+    question = "How much funding does a company get for each postdoc it recruits?"
+    plain = service.ask(question, llm="none").to_dict()
+    functions = (retriever.search.doc_priors, retriever.search.tokenize_zh, retriever.decision.gather)
+    spans = Spans().attach(service)
+    try:
+        lang, ms = ask_timed(service, question)
+        spans.question(lang)
+        assert "_fused" in vars(service.searcher)
+    finally:
+        spans.detach()
+    text = spans.table()
+    for part in ("retrieve.embed", "  .dense search", "  .bm25 search", "decide.gather", "compose.answer card"):
+        assert f"| en | {part}" in text
+    assert "model call" not in text                     # the hashing embedder has no model pool
+    assert lang == "en" and ms["total"] >= ms["retrieve"] > 0
+    assert "_fused" not in vars(service.searcher) and "search" not in vars(service.searcher.store.dense)
+    assert (retriever.search.doc_priors, retriever.search.tokenize_zh, retriever.decision.gather) == functions
+    again = service.ask(question, llm="none").to_dict()
+    assert {k: v for k, v in again.items() if k != "elapsed_ms"} == {k: v for k, v in plain.items()
+                                                                      if k != "elapsed_ms"}

