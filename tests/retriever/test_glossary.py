@@ -165,9 +165,10 @@ def test_a_rows_own_term_wins_over_another_rows_alias(tmp_path):
                     "产业基金\tindustry fund\tterm\t\t卫星互联网产业基金\n"
                     "卫星互联网产业基金\tsatellite internet industry fund\tterm\t\t\n", encoding="utf-8")
     g = Glossary.from_tsv(path)
-    assert g.entry("卫星互联网产业基金").en == "satellite internet industry fund"
-    assert g.entry("产业基金").en == "industry fund"
-    assert g.longest("卫星互联网产业基金的规模", 0)[1].en == "satellite internet industry fund"
+    fund, industry, longest = g.entry("卫星互联网产业基金"), g.entry("产业基金"), g.longest("卫星互联网产业基金的规模", 0)
+    assert fund is not None and fund.en == "satellite internet industry fund"
+    assert industry is not None and industry.en == "industry fund"
+    assert longest is not None and longest == (9, fund)
 
 
 @pytest.mark.unit
