@@ -298,7 +298,5 @@ def _term(zh: str, lang: str, glossary: Glossary | None) -> str:
     year = re.fullmatch(r"(\d{4})年(度?)", zh)
     if year:                                    # 2024年度 → "the year 2024 (2024年度)"
         return f"the year {year.group(1)} ({zh})"
-    entry = glossary.entry(zh) if glossary is not None else None
-    if entry is not None and entry.zh != zh:    # also an alias of a broader row (卫星互联网产业基金 → 产业基金)
-        entry = next((e for e in getattr(glossary, "entries", []) if e.zh == zh), None)
+    entry = glossary.entry(zh) if glossary is not None else None       # a row's own term wins over aliases
     return f'"{entry.en}" ({zh})' if entry is not None else f'"{zh}"'

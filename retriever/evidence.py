@@ -493,6 +493,8 @@ def gives_figure(text: str, kinds: list[str]) -> bool:
 _CONTRAST_CHARS = {"高": "低", "低": "高", "大": "小", "小": "大", "内": "外", "外": "内", "长": "短", "短": "长",
                    "新": "旧", "旧": "新", "上": "下", "下": "上", "前": "后", "后": "前", "增": "减", "减": "增",
                    "城": "乡", "乡": "城", "公": "私", "私": "公", "首": "再", "男": "女", "女": "男"}
+
+
 def contrasts(term: str, text: str) -> list[str]:
     """Contrasting forms of a question qualifier that `text` holds while lacking `term` itself: 高压 → 低压 (one
     character swapped for its opposite, `_CONTRAST_CHARS`). Whole-word pairs (个人 ↔ 企业, 境内 ↔ 境外) were
