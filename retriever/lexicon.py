@@ -27,7 +27,9 @@ MAX_PHRASE = 3
 PER_WORD = 1
 #: A sense found in more than this share of the clauses says nothing (应当, 部门 …).
 MAX_DF_SHARE = 0.05
-#: Words never looked up: function words, question words and the words every question about the corpus uses.
+#: Words never looked up: function words, question words, the words every question about the corpus uses, units and
+#: measures (500 meters is not 仪表, 10 percent not 百分: clauses write 米, %, 万元), and everyday words whose
+#: CC-CEDICT senses in the corpus are another concept (within → 以内, office → 办事处, annual → 一年生, engineer → 工学).
 STOPWORDS = frozenset("""
 a an the of to in on at for by with from into onto about as than then and or nor but if so not no yes
 is are was were be been being am do doe did done have ha had having can could may might must shall should will
@@ -42,6 +44,15 @@ set help case matter thing way part kind type
 long short then after before later still yet ever never always often soon
 company companies firm business agency agencies unit body department authority lead leads leader plan plans
 target share document notice project work item measure measures task tasks
+meter meters metre metres kilometer kilometers kilometre kilometres km cm mm kg kilogram kilograms gram grams
+ton tons tonne tonnes litre litres liter liters yuan rmb renminbi percent per cent cents dollar dollars usd
+million millions billion billions thousand thousands hundred hundreds minute minutes floor floors storey storeys
+within without re start starting someone anyone anything something answer think between whether according
+outside fail failed jointly order change changes base head single aim paying open opening setting running
+space local national major public official person piece pieces good number term bureau commission
+administration management requirement request file report complete planning leading responsible employ office
+money application facility facilities supply link upgrade ground system including differently private
+capacity transfer protection engineer annual sector institute
 """.split())
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
