@@ -49,9 +49,9 @@ ton tons tonne tonnes litre litres liter liters yuan rmb renminbi percent per ce
 million millions billion billions thousand thousands hundred hundreds minute minutes floor floors storey storeys
 within without re start starting someone anyone anything something answer think between whether according
 outside fail failed jointly order change changes base head single aim paying open opening setting running
-space local national major public official person piece pieces good number term bureau commission
-administration management requirement request file report complete planning leading responsible employ office
-money application facility facilities supply link upgrade ground system including differently private
+space national major official person piece pieces good number term bureau commission
+administration management requirement file report complete planning leading responsible employ office
+application facility facilities supply upgrade ground system including differently private
 capacity transfer protection engineer annual sector institute
 """.split())
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)

@@ -31,9 +31,7 @@ TO_NOTHING = [
     "certificate",                                 # 证照
     "guarantee",                                   # 融资担保
     "limit", "limits",                             # 限额 (time limit, speed limit)
-    "collect", "collected",                        # 征收 (expropriation)
     "relocate", "relocating",                      # 落户
-    "unemployment",                                # 登记失业人员
     "campaign",                                    # 专项行动
     "bar", "bars",                                 # 餐饮服务场所
     "population",                                  # 户籍人口
@@ -45,10 +43,9 @@ TO_NOTHING = [
 # Generic words moved from a narrow row to the corpus's general term.
 TO_GENERAL = [
     ("permit", ["许可证"]), ("licence", ["许可证"]), ("licenses", ["许可证"]),   # not 证照 (高频证照 …)
-    ("court", ["人民法院"]), ("courts", ["人民法院"]),                            # not the High Court
+    ("unemployment", ["失业保险"]),                                             # not 登记失业人员
     ("elderly", ["老年人"]),                                                    # not 赡养老人 (a tax deduction)
     ("lift", ["电梯"]), ("elevators", ["电梯"]),                                # not 公用电梯
-    ("rent", ["租金"]), ("rental", ["租金"]),                                   # not 住房租金 (a tax deduction)
     ("mortgage", ["抵押"]),                                                     # not 住房贷款利息
 ]
 
@@ -57,7 +54,7 @@ SPECIFIC = [
     ("senior citizens", "老年人"), ("buildings and structures", "建筑物"), ("late payment", "拖欠中小企业账款"),
     ("housing rent deduction", "住房租金"), ("mortgage interest", "住房贷款利息"), ("loan guarantee", "融资担保"),
     ("special campaign", "专项行动"), ("public elevators", "公用电梯"), ("business licence", "证照"),
-    ("manufacturing project", "工业项目"), ("high court", "市高法院"), ("elderly support", "赡养老人"),
+    ("manufacturing project", "工业项目"), ("registered unemployed", "登记失业人员"), ("elderly support", "赡养老人"),
     ("convenience store", "销售者"), ("quota", "限额"),
 ]
 
