@@ -27,9 +27,10 @@ MAX_PHRASE = 3
 PER_WORD = 1
 #: A sense found in more than this share of the clauses says nothing (应当, 部门 …).
 MAX_DF_SHARE = 0.05
-#: Words never looked up: function words, question words, the words every question about the corpus uses, units and
-#: measures (500 meters is not 仪表, 10 percent not 百分: clauses write 米, %, 万元), and everyday words whose
-#: CC-CEDICT senses in the corpus are another concept (within → 以内, office → 办事处, annual → 一年生, engineer → 工学).
+#: Words never looked up: function words, question words, the words every question about the corpus uses,
+#: units and measures (500 meters is not 仪表, 10 percent not 百分: clauses write 米, %, 万元), and everyday
+#: words whose CC-CEDICT senses in the corpus are another concept (within → 以内, office → 办事处,
+#: annual → 一年生, engineer → 工学).
 STOPWORDS = frozenset("""
 a an the of to in on at for by with from into onto about as than then and or nor but if so not no yes
 is are was were be been being am do doe did done have ha had having can could may might must shall should will
