@@ -53,7 +53,7 @@ outside fail failed jointly order change changes base head single aim paying ope
 space national major official person piece pieces good number term bureau commission
 administration management requirement file report complete planning leading responsible employ office
 application facility facilities supply upgrade ground system including differently private
-capacity transfer protection engineer annual sector institute
+transfer protection engineer annual sector institute
 """.split())
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
