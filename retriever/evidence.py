@@ -270,6 +270,8 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
             concepts += [(c,) for c in zh_concepts(translation) if all(c not in g for g in concepts)]
         if glossary is not None:
             unmapped = en_unmapped(bare, glossary)
+    if lang == "en" and RATE_FEE_RULE:
+        kinds = rate_for_fee(question, kinds, concepts)
     years = list(dict.fromkeys(_YEAR.findall(question)))
     docs = [(m.group(1), m.group(2)) for m in _DOC_ZH.finditer(question)]
     docs += [(m.group(1), m.group(2)) for m in _DOC_EN.finditer(question)]
@@ -279,6 +281,21 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
     return Asks(kinds, concepts, unmapped, _places(question, lang, glossary), years, docs, en_words,
                 bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), terms,
                 asks_span(question))
+
+
+#: "How low can our loan guarantee fee go" read by the glossary as 担保费率: the fee asked about is a rate, so the
+#: question asks for a share (费率 1%), not an amount of money.
+RATE_FEE_RULE = True
+_FEE = re.compile(r"\b(?:fees?|charges?|premiums?)\b", re.I)
+
+
+def rate_for_fee(question: str, kinds: list[str], concepts: list[tuple[str, ...]]) -> list[str]:
+    """`kinds` with `amount` read as `percent` when only a fee word asks for money and the question's concepts
+    name a fee rate (a term ending in 费率: 担保费率)."""
+    if ("amount" not in kinds or "percent" in kinds or ASKS["amount"].search(_FEE.sub(" ", question))
+            or not any(t.endswith("费率") for g in concepts for t in g)):
+        return kinds
+    return ["percent" if k == "amount" else k for k in kinds]
 
 
 #: A Chinese question word the glossary lists as an alias (自贸区, 乱收费) also stands for its row's term

@@ -77,3 +77,14 @@ SHELTER = clause("s20", "人民防空主管部门在收齐建设单位报送的�
 def test_a_number_of_statutory_working_days_is_a_time_limit():
     assert holds(SHELTER, "date") and states_span(SHELTER.text)
     assert not states_span("人民防空主管部门提出建设项目防空地下室设置意见。")
+
+
+def test_a_fee_the_glossary_reads_as_a_rate_asks_for_a_share(tmp_path):
+    path = tmp_path / "glossary.tsv"
+    rows = [("担保费率", "guarantee fee rate", "term", "loan guarantee fee|guarantee fee", ""),
+            ("登记", "registration", "term", "", "")]
+    path.write_text("\n".join(["\t".join(COLUMNS), *("\t".join(r) for r in rows)]) + "\n", encoding="utf-8")
+    glossary = Glossary.from_tsv(path)
+    assert read_question("How low can our loan guarantee fee go?", "en", glossary).kinds == ["percent"]
+    assert read_question("What is the registration fee?", "en", glossary).kinds == ["amount"]
+    assert read_question("How much subsidy for the guarantee fee?", "en", glossary).kinds == ["amount"]
