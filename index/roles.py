@@ -47,9 +47,17 @@ _BENEFIT_WHAT = re.compile(r"奖励|补贴|补助|资助|奖补|补偿|资金|�
 _COND = re.compile(r"^(?P<cond>.*?(?:条件|符合|满足|认定|达标)[^，,]*?的)")
 
 
+#: A regulation article's own label at the start of its text (第三十六条 建立工会的单位…): not part of any role.
+_ARTICLE_LABEL = re.compile(r"\s*第[一二三四五六七八九十百千零〇两\d]+条(?:之[一二三四五六七八九十]+)?\s+")
+
+
 def _chunk_bounds(norm: str, start: int, end: int) -> tuple[int, int, int, int]:
-    """(sentence start, chunk start, chunk end, sentence end) around [start, end)."""
+    """(sentence start, chunk start, chunk end, sentence end) around [start, end); a sentence starts after the
+    article label that opens it."""
     ss = max((norm.rfind(ch, 0, start) for ch in _SENT_END), default=-1) + 1
+    label = _ARTICLE_LABEL.match(norm, ss)
+    if label and label.end() <= start:
+        ss = label.end()
     cs = max((norm.rfind(ch, 0, start) for ch in _CHUNK_END), default=-1) + 1
     ends = [i for i in (norm.find(ch, end) for ch in _CHUNK_END) if i >= 0]
     ce = min(ends) if ends else len(norm)

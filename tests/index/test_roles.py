@@ -84,3 +84,10 @@ def test_every_sample_figure_has_a_role(sample_clauses):
     figures = [f for c in sample_clauses for f in c.facts if f.kind in ("amount", "percent")]
     assert len(figures) >= 39
     assert all(f.role and f.role_parts for f in figures)
+
+
+def test_an_article_label_is_not_part_of_a_role():
+    facts = extract_facts("第三十六条 建立工会的单位，按每月单位全部职工工资总额的百分之二拨缴工会经费。")
+    assert facts[0].role == "建立工会的单位，按每月单位全部职工工资总额的百分之二拨缴工会经费"
+    assert parts(facts[0])["for"] == "建立工会"
+    assert "第三十六条" not in " ".join(parts(facts[0]).values())
