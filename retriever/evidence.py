@@ -31,7 +31,8 @@ ASKS: dict[str, re.Pattern[str]] = {
         r"什么时候|何时|截止|期限|时间|日内|多少天|几天|多久|多长时间|几个月|几年|有效期|哪一年|哪天|哪一天|哪日|"
         r"几月|哪个月|几号|"
         r"施行|生效|\bwhen\b|deadline|\bby when\b|how long|how many (days|months|years)|within|valid|\bdue\b|"
-        r"how quickly|\b(what|which) date\b|\b(take|takes|took|taken) effect\b|\bin(to)? force\b|"
+        r"how quickly|how soon|how fast|\bhow much (?:longer|more time|extra time|time)\b|\b(what|which) date\b|"
+        r"\b(take|takes|took|taken) effect\b|\bin(to)? force\b|"
         r"\beffective (date|from|since|as of)\b", re.I),
     "agency": re.compile(
         r"哪个部门|哪个单位|哪些部门|哪个机构|谁|牵头|负责|由哪|主管|\bwhich (agency|agencies|department|body|bodies|"
@@ -74,7 +75,9 @@ _DOC_EN = re.compile(r"\[(\d{4})\]\s*No\.?\s*(\d{1,4})", re.I)
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿点"
 _MONEY = re.compile(rf"[\d{_CN_NUM}.]+\s*[万亿千百]?元")
 _PERCENT = re.compile(r"百分之|万分之|千分之|%|‰|费率|比例")
-_DURATION = re.compile(rf"[\d{_CN_NUM}]+\s*(个)?(工作日|日|天|月|年|小时)|截止|之前|以前|期限|有效期|届满")
+#: A time limit in a clause (十日内, 五个法定工作日, 截止 …).
+_DURATION = re.compile(rf"[\d{_CN_NUM}]+\s*(个)?(?:法定|自然)?(工作日|日|天|月|年|小时)|"
+                       r"截止|之前|以前|期限|有效期|届满")
 _AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处|委员会|组织)")
 _COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
 _CONDITION = re.compile(r"条件|符合|具备|资格|下列(情形|人员|单位|企业)|对象|认定为|申请人")
@@ -138,6 +141,12 @@ _PERIOD_Q = re.compile(r"\bhow many (?:working |calendar |natural )?(?:days|week
                        r"(?:多少|几)个?(?:工作日|自然日|日|天|星期|周|月|年|小时)", re.I)
 
 
+#: "How soon / how fast must they …" and "how much longer can it take" ask for a time limit (`date`), and "how
+#: much" there asks for no money: four answerable English questions were read as asking for nothing or an amount.
+TIME_ASK_RULE = True
+_HOW_MUCH_TIME = re.compile(r"\bhow much (?:longer|more time|extra time|time)\b", re.I)
+
+
 def asked_kinds(question: str) -> list[str]:
     """Which kinds of fact the question asks for (amount, percent, date, agency, count), in a fixed order."""
     kinds = [k for k, rx in ASKS.items() if rx.search(question)]
@@ -148,6 +157,8 @@ def asked_kinds(question: str) -> list[str]:
             kinds.remove("count")
     if "count" in kinds and "amount" in kinds and not re.search(r"how much|多少钱|金额|多少元", question, re.I):
         kinds.remove("amount")
+    if TIME_ASK_RULE and "amount" in kinds and not ASKS["amount"].search(_HOW_MUCH_TIME.sub(" ", question)):
+        kinds.remove("amount")      # "how much longer can it take": a time limit, no money
     if "eligibility" in kinds and "agency" in kinds and _WHO_ELIGIBLE.search(question):
         kinds.remove("agency")
     if not kinds and _SOME_NUMBER_Q.search(question):
@@ -259,15 +270,32 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
             concepts += [(c,) for c in zh_concepts(translation) if all(c not in g for g in concepts)]
         if glossary is not None:
             unmapped = en_unmapped(bare, glossary)
+    if lang == "en" and RATE_FEE_RULE:
+        kinds = rate_for_fee(question, kinds, concepts)
     years = list(dict.fromkeys(_YEAR.findall(question)))
     docs = [(m.group(1), m.group(2)) for m in _DOC_ZH.finditer(question)]
     docs += [(m.group(1), m.group(2)) for m in _DOC_EN.finditer(question)]
     years = [y for y in years if all(y != d[0] for d in docs)]
     en_words = ([(w, zh) for w in unmapped for zh in [english_renderings(w)] if zh] + en_phrases(bare)
                 if lang == "en" else [])
-    return Asks(kinds, concepts, unmapped, _places(question, lang), years, docs, en_words,
+    return Asks(kinds, concepts, unmapped, _places(question, lang, glossary), years, docs, en_words,
                 bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), terms,
                 asks_span(question))
+
+
+#: "How low can our loan guarantee fee go" read by the glossary as 担保费率: the fee asked about is a rate, so the
+#: question asks for a share (费率 1%), not an amount of money.
+RATE_FEE_RULE = True
+_FEE = re.compile(r"\b(?:fees?|charges?|premiums?)\b", re.I)
+
+
+def rate_for_fee(question: str, kinds: list[str], concepts: list[tuple[str, ...]]) -> list[str]:
+    """`kinds` with `amount` read as `percent` when only a fee word asks for money and the question's concepts
+    name a fee rate (a term ending in 费率: 担保费率)."""
+    if ("amount" not in kinds or "percent" in kinds or ASKS["amount"].search(_FEE.sub(" ", question))
+            or not any(t.endswith("费率") for g in concepts for t in g)):
+        return kinds
+    return ["percent" if k == "amount" else k for k in kinds]
 
 
 #: A Chinese question word the glossary lists as an alias (自贸区, 乱收费) also stands for its row's term
@@ -389,13 +417,32 @@ def named_place(word: str) -> bool:
     return _ADMIN_SUFFIX.sub("", word) in NAMED_PLACES or (len(word) > 2 and bool(_ADMIN_SUFFIX.search(word)))
 
 
-def _places(question: str, lang: str) -> list[str]:
+def _places(question: str, lang: str, glossary: Any = None) -> list[str]:
     if lang == "zh":
         found = [p for p in places_in(question, "zh") if named_place(p)]
     else:
         q = question.lower()
-        found = [zh for en, zh in PLACES_EN.items() if re.search(rf"\b{re.escape(en)}\b", q)]
+        found = [zh for en, zh in PLACES_EN.items() if re.search(rf"\b{re.escape(en)}\b", q)
+                 and not (PLACE_IN_NAME_RULE and in_named_concept(question, en, glossary))]
     return [p for p in dict.fromkeys(found) if p not in _LOCAL]
+
+
+#: A place an English question names only inside the name of a concept the glossary knows ("the Xinjiang-to-
+#: Chongqing power transmission project" → 疆电入渝, "the Sichuan–Chongqing UHV AC line" → 川渝特高压交流工程) is
+#: part of that name, not the question's scope: the documents write 疆电入渝, never 新疆 (two answerable questions
+#: were refused as "another region").
+PLACE_IN_NAME_RULE = True
+
+
+def in_named_concept(question: str, place_en: str, glossary: Any) -> bool:
+    """Whether every occurrence of the English place name `place_en` in `question` lies inside one glossary match
+    longer than the name itself (a project's or compound's name), not one that is the place alone."""
+    if glossary is None or not hasattr(glossary, "_matches"):
+        return False
+    tokens, name = stems(question), stems(place_en)
+    starts = [i for i in range(len(tokens) - len(name) + 1) if tokens[i:i + len(name)] == name]
+    spans = [(s, n) for s, n, _ in glossary._matches(question) if n > len(name)]
+    return bool(starts) and all(any(s <= i and i + len(name) <= s + n for s, n in spans) for i in starts)
 
 
 #: How documents name a place inside a compound ("川渝" for Sichuan and Chongqing).
@@ -455,7 +502,7 @@ _FIGURE: dict[str, re.Pattern[str]] = {
     "count": re.compile(rf"[\d{_CN_NUM}]+\s*(?:个|场|家|人|项|次|所|批|名)"),
     "number": re.compile(rf"\d|[{_CN_NUM}]+\s*(?:个|元|年|日|天|月|人|倍|次|项|%|分之|米|小时|岁|周岁)"),
 }
-_SPAN = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:工作日|日|天|周|月|年|小时)")
+_SPAN = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:法定|自然)?(?:工作日|日|天|周|月|年|小时)")
 FIGURE_KINDS = tuple(_FIGURE)
 
 
@@ -465,7 +512,8 @@ _SPAN_Q = re.compile(r"多少天|几天|多久|多长时间|(?:多少|几)个?(?
                      r"\bhow many (?:working |calendar )?(?:days|weeks|months|hours)\b|"
                      r"\bwithin (?:how|what)\b", re.I)
 #: A span stated in a clause: a numeral with a time unit, or at once (即时, 当场, 立即, 当日).
-_SPAN_STATED = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:工作日|日|天|周|月|年|小时)|即时|当场|立即|当日|当天")
+_SPAN_STATED = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:法定|自然)?(?:工作日|日|天|周|月|年|小时)|"
+                          r"即时|当场|立即|当日|当天")
 
 
 def asks_span(question: str) -> bool:
