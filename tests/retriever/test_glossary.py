@@ -15,11 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "data" / "corpus" / "chongqing-gazette-2024-06.txt"
 
 
-@pytest.fixture(scope="module")
-def gloss() -> Glossary:
-    return Glossary.load()
-
-
 def corpus_units() -> set[str]:
     """Every lead/co-operating unit in the sample corpus: parentheticals and annex column 3."""
     text = CORPUS.read_text(encoding="utf-8")

@@ -15,11 +15,6 @@ from retriever.lexicon import STOPWORDS, Lexicon
 pytestmark = pytest.mark.unit
 
 
-@pytest.fixture(scope="module")
-def gloss() -> Glossary:
-    return Glossary.load()
-
-
 # Generic words that used to stand for one narrow row (the row in the comment) and now map to nothing.
 TO_NOTHING = [
     "build", "building", "buildings",              # 建筑物 (build a platform, a factory …)

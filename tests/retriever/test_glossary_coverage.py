@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from retriever.evidence import en_concepts
-from retriever.glossary import DEFAULT_PATH, Glossary, _norm_zh, stems
+from retriever.glossary import DEFAULT_PATH, _norm_zh, stems
 
 pytestmark = pytest.mark.unit
 
@@ -70,11 +70,6 @@ GENERIC_WORDS = ["support", "supports", "plan", "plans", "service", "services", 
                  "project", "business", "market", "information", "management", "construction", "platform",
                  "technology", "data", "work", "measures", "application", "city", "new", "year", "money",
                  "help", "rules", "office", "leads", "launched", "electronic", "major", "payee", "its", "pay"]
-
-
-@pytest.fixture(scope="module")
-def gloss() -> Glossary:
-    return Glossary.load()
 
 
 @pytest.fixture(scope="module")

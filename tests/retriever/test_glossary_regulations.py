@@ -5,39 +5,15 @@ set), must expand to the regulation's Chinese wording, and those terms alone mus
 among the 100: a glossary-level check with no model (idf-weighted term presence, the BM25 idea in small)."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
 
 from eval.regulation_terms import definitions, load_corpus, title_subject
-from retriever.glossary import Glossary, _norm_zh
 
 pytestmark = pytest.mark.unit
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "chongqing-regulations"
-
-
-@pytest.fixture(scope="module")
-def gloss() -> Glossary:
-    return Glossary.load()
-
-
-@pytest.fixture(scope="module")
-def regs() -> dict[str, str]:
-    return {t: _norm_zh(x) for t, x in load_corpus(CORPUS).items()}
-
-
-def best_regulation(terms: list[str], regs: dict[str, str]) -> str:
-    """The regulation whose text holds the question's Chinese terms best (idf × log tf, summed)."""
-    n = len(regs)
-    df = {t: sum(t in x for x in regs.values()) for t in terms}
-
-    def score(text: str) -> float:
-        return sum(math.log(n / df[t]) * math.log1p(text.count(t)) for t in terms if df[t])
-
-    return max(regs, key=lambda title: score(regs[title]))
-
 
 QUESTIONS = [
     ("Does the forklift in my warehouse have to be registered?", "场（厂）内专用机动车辆", "重庆市特种设备安全条例"),
@@ -80,11 +56,11 @@ QUESTIONS = [
 
 
 @pytest.mark.parametrize("question, term, title", QUESTIONS)
-def test_everyday_english_reaches_the_regulation(gloss, regs, question, term, title):
+def test_everyday_english_reaches_the_regulation(gloss, regs, regulation_of, question, term, title):
     terms = gloss.expand_english(question)
     assert term in terms, terms
     assert title in regs, title
-    assert best_regulation(terms, regs) == title, terms
+    assert regulation_of(terms) == title, terms
 
 
 def test_every_regulation_subject_or_definition_has_english(gloss):

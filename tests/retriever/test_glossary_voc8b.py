@@ -6,14 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from retriever.glossary import Glossary
-
 pytestmark = pytest.mark.unit
-
-
-@pytest.fixture(scope="module")
-def gloss() -> Glossary:
-    return Glossary.load()
 
 
 @pytest.mark.parametrize(
