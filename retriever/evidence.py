@@ -381,7 +381,7 @@ def en_unmapped(question: str, glossary: Any) -> list[str]:
     """English content words no glossary phrase covers (what the Chinese documents cannot be checked for)."""
     try:
         tokens = stems(question)
-        covered = {i for start, length, _ in glossary._matches(question) for i in range(start, start + length)}
+        covered = {i for start, length, _ in glossary.matches(question) for i in range(start, start + length)}
     except AttributeError:
         return [w for w in en_content_words(question) if not glossary.expand_english(w)]
     words = re.findall(r"[a-z0-9]+", re.sub(r"['’]s\b", " ", question.lower()))
@@ -396,7 +396,7 @@ def en_concepts(question: str, glossary: Any, glossary_terms: list[str] | None =
     if glossary is None:
         return [(t,) for t in dict.fromkeys(glossary_terms or [])]
     try:
-        matches = glossary._matches(question)
+        matches = glossary.matches(question)
     except AttributeError:  # another glossary implementation: one group per term
         return [(t,) for t in glossary.expand_english(question)]
     groups: dict[tuple[int, int], list[str]] = {}
@@ -437,11 +437,11 @@ PLACE_IN_NAME_RULE = True
 def in_named_concept(question: str, place_en: str, glossary: Any) -> bool:
     """Whether every occurrence of the English place name `place_en` in `question` lies inside one glossary match
     longer than the name itself (a project's or compound's name), not one that is the place alone."""
-    if glossary is None or not hasattr(glossary, "_matches"):
+    if glossary is None or not hasattr(glossary, "matches"):
         return False
     tokens, name = stems(question), stems(place_en)
     starts = [i for i in range(len(tokens) - len(name) + 1) if tokens[i:i + len(name)] == name]
-    spans = [(s, n) for s, n, _ in glossary._matches(question) if n > len(name)]
+    spans = [(s, n) for s, n, _ in glossary.matches(question) if n > len(name)]
     return bool(starts) and all(any(s <= i and i + len(name) <= s + n for s, n in spans) for i in starts)
 
 

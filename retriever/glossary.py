@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-#: Keep a match that overlaps an earlier one of the same length (see `Glossary._matches`).
+#: Keep a match that overlaps an earlier one of the same length (see `Glossary.matches`).
 PARTIAL_OVERLAPS = True
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
 #: Questions whose phrase matches a glossary remembers (`Glossary._phrase_hits`).
@@ -169,7 +169,7 @@ class Glossary:
             out.append(f"{en} ({unit})" if en else unit)
         return out
 
-    def _matches(self, query: str) -> list[tuple[int, int, str]]:
+    def matches(self, query: str) -> list[tuple[int, int, str]]:
         """(first token, token count, zh) matches, longest first, then by position; a match inside or overlapping a
         longer one is dropped, one overlapping a match as long is kept with `PARTIAL_OVERLAPS` ("loan guarantee
         fee": 融资担保 and 担保费率; "value-added telecom operator": 增值电信业务 only)."""
@@ -201,7 +201,7 @@ class Glossary:
 
     def covered(self, query: str) -> set[int]:
         """Positions (in `stems(query)`) of the words inside a glossary match."""
-        return {i for start, length, _ in self._matches(query) for i in range(start, start + length)}
+        return {i for start, length, _ in self.matches(query) for i in range(start, start + length)}
 
     def lead_unit_names(self, unit: str) -> set[str]:
         """The Chinese agency names a lead unit typed in English (or an English alias) stands for; {} for Chinese."""
@@ -216,14 +216,14 @@ class Glossary:
         ("postdoctoral workstation" beats "postdoctoral"). Result order: longer matches first, then by
         position; each Chinese term once.
         """
-        return list(dict.fromkeys(zh for _, _, zh in self._matches(query)))
+        return list(dict.fromkeys(zh for _, _, zh in self.matches(query)))
 
     def code_mix(self, query: str) -> str:
         """The question with each matched English phrase replaced by its Chinese term (first match per span):
         `How much subsidy for each postdoc?` → `How much 补贴 for each 博士后?`. Empty when nothing matched."""
         words = list(re.finditer(r"[a-z0-9]+", re.sub(r"['’]s\b", "  ", (query or "").lower())))
         first: dict[int, tuple[int, str]] = {}
-        for start, length, zh in sorted(self._matches(query), key=lambda m: (m[0], -m[1])):
+        for start, length, zh in sorted(self.matches(query), key=lambda m: (m[0], -m[1])):
             if start not in first and not any(s <= start < s + n for s, (n, _) in first.items()):
                 first[start] = (length, zh)
         if not first or len(words) != len(stems(query)):

@@ -172,20 +172,20 @@ def test_phrase_matches_are_remembered_per_question_and_equal_a_fresh_lookup(glo
 
     questions = ["How low can our loan guarantee fee go?", "postdoctoral workstation subsidies", "nothing known here"]
     fresh = G.Glossary(list(gloss.entries))
-    want = [fresh._matches(q) for q in questions]
-    assert [gloss._matches(q) for q in questions] == want == [gloss._matches(q) for q in questions]
+    want = [fresh.matches(q) for q in questions]
+    assert [gloss.matches(q) for q in questions] == want == [gloss.matches(q) for q in questions]
     assert all(q in gloss._found for q in questions)
-    got = gloss._matches(questions[0])
+    got = gloss.matches(questions[0])
     got.clear()                                              # a caller's list is its own: the memo keeps its copy
-    assert gloss._matches(questions[0]) == want[0]
+    assert gloss.matches(questions[0]) == want[0]
     words = G.stems("Postdocs' subsidies")
     words.append("x")
     assert G.stems("Postdocs' subsidies") == ["postdoc", "subsidy"]
     monkeypatch.setattr(G, "MEMO", 2)                        # bounded: a full memo starts again
     small = G.Glossary(list(gloss.entries))
     for q in questions:
-        small._matches(q)
-    assert len(small._found) <= 2 and [small._matches(q) for q in questions] == want
+        small.matches(q)
+    assert len(small._found) <= 2 and [small.matches(q) for q in questions] == want
 
 
 @pytest.mark.unit
