@@ -39,3 +39,16 @@ def regulation_of(regs: dict[str, str]) -> Callable[[list[str]], str]:
         return max(regs, key=lambda title: score(regs[title]))
 
     return best
+
+
+@pytest.fixture(scope="session")
+def reaches(gloss: Glossary, regs: dict[str, str],
+            regulation_of: Callable[[list[str]], str]) -> Callable[[str, str, str], None]:
+    """Check that an English question expands to `term` and its Chinese terms pick out the regulation `title`."""
+    def check(question: str, term: str, title: str) -> None:
+        terms = gloss.expand_english(question)
+        assert term in terms, terms
+        assert title in regs, title
+        assert regulation_of(terms) == title, terms
+
+    return check

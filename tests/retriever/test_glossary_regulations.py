@@ -56,11 +56,8 @@ QUESTIONS = [
 
 
 @pytest.mark.parametrize("question, term, title", QUESTIONS)
-def test_everyday_english_reaches_the_regulation(gloss, regs, regulation_of, question, term, title):
-    terms = gloss.expand_english(question)
-    assert term in terms, terms
-    assert title in regs, title
-    assert regulation_of(terms) == title, terms
+def test_everyday_english_reaches_the_regulation(reaches, question, term, title):
+    reaches(question, term, title)
 
 
 def test_every_regulation_subject_or_definition_has_english(gloss):

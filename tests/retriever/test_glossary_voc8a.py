@@ -82,11 +82,8 @@ QUESTIONS = [
 
 
 @pytest.mark.parametrize("question, term, title", QUESTIONS)
-def test_everyday_english_reaches_the_article_wording(gloss, regs, regulation_of, question, term, title):
-    terms = gloss.expand_english(question)
-    assert term in terms, terms
-    assert title in regs, title
-    assert regulation_of(terms) == title, terms
+def test_everyday_english_reaches_the_article_wording(reaches, question, term, title):
+    reaches(question, term, title)
 
 
 @pytest.mark.parametrize("phrase, zh", [
