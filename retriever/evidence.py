@@ -117,7 +117,7 @@ class Asks:
 #: ("who handles the subsidy", "do they pay the same fees"): `asked_kinds` finds money words, this finds the ask.
 _FIGURE_Q = re.compile(
     r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分|元|块|米|岁|公里|平方米|立方米|吨)|百分之几|"
-    r"(?:规模|面积|金额|额度)有?多[大高少]|有多[大高宽远重]|多宽|多远|多重|"
+    r"(?:规模|面积|金额|额度)有?多[大高少]|有多[大高宽远重]|多宽|多远|多重|什么(?:比例|税率|费率|利率|价格)|"
     r"\bhow (?:much|many|low|high|big|large|far)\b|\bwhat size\b|"
     r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:new |current |maximum |minimum |max |"
     r"min |top |annual |monthly |total |exact |actual )?(?:percentages?|percent|shares?|rates?|ratios?|proportions?|"
@@ -136,7 +136,7 @@ def asks_figure(question: str) -> bool:
 
 #: "How many (working) days", "多少个工作日", "how far in advance": a period, which is a time limit (`date`), not a
 #: count of things.
-_PERIOD_Q = re.compile(r"\bhow many (?:working |calendar |natural )?(?:days|weeks|months|years|hours)\b|"
+_PERIOD_Q = re.compile(r"\b(?:how many|number of) (?:working |calendar |natural )?(?:days|weeks|months|years|hours)\b|"
                        r"\bhow far (?:in advance|ahead)\b|\bhow early\b|"
                        r"(?:多少|几)个?(?:工作日|自然日|日|天|星期|周|月|年|小时)", re.I)
 
@@ -507,9 +507,9 @@ FIGURE_KINDS = tuple(_FIGURE)
 
 
 #: A question asking for a time span (多少天内, 多久, how many days): the clause that answers it states one.
-_SPAN_Q = re.compile(r"多少天|几天|多久|多长时间|(?:多少|几)个?(?:工作日|日|月|周|星期|小时)|[天日]内|"
+_SPAN_Q = re.compile(r"多少天|几天|多久|多长时间|(?:多少|几)个?(?:工作日|日|周|星期|小时)|(?:多少|几)个月|[天日]内|"
                      r"\bhow (?:long|soon|quickly|fast)\b|"
-                     r"\bhow many (?:working |calendar )?(?:days|weeks|months|hours)\b|"
+                     r"\b(?:how many|number of) (?:working |calendar )?(?:days|weeks|months|hours)\b|"
                      r"\bwithin (?:how|what)\b", re.I)
 #: A span stated in a clause: a numeral with a time unit, or at once (即时, 当场, 立即, 当日).
 _SPAN_STATED = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:法定|自然)?(?:工作日|日|天|周|月|年|小时)|"
@@ -556,7 +556,8 @@ def contrasts(term: str, text: str) -> list[str]:
 #: A figure asked per unit of a measure (每平方米, 每个阶段, per person): the units, each with its Chinese forms.
 #: Time units (每月, 每年) are left out: "年保费补贴不超过500万元" answers "每年最多多少" without 每.
 _PER_ZH = re.compile(r"每(?:个|一|位|名)?(平方米|立方米|阶段|人|名|户|家|件|吨|亩|辆|台|套|千瓦)")
-_PER_EN = re.compile(r"\b(?:per|each|every)\s+(?:[a-z]+\s+)?(square met(?:re|er)|cubic met(?:re|er)|sq\.?\s?m|"
+_PER_EN = re.compile(r"\b(?:per|each|every)[\s-]+(?:[a-z]+\s+)?(square[\s-]met(?:re|er)|cubic[\s-]met(?:re|er)|"
+                     r"sq\.?\s?m|"
                      r"person|people|employee|worker|head|stage|phase|application|household|vehicle|tonne|ton)s?\b",
                      re.I)
 _PER_FORMS = {"人": ("人", "名"), "名": ("人", "名"), "件": ("件", "项"), "家": ("家", "户", "个企业", "个单位"),
@@ -570,7 +571,7 @@ _PER_FORMS = {"人": ("人", "名"), "名": ("人", "名"), "件": ("件", "项"
 
 def asked_per(question: str) -> list[tuple[str, ...]]:
     """The units a figure is asked per (每平方米, 每个阶段分别, per missing person), each as its Chinese forms."""
-    found = _PER_ZH.findall(question) + [m.lower() for m in _PER_EN.findall(question)]
+    found = _PER_ZH.findall(question) + [m.lower().replace("-", " ") for m in _PER_EN.findall(question)]
     return list(dict.fromkeys(_PER_FORMS.get(u, (u,)) for u in found))
 
 
@@ -669,3 +670,80 @@ def corpus_stats(store: Any) -> CorpusStats:
             stats = CorpusStats(list(store.clauses))
             _STATS[store] = stats
         return stats
+
+
+#: A question asking what a service or an inspection costs (收费标准, 费用, price, fee schedule), not a fine, a late
+#: fee or damages: a clause whose only money is a fine does not answer it (防雷装置检测收费 answered with the fine for
+#: not testing).
+_FEE_ASK = re.compile(r"收费|费用|价格|\bcosts?\b|\bfees?\b|\bcharges?\b|\bprices?\b|\bpricing\b", re.I)
+_FINE_ASK = re.compile(r"罚|滞纳金|违约金|赔偿|处分|\bfines?\b|\bfined\b|penalt|\blate\b|overdue|punish|sanction|"
+                       r"compensat|violat|\bbreach", re.I)
+_FINE_SENT = re.compile(r"罚款|罚金|没收")
+_MONEY_SENT = re.compile(r"[^。！？\n]+[。！？]?")
+
+
+def asks_fee(question: str) -> bool:
+    """Whether the question asks what something costs (a fee, charge or price), not a fine or a late fee."""
+    return bool(_FEE_ASK.search(question)) and not _FINE_ASK.search(question)
+
+
+def fines_only(texts: list[str]) -> bool:
+    """Whether the texts state money and every sentence that states money is a fine (罚款, 罚金, 没收)."""
+    money = [s for t in texts for s in _MONEY_SENT.findall(t) if _MONEY.search(s)]
+    return bool(money) and all(_FINE_SENT.search(s) for s in money)
+
+
+def siblings(term: str, text: str) -> list[str]:
+    """Compounds of `text` with the head of the question's compound `term` and another noun modifier, while `text`
+    lacks `term` itself: 养老保险 asked, 失业保险 held (the clause is about a sibling of the thing asked)."""
+    if len(term) < 4 or term in text or not re.fullmatch(r"[\u4e00-\u9fff]+", term):
+        return []
+    head, mod = term[-2:], term[:-2]
+    tag = word_tag(head)
+    if tag is None or not tag.startswith("n"):
+        return []
+    found = []
+    for m in re.finditer(rf"(?=([\u4e00-\u9fff]{{2}}){re.escape(head)})", text):
+        other = m.group(1)
+        mtag = word_tag(other)
+        if other in mod or mod in other or mtag != "n":
+            continue
+        found.append(other + head)
+    return list(dict.fromkeys(found))
+
+
+#: A named site a question asks about (重庆江北机场, 两江新区, 西部科学城): a clause that does not name it sets
+#: nothing for it (a drone fine near railway lines is not one near the airport).
+_SITE = re.compile(r"(?:机场|港区|码头|火车站|高铁站|车站|口岸|园区|新区|开发区|高新区|保税区|示范区|科学城)$")
+
+
+def named_site(word: str) -> bool:
+    """Whether a Chinese question word names a site: a place name of four or more characters (jieba's ns), or a
+    word ending in an airport, port, park or zone suffix (`_SITE`)."""
+    return len(word) >= 4 and (bool(_SITE.search(word)) or word_tag(word) == "ns")
+
+
+#: A site an English question names by a proper name ("Chongqing Jiangbei airport", "Guoyuan Port"): the site
+#: word with the Chinese forms a clause that names such a site holds.
+_SITE_EN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\s+(airport|port|railway station|station|industrial park|"
+                      r"new area|bonded zone|free trade zone|high-tech zone)\b")
+_SITE_EN_FORMS = {"airport": ("机场",), "port": ("港", "口岸"), "railway station": ("站",), "station": ("站",),
+                  "industrial park": ("园",), "new area": ("新区",), "bonded zone": ("保税",),
+                  "free trade zone": ("自由贸易", "自贸"), "high-tech zone": ("高新",)}
+
+
+def english_sites(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Sites an English question names after a capitalised name ("Jiangbei airport"), each with its Chinese forms."""
+    return [(m.group(0), _SITE_EN_FORMS[m.group(1)]) for m in _SITE_EN.finditer(question)]
+
+
+def titles_elsewhere(question: str) -> list[str]:
+    """Regulations a Chinese question names with another province or city before the title (四川省的优化营商环境条例):
+    another region's document, whatever title the indexed documents share with it."""
+    out = []
+    for m in _TITLE_Q.finditer(question):
+        raw = m.group(1) or m.group(2)
+        lead = question[max(0, m.start() - 6):m.start()] + raw
+        if any(named_place(p) and p not in _LOCAL for p in places_in(lead, "zh")):
+            out.append(raw)
+    return out
