@@ -119,6 +119,7 @@ _FIGURE_Q = re.compile(
     r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分|元|块|米|岁|公里|平方米|立方米|吨)|百分之几|"
     r"(?:规模|面积|金额|额度)有?多[大高少]|有多[大高宽远重]|多宽|多远|多重|什么(?:比例|税率|费率|利率|价格)|"
     r"\bhow (?:much|many|low|high|big|large|far)\b|\bwhat size\b|"
+    r"\bwhat (?:does|do|did|will|would) [^?.]{1,60}\bcost(?: (?:us|me|them|you))?(?=\s*(?:[?,;—–]|$| in\b| per\b))|"
     r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:new |current |maximum |minimum |max |"
     r"min |top |annual |monthly |total |exact |actual )?(?:percentages?|percent|shares?|rates?|ratios?|proportions?|"
     r"amounts?|sums?|caps?|ceilings?|maximum|minimum|limits?|levels?|sizes?|fines?|fees?|splits?|"

@@ -15,6 +15,7 @@ from retriever.decision import (
     Logistic,
     decide,
     fee_fined,
+    unnamed_english_sites,
     sibling_of,
     unheld_date,
     unnamed_sites,
@@ -27,10 +28,12 @@ from retriever.evidence import (
     asks_fee,
     asks_figure,
     asks_span,
+    english_sites,
     fines_only,
     named_site,
     read_question,
     siblings,
+    titles_elsewhere,
 )
 from retriever.search import Hit
 
@@ -179,3 +182,28 @@ def test_a_hyphenated_unit_is_asked_per_too(question, units):
 ])
 def test_which_share_asks_for_a_figure(question, figure):
     assert asks_figure(question) is figure
+
+
+def test_an_english_question_naming_a_site_no_clause_names_is_partial():
+    q = "What's the fine for flying a drone near Chongqing Jiangbei airport without permission?"
+    assert english_sites(q) == [("Chongqing Jiangbei airport", ("机场",))]
+    assert english_sites("If we never set up the required water-monitoring station, what is the fine?") == []
+    assert english_sites("Is there a subsidy near the airport?") == []        # no site named
+    d = decide(q, "en", hits(RAIL_DRONE), STORE, glossary_terms=["无人机", "罚款"], model=model())
+    assert d.verdict == "partial" and d.missing[0] == "Chongqing Jiangbei airport"
+    assert unnamed_english_sites(q, "en", hits(AIRPORT_DRONE)) == []
+    assert decide(q, "en", hits(AIRPORT_DRONE), STORE, glossary_terms=["无人机", "罚款"],
+                  model=model()).verdict == "answer"
+
+
+def test_a_regulation_of_another_province_is_refused_though_an_indexed_title_matches():
+    power = clause("p1", "第三十二条 供电企业接入低压用户的时间不得超过八个工作日。", doc="《重庆市优化营商环境条例》",
+                   label="第三十二条")
+    store = Store([power, *FILLER])
+    q = "四川省的优化营商环境条例规定低压用户接电时间不超过几个工作日？"
+    assert titles_elsewhere(q) == ["四川省的优化营商环境条例"]
+    assert titles_elsewhere("重庆市优化营商环境条例规定低压用户接电时间不超过几个工作日？") == []
+    d = decide(q, "zh", hits(power), store, model=model())
+    assert d.verdict == "refuse" and d.confidence < 0.5 and any("四川省" in r for r in d.reasons)
+    ours = decide("优化营商环境条例规定低压用户接电时间不超过几个工作日？", "zh", hits(power), store, model=model())
+    assert ours.verdict == "answer"
