@@ -32,6 +32,8 @@ ASKS: dict[str, re.Pattern[str]] = {
         r"几月|哪个月|几号|"
         r"施行|生效|\bwhen\b|deadline|\bby when\b|how long|how many (days|months|years)|within|valid|\bdue\b|"
         r"how quickly|how soon|how fast|\bhow much (?:longer|more time|extra time|time)\b|\b(what|which) date\b|"
+        r"\bhow much (?:advance |prior )?notice\b|\b(?:advance|prior) notice\b|\bnotice period\b|"
+        r"\b(?:maximum|minimum|longest|shortest|max) (?:time|period|notice)\b|"
         r"\b(take|takes|took|taken) effect\b|\bin(to)? force\b|"
         r"\beffective (date|from|since|as of)\b", re.I),
     "agency": re.compile(
@@ -145,7 +147,8 @@ _PERIOD_Q = re.compile(r"\b(?:how many|number of) (?:working |calendar |natural 
 #: "How soon / how fast must they …" and "how much longer can it take" ask for a time limit (`date`), and "how
 #: much" there asks for no money: four answerable English questions were read as asking for nothing or an amount.
 TIME_ASK_RULE = True
-_HOW_MUCH_TIME = re.compile(r"\bhow much (?:longer|more time|extra time|time)\b", re.I)
+_HOW_MUCH_TIME = re.compile(r"\bhow much (?:longer|more time|extra time|time|(?:advance |prior )?notice|lead time)\b",
+                            re.I)
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -509,7 +512,9 @@ FIGURE_KINDS = tuple(_FIGURE)
 
 #: A question asking for a time span (多少天内, 多久, how many days): the clause that answers it states one.
 _SPAN_Q = re.compile(r"多少天|几天|多久|多长时间|(?:多少|几)个?(?:工作日|日|周|星期|小时)|(?:多少|几)个月|[天日]内|"
-                     r"\bhow (?:long|soon|quickly|fast)\b|"
+                     r"\bhow (?:long|soon|quickly|fast)\b|\bhow much (?:advance |prior )?notice\b|"
+                     r"\b(?:advance|prior) notice\b|"
+                     r"\b(?:maximum|minimum|longest|shortest|max) (?:time|period)\b|"
                      r"\b(?:how many|number of) (?:working |calendar )?(?:days|weeks|months|hours)\b|"
                      r"\bwithin (?:how|what)\b", re.I)
 #: A span stated in a clause: a numeral with a time unit, or at once (即时, 当场, 立即, 当日).

@@ -207,3 +207,14 @@ def test_a_regulation_of_another_province_is_refused_though_an_indexed_title_mat
     assert d.verdict == "refuse" and d.confidence < 0.5 and any("四川省" in r for r in d.reasons)
     ours = decide("优化营商环境条例规定低压用户接电时间不超过几个工作日？", "zh", hits(power), store, model=model())
     assert ours.verdict == "answer"
+
+
+@pytest.mark.parametrize("question, kinds, span", [
+    ("If the gas company cuts our supply for maintenance, how much advance notice must it give?", ["date"], True),
+    ("What's the maximum time the utility can take to connect us?", ["date"], True),
+    ("What's the legal maximum number of days they can take to pay us?", ["date"], True),
+    ("What is the maximum subsidy for a new plant?", ["amount"], False),         # a maximum of money, no time
+    ("How much does the notice board cost?", ["amount"], False),
+])
+def test_notice_and_maximum_time_ask_for_a_time_limit_not_money(question, kinds, span):
+    assert asked_kinds(question) == kinds and asks_span(question) is span
