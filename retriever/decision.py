@@ -730,6 +730,8 @@ SIBLING_RULE = True
 #: … only of a head this rare in the documents (保险 2 %, not 部门 34 %, 单位 26 %, 项目 7 %: 交通部门 asked and
 #: 主管部门 held are the same office).
 SIBLING_HEAD_SHARE = 0.05
+#: A name the question quotes (“两免三减半”, 国家级“小巨人”) that no cited clause holds.
+QUOTE_RULE = True
 #: A site the question names (重庆江北机场, 两江新区) that no cited clause names.
 SITE_RULE = True
 
@@ -751,6 +753,9 @@ def not_answered(question: str, lang: str, ev: Evidence, cited: list[Any]) -> tu
     if sibling:
         return ("the closest clause is about " + ", ".join(f"{h}, not {a}" for a, h in sibling),
                 {"contrast": sibling})
+    quoted = unquoted(question, cited) if QUOTE_RULE else []
+    if quoted:
+        return (f"no clause found names {'、'.join(quoted)}", {"missing": list(dict.fromkeys(quoted + ev.missing))})
     sites = (unnamed_sites(question, lang, asks, cited) + unnamed_english_sites(question, lang, cited)
              if SITE_RULE else [])
     if sites:
@@ -794,6 +799,20 @@ def sibling_of(asks: Asks, cited: list[Any], stats: CorpusStats) -> list[tuple[s
 
 
 _CITY = re.compile(r"^(?:重庆市|重庆)")
+
+
+_QUOTED = re.compile(r"[“「『]([^”」』]{2,20})[”」』]|\"([^\"]{2,20})\"")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def unquoted(question: str, cited: list[Any]) -> list[str]:
+    """Chinese names the question quotes (“两免三减半”) that no cited clause holds: a named scheme or programme is
+    answered only by a clause that names it."""
+    if not cited:
+        return []
+    hays = [clause_haystack(h.clause) for h in cited]
+    names = [m.group(1) or m.group(2) for m in _QUOTED.finditer(question)]
+    return [n for n in dict.fromkeys(names) if _CJK.search(n) and not any(n in hay for hay in hays)]
 
 
 def _site_forms(group: tuple[str, ...]) -> set[str]:

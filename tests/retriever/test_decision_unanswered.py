@@ -15,10 +15,11 @@ from retriever.decision import (
     Logistic,
     decide,
     fee_fined,
-    unnamed_english_sites,
     sibling_of,
     unheld_date,
+    unnamed_english_sites,
     unnamed_sites,
+    unquoted,
     unstated_span,
 )
 from retriever.evidence import (
@@ -218,3 +219,16 @@ def test_a_regulation_of_another_province_is_refused_though_an_indexed_title_mat
 ])
 def test_notice_and_maximum_time_ask_for_a_time_limit_not_money(question, kinds, span):
     assert asked_kinds(question) == kinds and asks_span(question) is span
+
+
+def test_a_quoted_name_no_clause_holds_is_partial():
+    taiwan = clause("tw", "第十二条 台湾同胞投资企业依照国家有关规定享受税收优惠。", doc="《重庆市台湾同胞投资保护条例》", label="第十二条")
+    giant = clause("gi", "对新认定的国家级专精特新“小巨人”企业给予一次性奖励50万元。", doc="渝府办发〔2024〕22号", label="三、（二）")
+    store = Store([taiwan, giant, *FILLER])
+    q = "台湾同胞投资企业在重庆能享受企业所得税“两免三减半”吗？"
+    assert unquoted(q, hits(taiwan)) == ["两免三减半"]
+    d = decide(q, "zh", hits(taiwan), store, model=model())
+    assert d.verdict == "partial" and d.missing[0] == "两免三减半"
+    twin = decide("企业评上国家级“小巨人”，奖励多少？", "zh", hits(giant), store, model=model())
+    assert twin.verdict == "answer"
+    assert unquoted('What does the "list and lead" scheme pay?', hits(giant)) == []      # no Chinese name quoted
