@@ -764,14 +764,22 @@ def not_answered(question: str, lang: str, ev: Evidence, cited: list[Any]) -> tu
     return None
 
 
+#: How often something is done (每年检测一次, 每半年): a period too, the answer to "多久检测一次".
+_FREQUENCY = re.compile(r"每(?:[一二两三四五六七八九十\d]+个?)?(?:半年|年|季度|月|周|星期|日|天|小时)")
+
+
 def unstated_span(asks: Asks, cited: list[Any]) -> bool:
-    """A time span or limit asked (`Asks.span`) that no cited clause states (`states_span`)."""
-    return asks.span and bool(cited) and not any(states_span(h.clause.text) for h in cited)
+    """A time span or limit asked (`Asks.span`) that no cited clause states (`states_span`, nor how often:
+    每年一次)."""
+    return asks.span and bool(cited) and not any(states_span(h.clause.text) or _FREQUENCY.search(h.clause.text)
+                                                 for h in cited)
 
 
 def unheld_date(asks: Asks, cited: list[Any]) -> bool:
-    """A date or period asked that no cited clause holds in any form (`holds`: a deadline, a date, 截止, 期限 …)."""
-    return "date" in asks.kinds and bool(cited) and not any(holds(h.clause, "date") for h in cited)
+    """A date or period asked that no cited clause holds in any form (`holds`: a deadline, a date, 截止, 期限 …;
+    how often: 每年)."""
+    return "date" in asks.kinds and bool(cited) and not any(holds(h.clause, "date") or _FREQUENCY.search(h.clause.text)
+                                                            for h in cited)
 
 
 def fee_fined(question: str, lang: str, cited: list[Any]) -> str:

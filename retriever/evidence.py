@@ -682,8 +682,8 @@ def corpus_stats(store: Any) -> CorpusStats:
 #: fee or damages: a clause whose only money is a fine does not answer it (防雷装置检测收费 answered with the fine for
 #: not testing).
 _FEE_ASK = re.compile(r"收费|费用|价格|\bcosts?\b|\bfees?\b|\bcharges?\b|\bprices?\b|\bpricing\b", re.I)
-_FINE_ASK = re.compile(r"罚|滞纳金|违约金|赔偿|处分|\bfines?\b|\bfined\b|penalt|\blate\b|overdue|punish|sanction|"
-                       r"compensat|violat|\bbreach", re.I)
+_FINE_ASK = re.compile(r"罚|滞纳金|违约金|赔偿|处分|违法|违规|违反|\bfines?\b|\bfined\b|penalt|\blate\b|overdue|punish|"
+                       r"sanction|compensat|violat|\bbreach", re.I)
 _FINE_SENT = re.compile(r"罚款|罚金|没收")
 _MONEY_SENT = re.compile(r"[^。！？\n]+[。！？]?")
 

@@ -232,3 +232,10 @@ def test_a_quoted_name_no_clause_holds_is_partial():
     twin = decide("企业评上国家级“小巨人”，奖励多少？", "zh", hits(giant), store, model=model())
     assert twin.verdict == "answer"
     assert unquoted('What does the "list and lead" scheme pay?', hits(giant)) == []      # no Chinese name quoted
+
+
+def test_how_often_answers_a_how_long_question_and_a_violation_is_no_fee_question():
+    yearly = clause("y1", "第三十二条 易燃、易爆场所的防雷装置每半年检测一次，其他场所的防雷装置每年检测一次。", label="第三十二条")
+    store = Store([yearly, *FILLER])
+    assert decide("防雷装置多久要检测一次？", "zh", hits(yearly), store, model=model()).verdict == "answer"
+    assert not asks_fee("违规收费怎么处理？") and asks_fee("收费标准是多少？")
