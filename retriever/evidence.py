@@ -693,10 +693,16 @@ def asks_fee(question: str) -> bool:
     return bool(_FEE_ASK.search(question)) and not _FINE_ASK.search(question)
 
 
+#: A clause saying the thing is free answers a fee question ("不得收取费用", 免费检测) whatever fines it states
+#: ("拒不向用户免费提供" information is not a free service).
+_FREE = re.compile(r"免收|免予收取|免费(?:检测|办理|登记|服务)|不得收取|不收取|不得另行收费|不得收费")
+
+
 def fines_only(texts: list[str]) -> bool:
-    """Whether the texts state money and every sentence that states money is a fine (罚款, 罚金, 没收)."""
+    """Whether the texts state money, every sentence that states money is a fine (罚款, 罚金, 没收), and none says the
+    thing is free (不得收取费用)."""
     money = [s for t in texts for s in _MONEY_SENT.findall(t) if _MONEY.search(s)]
-    return bool(money) and all(_FINE_SENT.search(s) for s in money)
+    return bool(money) and all(_FINE_SENT.search(s) for s in money) and not any(_FREE.search(t) for t in texts)
 
 
 def siblings(term: str, text: str) -> list[str]:
@@ -718,24 +724,22 @@ def siblings(term: str, text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-#: A named site a question asks about (重庆江北机场, 两江新区, 西部科学城): a clause that does not name it sets
-#: nothing for it (a drone fine near railway lines is not one near the airport).
-_SITE = re.compile(r"(?:机场|港区|码头|火车站|高铁站|车站|口岸|园区|新区|开发区|高新区|保税区|示范区|科学城)$")
+#: A named facility a question asks about (重庆江北机场, 果园港, 重庆北站): a clause that does not name it sets
+#: nothing for it (a drone fine near railway lines is not one near the airport). Districts, new areas and parks are
+#: not sites here: city-wide measures cover them (两江新区的企业 asks about the city's support too).
+_SITE = re.compile(r"(?:机场|港区|港|码头|火车站|高铁站|车站|北站|西站|口岸)$")
 
 
 def named_site(word: str) -> bool:
-    """Whether a Chinese question word names a site: a place name of four or more characters (jieba's ns), or a
-    word ending in an airport, port, park or zone suffix (`_SITE`)."""
-    return len(word) >= 4 and (bool(_SITE.search(word)) or word_tag(word) == "ns")
+    """Whether a Chinese question word names a facility: four or more characters ending in an airport, port,
+    station or border-crossing word (`_SITE`)."""
+    return len(word) >= 4 and bool(_SITE.search(word))
 
 
 #: A site an English question names by a proper name ("Chongqing Jiangbei airport", "Guoyuan Port"): the site
 #: word with the Chinese forms a clause that names such a site holds.
-_SITE_EN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\s+(airport|port|railway station|station|industrial park|"
-                      r"new area|bonded zone|free trade zone|high-tech zone)\b")
-_SITE_EN_FORMS = {"airport": ("机场",), "port": ("港", "口岸"), "railway station": ("站",), "station": ("站",),
-                  "industrial park": ("园",), "new area": ("新区",), "bonded zone": ("保税",),
-                  "free trade zone": ("自由贸易", "自贸"), "high-tech zone": ("高新",)}
+_SITE_EN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\s+(airport|port|railway station|station)\b")
+_SITE_EN_FORMS = {"airport": ("机场",), "port": ("港", "口岸"), "railway station": ("站",), "station": ("站",)}
 
 
 def english_sites(question: str) -> list[tuple[str, tuple[str, ...]]]:

@@ -129,7 +129,8 @@ def test_no_sibling_of_a_head_most_clauses_hold_nor_for_an_english_question():
 
 
 def test_a_site_the_question_names_that_no_clause_names_is_partial():
-    assert named_site("重庆江北机场") and named_site("两江新区") and not named_site("无人机") and not named_site("机场")
+    assert named_site("重庆江北机场") and named_site("重庆果园港") and not named_site("无人机") and not named_site("机场")
+    assert not named_site("两江新区") and not named_site("沙坪坝区")        # city-wide measures cover districts
     d = decide("在重庆江北机场附近擅自放无人机，罚款是多少？", "zh", hits(RAIL_DRONE), STORE, model=model())
     assert d.verdict == "partial" and d.missing[0] == "重庆江北机场" and d.confidence < 0.5
     named = decide("在重庆江北机场附近擅自放无人机，罚款是多少？", "zh", hits(AIRPORT_DRONE), STORE, model=model())
@@ -239,3 +240,4 @@ def test_how_often_answers_a_how_long_question_and_a_violation_is_no_fee_questio
     store = Store([yearly, *FILLER])
     assert decide("防雷装置多久要检测一次？", "zh", hits(yearly), store, model=model()).verdict == "answer"
     assert not asks_fee("违规收费怎么处理？") and asks_fee("收费标准是多少？")
+    assert not fines_only(["登记不得收取费用。违反规定收费的，处一千元罚款。"])     # free, whatever the fine
