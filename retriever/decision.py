@@ -783,9 +783,10 @@ def unheld_date(asks: Asks, cited: list[Any]) -> bool:
 
 
 def fee_fined(question: str, lang: str, cited: list[Any]) -> str:
-    """The fee word when the question asks what something costs (`asks_fee`) and every sentence of money in the
-    cited clauses is a fine (`fines_only`), else ""."""
-    if not cited or not asks_fee(question) or not fines_only([h.clause.text for h in cited]):
+    """The fee word when the question asks how much something costs (`asks_figure`, `asks_fee`; not who pays it) and
+    every sentence of money in the cited clauses is a fine (`fines_only`), else ""."""
+    if (not cited or not asks_figure(question) or not asks_fee(question)
+            or not fines_only([h.clause.text for h in cited])):
         return ""
     return next((w for w in ("收费", "费用", "价格") if w in question), "收费")
 

@@ -105,6 +105,8 @@ def test_a_fine_asked_or_a_fee_stated_is_still_answered():
     assert fine.verdict == "answer"
     fee = decide("防雷装置检测收费标准是多少钱？", "zh", hits(LIGHTNING_FEE), STORE, model=model())
     assert fee.verdict == "answer" and fee_fined("防雷装置检测收费标准是多少钱？", "zh", hits(LIGHTNING_FEE)) == ""
+    who = decide("防雷装置检测费用由谁承担？", "zh", hits(LIGHTNING_FINE), STORE, model=model())
+    assert not who.subject and not any("fine, not" in r for r in who.reasons)      # who pays, not how much
     en = decide("What is the fine for not testing lightning protection devices?", "en", hits(LIGHTNING_FINE), STORE,
                 glossary_terms=["防雷装置", "检测"], model=model())
     assert en.verdict == "answer"
