@@ -764,8 +764,10 @@ def not_answered(question: str, lang: str, ev: Evidence, cited: list[Any]) -> tu
     return None
 
 
-#: How often something is done (每年检测一次, 每半年): a period too, the answer to "多久检测一次".
-_FREQUENCY = re.compile(r"每(?:[一二两三四五六七八九十\d]+个?)?(?:半年|年|季度|月|周|星期|日|天|小时)")
+#: How often something is done (每年检测一次, 每半年): a period too, the answer to "多久检测一次"; and periods
+#: `states_span` does not read as one (半年, 次日, 月底前).
+_FREQUENCY = re.compile(r"每(?:[一二两三四五六七八九十\d]+个?)?(?:半年|年|季度|月|周|星期|日|天|小时)|"
+                        r"半个?(?:年|月|小时|天|日)|次日|翌日|当月|月底|年底")
 
 
 def unstated_span(asks: Asks, cited: list[Any]) -> bool:

@@ -242,6 +242,8 @@ def test_how_often_answers_a_how_long_question_and_a_violation_is_no_fee_questio
     yearly = clause("y1", "第三十二条 易燃、易爆场所的防雷装置每半年检测一次，其他场所的防雷装置每年检测一次。", label="第三十二条")
     store = Store([yearly, *FILLER])
     assert decide("防雷装置多久要检测一次？", "zh", hits(yearly), store, model=model()).verdict == "answer"
+    half = clause("h1", "第十条 临时占用期限不得超过半年。", label="第十条")
+    assert not unstated_span(read_question("临时占用最长多久？", "zh"), hits(half))
     assert holds(yearly, "date") and not holds(clause("y2", "每年给予补贴五十万元。"), "date")    # how often is a period
     assert not asks_fee("违规收费怎么处理？") and asks_fee("收费标准是多少？")
     assert not fines_only(["登记不得收取费用。违反规定收费的，处一千元罚款。"])     # free, whatever the fine
