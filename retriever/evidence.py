@@ -753,7 +753,8 @@ def titles_elsewhere(question: str) -> list[str]:
     out = []
     for m in _TITLE_Q.finditer(question):
         raw = m.group(1) or m.group(2)
-        lead = question[max(0, m.start() - 6):m.start()] + raw
+        before = re.split(r"[，。；、,.;：:！？?!\s]", question[max(0, m.start() - 6):m.start()])[-1]
+        lead = before + raw         # the place right before the title, not one in an earlier phrase
         if any(named_place(p) and p not in _LOCAL for p in places_in(lead, "zh")):
-            out.append(raw)
+            out.append(re.sub(r"^(?:按照|按|根据|依据|依照)", "", raw))
     return out

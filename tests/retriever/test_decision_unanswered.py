@@ -208,6 +208,8 @@ def test_a_regulation_of_another_province_is_refused_though_an_indexed_title_mat
     q = "四川省的优化营商环境条例规定低压用户接电时间不超过几个工作日？"
     assert titles_elsewhere(q) == ["四川省的优化营商环境条例"]
     assert titles_elsewhere("重庆市优化营商环境条例规定低压用户接电时间不超过几个工作日？") == []
+    assert titles_elsewhere("参照上海市，重庆市优化营商环境条例怎么规定接电时间？") == []
+    assert titles_elsewhere("按照成都市物业管理条例，物业费多少？") == ["成都市物业管理条例"]
     d = decide(q, "zh", hits(power), store, model=model())
     assert d.verdict == "refuse" and d.confidence < 0.5 and any("四川省" in r for r in d.reasons)
     ours = decide("优化营商环境条例规定低压用户接电时间不超过几个工作日？", "zh", hits(power), store, model=model())
