@@ -46,6 +46,7 @@ from retriever.evidence import (
     corpus_stats,
     en_coverage,
     english_sites,
+    fee_word,
     fines_only,
     general_frequency,
     gives_figure,
@@ -790,7 +791,7 @@ def fee_fined(question: str, lang: str, cited: list[Any]) -> str:
     if (not cited or not asks_figure(question) or not asks_fee(question)
             or not fines_only([h.clause.text for h in cited])):
         return ""
-    return next((w for w in ("收费", "费用", "价格") if w in question), "收费")
+    return fee_word(question) or "收费"        # named as the question names it (an English reader gets "cost")
 
 
 def sibling_of(asks: Asks, cited: list[Any], stats: CorpusStats) -> list[tuple[str, str]]:

@@ -698,6 +698,12 @@ def asks_fee(question: str) -> bool:
 _FREE = re.compile(r"免收|免予收取|免费(?:检测|办理|登记|服务)|不得收取|不收取|不得另行收费|不得收费")
 
 
+def fee_word(question: str) -> str:
+    """The word a fee question asks with (收费, 费用, cost, fee …), lower case; "" when none."""
+    m = _FEE_ASK.search(question)
+    return m.group(0).lower() if m else ""
+
+
 def fines_only(texts: list[str]) -> bool:
     """Whether the texts state money, every sentence that states money is a fine (罚款, 罚金, 没收), and none says the
     thing is free (不得收取费用)."""

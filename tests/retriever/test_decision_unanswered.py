@@ -97,7 +97,7 @@ def test_a_fee_asked_of_clauses_whose_only_money_is_a_fine_is_partial():
     assert d.cited[0].clause.id == "l1" and any("fine" in r for r in d.reasons)
     en = decide("What does a lightning-protection inspection cost in Chongqing?", "en", hits(LIGHTNING_FINE), STORE,
                 glossary_terms=["防雷装置", "检测"], model=model())
-    assert en.verdict == "partial" and en.unstated == ["amount"]
+    assert en.verdict == "partial" and en.unstated == ["amount"] and en.subject == "cost"
 
 
 def test_a_fine_asked_or_a_fee_stated_is_still_answered():
