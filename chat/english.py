@@ -565,7 +565,7 @@ def agencies_named(text: str, glossary: Glossary) -> list[str]:
 def agency_en(unit: str, g: Glosser) -> str:
     """`English (中文)` of an agency: its glossary name, else a labelled word-by-word gloss."""
     en = g.glossary.agency_en(unit) or g.glossary.term_en(unit)
-    return f"{en} ({unit})" if en else f"{g.gloss(unit)} ({unit}; gloss)"
+    return f"{en} ({unit})" if en else f'gloss "{g.gloss(unit)}" ({unit})'
 
 
 _BENEFIT_ZH = re.compile(r"补贴|资助|奖励|补助|奖补|减免|补偿|优惠|激励|贴息|担保|免费|便利")

@@ -1,11 +1,13 @@
 """Which sentences of a cited clause the card quotes: the ones that answer what the question asks, verbatim.
 
-A short clause is quoted whole. A longer one gives its sentences in reading order, chosen one at a time by what
-each adds: the question's words not yet quoted, and a fact of each asked kind (amount, share, date or time limit,
-agency, count, condition) not yet quoted. An item's title sentence (`1. 构建商业遥感卫星星座。`) comes with the
-sentences chosen after it and does not count as one of them (a "which kind" question needs the describing
-sentence after it); a list item (`（一）年满七十周岁；`) comes with the sentence that introduces the list (who
-fines, who decides, what the items are conditions of).
+A short clause (`SHORT_CLAUSE`) is quoted whole. A longer one gives `MAX_SENTENCES` sentences in reading order,
+chosen one at a time by what each adds: the question's words not yet quoted, and a fact of each asked kind not yet
+quoted (amount, share, time, agency, count, condition; a fine's penalty sentence, a place, an age); one more
+sentence only for an asked kind still missing. A question asking two things (`几年有效？提前多久申请延续？`) first
+gets the best sentence for each. What a chosen sentence cannot be read without comes along, uncounted: an item's
+title sentence (`1. 构建商业遥感卫星星座。`, and the sentence describing it after it), the sentence introducing a
+list item (`……由规划自然资源主管部门责令限期改正……处十万元以上五十万元以下的罚款：` before `（一）…`), the start of
+the item a later sentence belongs to, and all of a short list of conditions that must all hold (具备下列条件).
 """
 from __future__ import annotations
 
@@ -41,15 +43,18 @@ _COUNT = re.compile(rf"[\d{_CN}]+\s*(?:个|场|家|人|项|次|所|批|名|座|�
 _NUMBER = re.compile(rf"\d|[{_CN}]+\s*(?:个|元|年|日|天|月|人|倍|次|项|%|分之|米|小时|岁|周岁|级)")
 _CONDITION = re.compile(r"条件|符合|具备|资格|下列|对象|认定为|申请人|应当|不得")
 _ALL_OF = re.compile(r"(?:具备|符合|满足|具有)(?:下列|以下)[^：:之]{0,8}条件[^之。；]{0,24}[：:]\s*$")
-_PLACE = re.compile(r"新区|开发区|高新区|园区|产业园|[\u4e00-\u9fff]{2}园|基地|港区|口岸|区县|[\u4e00-\u9fff]{2}[区县镇]")
+_AGE = re.compile(rf"[\d{_CN}]+\s*周?岁")
+_AGE_Q = re.compile(r"多少岁|几岁|年龄|年满|周岁|\bages?\b|how old", re.I)
+_PLACE = re.compile(r"新区|开发区|高新区|园区|产业园|[\u4e00-\u9fff]{2}园|基地|港区|口岸|区县|"
+                    r"[\u4e00-\u9fff]{2}[区县镇]")
 _PLACE_Q = re.compile(r"哪里|哪儿|在哪|哪个区|哪个县|哪个园|什么地方|地点|选址|\bwhere\b|\blocation\b|"
                       r"which (?:district|county|park|zone|area)", re.I)
 _PARTS = re.compile(r"[？?；;]")
-_PENALTY_Q = re.compile(r"罚|处分|法律责任|fine|penalt|punish|sanction", re.I)
+_PENALTY_Q = re.compile(r"罚|处分|法律责任|\bfine[sd]?\b|penalt|punish|sanction", re.I)
 _PENALTY = re.compile(r"罚款|处罚|罚金|没收|吊销|责令|处分")
 KIND_TEXT: dict[str, re.Pattern[str]] = {
     "amount": _MONEY, "percent": _PERCENT, "date": _TIME, "agency": _AGENCY, "count": _COUNT, "number": _NUMBER,
-    "eligibility": _CONDITION, "penalty": _PENALTY, "place": _PLACE,
+    "eligibility": _CONDITION, "penalty": _PENALTY, "place": _PLACE, "age": _AGE,
 }
 
 
@@ -60,12 +65,15 @@ def sentences(text: str) -> list[str]:
 
 def question_kinds(question: str, asks: list[str] | None = None) -> list[str]:
     """The kinds of fact a question asks for (the decision's `asks` when given), plus `penalty` for a fine or
-    punishment question (the sentence that fines names who fines and how much), `place` for a "where" question."""
+    punishment question (the sentence that fines names who fines and how much), `place` for a "where"
+    question, `age` for an age."""
     kinds = list(asks) if asks is not None else asked_kinds(question)
     if _PENALTY_Q.search(question) and "penalty" not in kinds:
         kinds.append("penalty")
     if _PLACE_Q.search(question) and "place" not in kinds:
         kinds.append("place")
+    if _AGE_Q.search(question) and "age" not in kinds:
+        kinds.append("age")
     return kinds
 
 
@@ -81,11 +89,26 @@ def is_title(sentence: str, index: int) -> bool:
     return index == 0 and bool(_MARKER.match(sentence)) and len(body) <= TITLE_MAX and not body.rstrip().endswith("：")
 
 
-def lead_in(sents: list[str], i: int) -> int | None:
-    """The sentence that introduces list item `i` (the nearest earlier one ending in ：), if any."""
+def line_starts(text: str) -> list[int]:
+    """For each sentence of `sentences(text)`, the index of the first sentence of its line (item or paragraph)."""
+    out: list[int] = []
+    for line in text.splitlines():
+        first = len(out)
+        out += [first] * len(sentences(line))
+    return out
+
+
+def lead_in(sents: list[str], i: int, starts: list[int] | None = None) -> int | None:
+    """The sentence a sentence cannot be read without: for a later sentence of a list item's line, the item's
+    first sentence; for a list item, the nearest earlier sentence ending in ： that introduces the list."""
+    starts = starts or list(range(len(sents)))
+    if starts[i] != i:
+        return starts[i] if _ITEM.match(sents[starts[i]]) else None
     if not _ITEM.match(sents[i]):
         return None
     for j in range(i - 1, -1, -1):
+        if starts[j] != j:
+            continue                           # a later sentence of an earlier item
         if sents[j].rstrip().endswith(("：", ":")):
             return j
         if not _ITEM.match(sents[j]):
@@ -93,20 +116,23 @@ def lead_in(sents: list[str], i: int) -> int | None:
     return None
 
 
-def _items_after(sents: list[str], i: int) -> list[int]:
-    """The list items right after lead-in sentence `i`."""
-    out = []
+def all_of_items(sents: list[str], i: int, starts: list[int]) -> list[int]:
+    """When sentence `i` introduces conditions that must all hold (具备下列条件的…：) and its items are short in all
+    (`ALL_OF_MAX`), the items (with their later sentences); else none."""
+    if starts[i] != i or not _ALL_OF.search(sents[i]):
+        return []
+    out: list[int] = []
     for j in range(i + 1, len(sents)):
-        if not _ITEM.match(sents[j]):
+        if not _ITEM.match(sents[j]) and not (out and starts[j] != j):
             break
         out.append(j)
-    return out
+    return out if sum(len(sents[j]) for j in out) <= ALL_OF_MAX else []
 
 
 def _gain(sentence: str, terms: set[str], kinds: list[str], seen_terms: set[str], seen_kinds: set[str]) -> float:
     """What a sentence adds to the quote: question words not yet quoted, and facts of asked kinds not yet quoted;
     a sentence holding no fact of any asked kind counts its words half (it names the topic, not the answer)."""
-    words = sum(len(t) for t in terms if t in sentence and t not in seen_terms)
+    words = float(sum(len(t) for t in terms if t in sentence and t not in seen_terms))
     held = [k for k in kinds if holds(sentence, k)]
     if kinds and not held:
         words /= 2
@@ -124,6 +150,7 @@ def quote_sentences(text: str, terms: set[str], question: str, asks: list[str] |
     sents = sentences(text)
     if len(sents) <= 1 or len(text.strip()) <= SHORT_CLAUSE:
         return sents
+    starts = line_starts(text)
     terms = {t for t in terms if t not in ZH_STOP}
     kinds = question_kinds(question, asks)
     subs = parts(question)
@@ -132,18 +159,14 @@ def quote_sentences(text: str, terms: set[str], question: str, asks: list[str] |
     seen_kinds: set[str] = set()
 
     def take(i: int) -> None:
-        chosen.add(i)
-        seen_terms.update(t for t in terms if t in sents[i])
-        seen_kinds.update(k for k in kinds if holds(sents[i], k))
-        head = lead_in(sents, i)             # a list item comes with the sentence introducing the list
+        """Quote sentence `i`, with what it cannot be read without (an item's lead-in; all the conditions)."""
+        for j in [i, *all_of_items(sents, i, starts)]:
+            chosen.add(j)
+            seen_terms.update(t for t in terms if t in sents[j])
+            seen_kinds.update(k for k in kinds if holds(sents[j], k))
+        head = lead_in(sents, i, starts)
         if head is not None and head not in chosen:
             take(head)
-        if head is None and _ALL_OF.search(sents[i]) and i + 1 < len(sents) and _ITEM.match(sents[i + 1]):
-            items = _items_after(sents, i)   # conditions that must all hold: all of them, when the list is short
-            if sum(len(sents[j]) for j in items) <= ALL_OF_MAX:
-                chosen.update(items)
-                seen_terms.update(t for j in items for t in terms if t in sents[j])
-                seen_kinds.update(k for j in items for k in kinds if holds(sents[j], k))
 
     def best_of(rest: list[int], words: set[str], wanted: list[str], fresh: bool) -> int:
         def key(i: int) -> tuple[float, float, int]:
