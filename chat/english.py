@@ -562,6 +562,12 @@ def agencies_named(text: str, glossary: Glossary) -> list[str]:
     return out
 
 
+def quote_agencies(text: str, g: Glosser) -> list[str]:
+    """`agencies_named`, remembered by the glosser (the same clauses are cited again and again)."""
+    joined = g.remembered("agencies", text or "", lambda t: "\x1f".join(agencies_named(t, g.glossary)))
+    return joined.split("\x1f") if joined else []
+
+
 def agency_en(unit: str, g: Glosser) -> str:
     """`English (中文)` of an agency: its glossary name, else a labelled word-by-word gloss."""
     en = g.glossary.agency_en(unit) or g.glossary.term_en(unit)
@@ -614,7 +620,7 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
         elif named := responsible_named(quote or clause.text):
             said.append("the clause makes responsible: " + "; ".join(
                 f"{g.glossary.agency_en(u) or gloss_sentence(u, g)} ({u})" for u in named))
-        elif named := agencies_named(quote or clause.text, g.glossary):
+        elif named := quote_agencies(quote or clause.text, g):
             said.append("the clause names: " + "; ".join(agency_en(u, g) for u in named))
         else:
             said.append("this clause names no responsible unit")
@@ -775,7 +781,7 @@ def english_lines(question: str, cited: list[Citation], g: Glosser, terms: set[s
             lines.append("  - lead unit: none named in this clause")
         if clause.co_units:
             lines.append(f"  - co-operating units: {units_en(clause.co_units, g.glossary)}")
-        named = [u for u in agencies_named(c.quote, g.glossary) if u not in clause.lead_units + clause.co_units]
+        named = [u for u in quote_agencies(c.quote, g) if u not in clause.lead_units + clause.co_units]
         if named:                            # every agency the quote names, in English beside its Chinese
             lines.append(f"  - agencies named: {'; '.join(agency_en(u, g) for u in named)}")
         if clause.deadline:
