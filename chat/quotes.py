@@ -92,10 +92,10 @@ def is_title(sentence: str, index: int) -> bool:
 def line_starts(text: str) -> list[int]:
     """For each sentence of `sentences(text)`, the index of the first sentence of its line (item or paragraph)."""
     out: list[int] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):                # the same breaks `sentences` splits at
         first = len(out)
         out += [first] * len(sentences(line))
-    return out
+    return out if len(out) == len(sentences(text)) else list(range(len(sentences(text))))
 
 
 def lead_in(sents: list[str], i: int, starts: list[int] | None = None) -> int | None:
