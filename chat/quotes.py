@@ -45,6 +45,8 @@ _CONDITION = re.compile(r"条件|符合|具备|资格|下列|对象|认定为|�
 _ALL_OF = re.compile(r"(?:具备|符合|满足|具有)(?:下列|以下)[^：:之]{0,8}条件[^之。；]{0,24}[：:]\s*$")
 _AGE = re.compile(rf"[\d{_CN}]+\s*周?岁")
 _AGE_Q = re.compile(r"多少岁|几岁|年龄|年满|周岁|\bages?\b|how old", re.I)
+_VALIDITY = re.compile(rf"有效期[^。；，]{{0,4}}?[\d{_CN}]+\s*(?:个)?(?:年|月|日|天)|有效期(?:为|是)?(?:长期|永久)")
+_VALIDITY_Q = re.compile(r"有效期|几年有效|多久有效|有效多久|多长时间有效|\bvalid(?:ity)?\b|\bexpir", re.I)
 _PLACE = re.compile(r"新区|开发区|高新区|园区|产业园|[\u4e00-\u9fff]{2}园|基地|港区|口岸|区县|"
                     r"[\u4e00-\u9fff]{2}[区县镇]")
 _PLACE_Q = re.compile(r"哪里|哪儿|在哪|哪个区|哪个县|哪个园|什么地方|地点|选址|\bwhere\b|\blocation\b|"
@@ -55,6 +57,7 @@ _PENALTY = re.compile(r"罚款|处罚|罚金|没收|吊销|责令|处分")
 KIND_TEXT: dict[str, re.Pattern[str]] = {
     "amount": _MONEY, "percent": _PERCENT, "date": _TIME, "agency": _AGENCY, "count": _COUNT, "number": _NUMBER,
     "eligibility": _CONDITION, "penalty": _PENALTY, "place": _PLACE, "age": _AGE,
+    "validity": _VALIDITY,
 }
 
 
@@ -66,7 +69,8 @@ def sentences(text: str) -> list[str]:
 def question_kinds(question: str, asks: list[str] | None = None) -> list[str]:
     """The kinds of fact a question asks for (the decision's `asks` when given), plus `penalty` for a fine or
     punishment question (the sentence that fines names who fines and how much), `place` for a "where"
-    question, `age` for an age."""
+    question, `age` for an age, `validity` for how long a
+    licence or certificate is valid."""
     kinds = list(asks) if asks is not None else asked_kinds(question)
     if _PENALTY_Q.search(question) and "penalty" not in kinds:
         kinds.append("penalty")
@@ -74,6 +78,8 @@ def question_kinds(question: str, asks: list[str] | None = None) -> list[str]:
         kinds.append("place")
     if _AGE_Q.search(question) and "age" not in kinds:
         kinds.append("age")
+    if _VALIDITY_Q.search(question) and "validity" not in kinds:
+        kinds.append("validity")
     return kinds
 
 
@@ -131,11 +137,12 @@ def all_of_items(sents: list[str], i: int, starts: list[int]) -> list[int]:
 
 def _gain(sentence: str, terms: set[str], kinds: list[str], seen_terms: set[str], seen_kinds: set[str]) -> float:
     """What a sentence adds to the quote: question words not yet quoted, and facts of asked kinds not yet quoted;
-    a sentence holding no fact of any asked kind counts its words half (it names the topic, not the answer)."""
+    a sentence's words count from half (no fact of an asked kind: it names the topic, not the answer) to whole (a
+    fact of every asked kind)."""
     words = float(sum(len(t) for t in terms if t in sentence and t not in seen_terms))
     held = [k for k in kinds if holds(sentence, k)]
-    if kinds and not held:
-        words /= 2
+    if kinds:
+        words *= 0.5 + 0.5 * len(held) / len(kinds)
     return words + ASK_WEIGHT * sum(k not in seen_kinds for k in held)
 
 

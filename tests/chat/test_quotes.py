@@ -88,6 +88,12 @@ def test_a_two_part_question_gets_a_sentence_for_each_part():
     assert "登记证有效期三年" in got and "届满三十日前" in got
 
 
+def test_a_validity_question_gets_the_validity_sentence_not_another_time_limit():
+    got = "".join(quote(LICENCE, "How long is the registration certificate of a small food workshop valid?", "en",
+                        ["食品小作坊", "登记证"]))
+    assert "登记证有效期三年" in got
+
+
 def test_an_age_question_gets_the_list_item_with_the_age_and_its_lead_in():
     got = quote(EXPERTS, "评标专家年满多少岁就不再担任评标专家？")
     assert got[0].startswith("第二十七条") and "（一）年满七十周岁；" in got
