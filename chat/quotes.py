@@ -2,12 +2,14 @@
 
 A short clause (`SHORT_CLAUSE`) is quoted whole. A longer one gives `MAX_SENTENCES` sentences in reading order,
 chosen one at a time by what each adds: the question's words not yet quoted, and a fact of each asked kind not yet
-quoted (amount, share, time, agency, count, condition; a fine's penalty sentence, a place, an age); one more
+quoted (amount, share, time, agency, count, condition; a fine's penalty sentence, a place, an age, a validity
+period); one more
 sentence only for an asked kind still missing. A question asking two things (`几年有效？提前多久申请延续？`) first
 gets the best sentence for each. What a chosen sentence cannot be read without comes along, uncounted: an item's
 title sentence (`1. 构建商业遥感卫星星座。`, and the sentence describing it after it), the sentence introducing a
-list item (`……由规划自然资源主管部门责令限期改正……处十万元以上五十万元以下的罚款：` before `（一）…`), the start of
-the item a later sentence belongs to, and all of a short list of conditions that must all hold (具备下列条件).
+list item (`……由规划自然资源主管部门责令……处十万元以上五十万元以下的罚款：` before `（一）…`), the start of
+the item a later sentence belongs to, and all of a short list whose items only make sense together: conditions
+that must all hold (具备下列条件) or a schedule whose every item states the kind of fact asked for.
 """
 from __future__ import annotations
 
@@ -21,8 +23,8 @@ SHORT_CLAUSE = 100
 MAX_SENTENCES = 2
 #: Sentences quoted beyond the limit, each only for a fact of an asked kind that the chosen ones lack.
 EXTRA_FOR_ASKED = 1
-#: A list of conditions that must all hold (具备下列条件) is quoted whole when its items are this short in all.
-ALL_OF_MAX = 160
+#: A list of conditions that must all hold, or a schedule, is quoted whole when its items are this short in all.
+LIST_MAX = 200
 #: A title sentence is at most this long.
 TITLE_MAX = 30
 #: A fact of an asked kind weighs as much as a question word of this many characters.
@@ -113,7 +115,7 @@ def lead_in(sents: list[str], i: int, starts: list[int] | None = None) -> int | 
     if not _ITEM.match(sents[i]):
         return None
     for j in range(i - 1, -1, -1):
-        if starts[j] != j:
+        if starts[j] != j and _ITEM.match(sents[starts[j]]):
             continue                           # a later sentence of an earlier item
         if sents[j].rstrip().endswith(("：", ":")):
             return j
@@ -122,17 +124,29 @@ def lead_in(sents: list[str], i: int, starts: list[int] | None = None) -> int | 
     return None
 
 
-def all_of_items(sents: list[str], i: int, starts: list[int]) -> list[int]:
-    """When sentence `i` introduces conditions that must all hold (具备下列条件的…：) and its items are short in all
-    (`ALL_OF_MAX`), the items (with their later sentences); else none."""
-    if starts[i] != i or not _ALL_OF.search(sents[i]):
-        return []
+def items_after(sents: list[str], i: int, starts: list[int]) -> list[int]:
+    """The list items (with their later sentences) right after sentence `i`."""
     out: list[int] = []
     for j in range(i + 1, len(sents)):
         if not _ITEM.match(sents[j]) and not (out and starts[j] != j):
             break
         out.append(j)
-    return out if sum(len(sents[j]) for j in out) <= ALL_OF_MAX else []
+    return out
+
+
+def whole_list(sents: list[str], i: int, starts: list[int], kinds: list[str]) -> list[int]:
+    """The items after lead-in `i` that are quoted together, when the list is short (`LIST_MAX`): conditions that
+    must all hold (具备下列条件的…：), or a schedule whose every item states a fact of an asked kind (缴费满一年
+    不足两年的为三个月；…): one item alone would mislead. Else none."""
+    if not sents[i].rstrip().endswith(("：", ":")):
+        return []
+    items = items_after(sents, i, starts)
+    heads = [j for j in items if starts[j] == j]
+    all_of = starts[i] == i and bool(_ALL_OF.search(sents[i]))
+    schedule = len(heads) >= 3 and any(all(holds(sents[j], k) for j in heads) for k in kinds)
+    if not items or not (all_of or schedule):
+        return []
+    return items if sum(len(sents[j]) for j in items) <= LIST_MAX else []
 
 
 def _gain(sentence: str, terms: set[str], kinds: list[str], seen_terms: set[str], seen_kinds: set[str]) -> float:
@@ -167,7 +181,7 @@ def quote_sentences(text: str, terms: set[str], question: str, asks: list[str] |
 
     def take(i: int) -> None:
         """Quote sentence `i`, with what it cannot be read without (an item's lead-in; all the conditions)."""
-        for j in [i, *all_of_items(sents, i, starts)]:
+        for j in [i, *whole_list(sents, i, starts, kinds)]:
             chosen.add(j)
             seen_terms.update(t for t in terms if t in sents[j])
             seen_kinds.update(k for k in kinds if holds(sents[j], k))

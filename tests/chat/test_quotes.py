@@ -41,6 +41,14 @@ PERMIT = ("第十四条 对涉及已竣工高等级公路用地范围内的管�
           "（三）在管线工程放线后，由市公路主管部门会同市规划管理部门共同验线后才能施工。")
 
 
+BENEFITS = ("第二十四条 失业人员领取失业保险金的期限，根据其失业前所在单位和本人累计缴纳失业保险费的时间确定。具体划分为：\n"
+            "（一）累计缴费时间满一年不足两年的为三个月；\n（二）累计缴费时间满两年不足三年的为六个月；\n"
+            "（三）累计缴费时间满三年不足四年的为九个月；\n（四）累计缴费时间满四年不足五年的为十二个月；\n"
+            "（五）累计缴费时间满五年不足七年的为十五个月；\n（六）累计缴费时间满七年的为十六个月。\n"
+            "失业人员重新就业后，再次失业的，其缴费的时间重新计算，领取失业保险金的期限应与前次失业应领取而未领取失业保险金"
+            "的期限合并计算，但最长不超过二十四个月。")
+
+
 def quote(text: str, question: str, lang: str = "zh", expansions: list[str] | None = None) -> list[str]:
     got = quote_sentences(text, query_terms(question, lang, expansions), question)
     assert got and all(s in text for s in got)                  # every quoted sentence verbatim from the clause
@@ -108,6 +116,14 @@ def test_conditions_that_must_all_hold_are_quoted_together_only_when_short():
     long_items = CONDITIONS.replace("（三）已按规定办理失业和求职登记的。", "（三）" + "已按规定办理失业和求职登记" * 12 + "的。")
     assert len(quote(long_items, "I resigned after 18 months. Can I claim unemployment benefits?", "en",
                      ["失业保险金"])) < 4
+
+
+def test_a_schedule_is_quoted_whole_with_its_lead_in():
+    got = quote(BENEFITS, "For how many months are unemployment benefits paid after five to seven years of "
+                          "contributions?", "en", ["失业保险金", "累计缴费"])
+    assert "具体划分为：" in got                                   # the lead-in, though not first on its line
+    assert [s[:3] for s in got if s.startswith("（")] == ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）"]
+    assert "（五）累计缴费时间满五年不足七年的为十五个月；" in got
 
 
 def test_line_starts_map_each_sentence_to_its_line():
