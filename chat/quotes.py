@@ -4,11 +4,13 @@ A short clause (`SHORT_CLAUSE`) is quoted whole. A longer one gives `MAX_SENTENC
 chosen one at a time by what each adds: the question's words not yet quoted, and a fact of each asked kind not yet
 quoted (amount, share, time, agency, count, condition; a fine's penalty sentence, a place, an age, a validity
 period); one more sentence only for an asked kind still missing. A question asking two things
-(`几年有效？提前多久申请延续？`) first gets the best sentence for each. What a chosen sentence cannot be read
-without comes along, uncounted: an item's title sentence (`1. 构建商业遥感卫星星座。`, and the sentence describing
-it after it), the sentence introducing a list item (`……由规划自然资源主管部门责令……处十万元以上五十万元以下的
-罚款：` before `（一）…`), the start of the item a later sentence belongs to, and all of a short list whose items only make sense together: conditions
-that must all hold (具备下列条件) or a schedule whose every item states the kind of fact asked for.
+(`几年有效？提前多久申请延续？`) first gets the best sentence for each.
+
+What a chosen sentence cannot be read without comes along, uncounted: an item's title sentence
+(`1. 构建商业遥感卫星星座。`, then the sentence describing it), the sentence introducing a list item (who fines and
+how much, before `（一）…`), the start of the item a later sentence belongs to, and all of a short list whose items
+only make sense together: conditions that must all hold (具备下列条件) or a schedule whose every item states the
+kind of fact asked for.
 """
 from __future__ import annotations
 
