@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from chat import english
 from chat.citations import citation, doc_number_en, title, with_title
+from chat.quotes import MAX_SENTENCES, quote_sentences, sentences
 from chat.records import AnswerCard, Citation, FactView
 from index.clause import Clause
 from index.doc_notes import citation_extras
@@ -19,13 +20,6 @@ from retriever.search import Hit
 #: Second and later clauses are cited only when their fused score is this close to the best one.
 CLOSE_SCORE = 0.9
 MAX_CITED = 3
-MAX_SENTENCES = 2
-_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
-_AMOUNT_Q = re.compile(r"多少|金额|补贴|资助|奖励|补助|奖补|"
-                       r"how much|amount|subsid|fund|grant|reward|money|cny|yuan|rmb", re.I)
-_UNIT_Q = re.compile(r"牵头|负责|哪个部门|哪个单位|"
-                     r"which (agency|department|body|unit)|who (leads|is responsible)|lead", re.I)
-_DATE_Q = re.compile(r"何时|什么时候|时间|期限|截止|完成|when|deadline|by what date|due", re.I)
 
 TEXT = {
     "zh": {
@@ -71,11 +65,6 @@ FIGURE_WORDS = {
 }
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences of a clause, verbatim (split after 。！？ and at line breaks)."""
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-
-
 def query_terms(query: str, lang: str, expansions: list[str] | None = None, translation: str | None = None) -> set[str]:
     """Chinese words that stand for the question (English questions: glossary terms and translation)."""
     terms: set[str] = set()
@@ -86,25 +75,10 @@ def query_terms(query: str, lang: str, expansions: list[str] | None = None, tran
     return terms
 
 
-def best_sentences(clause: Clause, terms: set[str], query: str, limit: int = MAX_SENTENCES) -> list[str]:
-    """The sentences of a clause that best match the question, in reading order."""
-    sents = sentences(clause.text)
-    if len(sents) <= 1:
-        return sents
-    wants_amount = bool(_AMOUNT_Q.search(query))
-    wants_unit = bool(_UNIT_Q.search(query))
-    scored = []
-    for i, s in enumerate(sents):
-        score: float = sum(len(t) for t in terms if t in s)
-        if wants_amount and re.search(r"\d+(\.\d+)?\s*[万亿千百]?元|%", s):
-            score += 3
-        if wants_unit and re.search(r"牵头|配合", s):
-            score += 3
-        if i == 0 and re.match(r"^[（(]?[一二三四五六七八九十\d]+[）).、．]", s):
-            score += 0.5          # the item's own title sentence
-        scored.append((score, i))
-    keep = sorted(i for _, i in sorted(scored, key=lambda x: (-x[0], x[1]))[:limit])
-    return [sents[i] for i in keep]
+def best_sentences(clause: Clause, terms: set[str], query: str, limit: int = MAX_SENTENCES,
+                   asks: list[str] | None = None) -> list[str]:
+    """The sentences of a clause to quote for the question, verbatim, in reading order (`chat.quotes`)."""
+    return quote_sentences(clause.text, terms, query, asks, limit)
 
 
 def clause_facts(clause: Clause, lang: str, glossary: Glossary | None = None) -> list[FactView]:
@@ -180,15 +154,17 @@ def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, 
         return AnswerCard(question, lang, answered=False, answer="\n".join(lines), related=related)
     terms = query_terms(question, lang, expansions, translation)
     cited_hits = decision.cited if (decision is not None and decision.cited) else select_cited(hits, terms)
+    asks = decision.asks if decision is not None else None
     if lang == "en" and glossary is not None:
-        cited = [make_citation(h.clause, lang, best_sentences(h.clause, terms, question), glossary, n=i)
+        cited = [make_citation(h.clause, lang, best_sentences(h.clause, terms, question, asks=asks), glossary,
+                               n=i)
                  for i, h in enumerate(cited_hits, start=1)]
         lines = english.answer_lines(question, cited, [h.clause for h in hits], glossary, terms)
         return AnswerCard(question, lang, answered=True, answer="\n".join(lines), citations=cited)
     cited = []
     lines = []
     for i, hit in enumerate(cited_hits, start=1):
-        quote = best_sentences(hit.clause, terms, question)
+        quote = best_sentences(hit.clause, terms, question, asks=asks)
         c = make_citation(hit.clause, lang, quote, glossary, n=i)
         cited.append(c)
         # the document's dates with every citation
@@ -251,7 +227,8 @@ def _partial(question: str, lang: str, decision: Decision, hits: list[Hit], glos
     t = TEXT[lang]
     closest = decision.cited[0]
     terms = query_terms(question, lang, expansions, translation)
-    c = make_citation(closest.clause, lang, best_sentences(closest.clause, terms, question), glossary, n=1)
+    c = make_citation(closest.clause, lang, best_sentences(closest.clause, terms, question, asks=decision.asks),
+                      glossary, n=1)
     where = with_title(c.citation, title(closest.clause, lang), lang, c.document.get("date_line"))
     head = _partial_head(lang, decision, where, glossary)
     lines = [head, f"「{c.quote}」"]

@@ -534,6 +534,46 @@ def responsible_named(text: str) -> list[str]:
     return out
 
 
+#: An agency a sentence names as the one that acts or is applied to: `由应急管理部门责令…`, `向市公路主管部门申请…`.
+_ACTOR = re.compile(r"(?:由|向|经|会同|报|报请|提请|交由|责成)(?P<u>[\u4e00-\u9fff（）]{2,20}?"
+                    r"(?:主管部门|管理部门|行政部门|部门|管理局|局|委员会|委|机关|机构|人民政府|办公室|海关|法院))"
+                    r"(?=[\u4e00-\u9fff，、；。]|$)")
+
+
+def agencies_named(text: str, glossary: Glossary) -> list[str]:
+    """The agencies a quoted text names, in reading order: glossary agencies, units made responsible (`X负责`)
+    and units that act or are applied to (`由X责令`, `向X申请`)."""
+    found: list[tuple[int, str]] = []
+    flat = re.sub(r"\s+", "", text or "")
+    i = 0
+    while i < len(flat):
+        hit = glossary.longest(flat, i)
+        if hit and hit[1].kind == "agency":
+            found.append((i, flat[i:i + hit[0]]))
+            i += hit[0]
+        else:
+            i += 1
+    found += [(m.start("u"), m.group("u")) for m in _ACTOR.finditer(flat)]
+    found += [(flat.find(u), u) for u in responsible_named(flat)]
+    out: list[str] = []
+    for _, unit in sorted(found):
+        if unit not in out and not any(unit in o for o in out):
+            out = [o for o in out if o not in unit] + [unit]
+    return out
+
+
+def quote_agencies(text: str, g: Glosser) -> list[str]:
+    """`agencies_named`, remembered by the glosser (the same clauses are cited again and again)."""
+    joined = g.remembered("agencies", text or "", lambda t: "\x1f".join(agencies_named(t, g.glossary)))
+    return joined.split("\x1f") if joined else []
+
+
+def agency_en(unit: str, g: Glosser) -> str:
+    """`English (中文)` of an agency: its glossary name, else a labelled word-by-word gloss."""
+    en = g.glossary.agency_en(unit) or g.glossary.term_en(unit)
+    return f"{en} ({unit})" if en else f'gloss "{g.gloss(unit)}" ({unit})'
+
+
 _BENEFIT_ZH = re.compile(r"补贴|资助|奖励|补助|奖补|减免|补偿|优惠|激励|贴息|担保|免费|便利")
 
 
@@ -580,6 +620,8 @@ def direct_answer_en(question: str, clause: Clause, g: Glosser, terms: set[str],
         elif named := responsible_named(quote or clause.text):
             said.append("the clause makes responsible: " + "; ".join(
                 f"{g.glossary.agency_en(u) or gloss_sentence(u, g)} ({u})" for u in named))
+        elif named := quote_agencies(quote or clause.text, g):
+            said.append("the clause names: " + "; ".join(agency_en(u, g) for u in named))
         else:
             said.append("this clause names no responsible unit")
     if _DOCNO.search(question) and clause.doc_number:
@@ -739,6 +781,9 @@ def english_lines(question: str, cited: list[Citation], g: Glosser, terms: set[s
             lines.append("  - lead unit: none named in this clause")
         if clause.co_units:
             lines.append(f"  - co-operating units: {units_en(clause.co_units, g.glossary)}")
+        named = [u for u in quote_agencies(c.quote, g) if u not in clause.lead_units + clause.co_units]
+        if named:                            # every agency the quote names, in English beside its Chinese
+            lines.append(f"  - agencies named: {'; '.join(agency_en(u, g) for u in named)}")
         if clause.deadline:
             lines.append(f"  - deadline: {format_date_en(clause.deadline)}")
         elif plan_item:

@@ -73,8 +73,9 @@ def quoted_parts(clause: Clause, quote: str | list[str]) -> list[dict[str, Any]]
 
 
 def _joined(article_label: str, labels: list[str], sep: str) -> str:
-    """`第三十二条第一款` + `第三十二条第三款` → `第三十二条第一款、第三款` (the article named once)."""
-    return labels[0] + "".join(sep + (lab[len(article_label):] if lab.startswith(article_label) else lab)
+    """`第三十二条第一款` + `第三十二条第三款` → `第三十二条第一款、第三款` (the article named once); `Article 49` +
+    `Article 49, item (1)` → `Article 49, item (1)`, not `Article 49, , item (1)`."""
+    return labels[0] + "".join(sep + (lab[len(article_label):].lstrip(", ") if lab.startswith(article_label) else lab)
                                for lab in labels[1:])
 
 

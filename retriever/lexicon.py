@@ -52,7 +52,7 @@ within without re start starting someone anyone anything something answer think 
 outside fail failed jointly order change changes base head single aim paying open opening setting running
 space national major official person piece pieces good number term bureau commission
 administration management requirement file report complete planning leading responsible employ office
-application facility facilities supply upgrade ground system including differently private
+facility facilities supply upgrade ground system including differently private
 transfer protection engineer annual sector institute
 """.split())
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)

@@ -83,3 +83,16 @@ def test_quote_over_two_paragraphs_names_both(corpus):
     assert extras["citation_zh"] == "《重庆市优化营商环境条例》第三十二条第一款、第三款"
     assert extras["citation_en"].endswith("Article 32(1), (3)")
     assert [p["paragraph"] for p in extras["paragraphs_quoted"]] == [1, 3]
+
+
+def test_quote_of_a_list_item_names_the_item_once(corpus):
+    """A quote of the lead-in and one item: `Article 48, item (1)`, not `Article 48, , item (1)`."""
+    doc = next(d for d in corpus.documents if d.title == "重庆市动物防疫条例")
+    art = next(c for c in doc.clauses if c.label == "第四十八条")
+    lead, item = art.paragraphs[0], art.paragraphs[1]
+    assert item["item"] == 1
+    quote = [art.text[lead["start"]:lead["end"]].strip(), art.text[item["start"]:item["end"]].strip()]
+    extras = citation_extras(art, quote, "en", art.citation, f"{doc.title_en}, {art.label_en}")
+    assert extras["citation_en"].endswith("Article 48, item (1)"), extras["citation_en"]
+    assert ", ," not in extras["citation_en"]
+    assert extras["citation_zh"].endswith("第四十八条、第（一）项")
