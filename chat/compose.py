@@ -60,8 +60,8 @@ PER_EN = {"平方米": "square metre", "立方米": "cubic metre", "阶段": "st
           "套": "set", "千瓦": "kilowatt"}
 #: The figure kinds a partial answer says the documents do not state (`Decision.unstated`).
 FIGURE_WORDS = {
-    "zh": {"amount": "具体金额", "percent": "具体比例", "count": "具体数量", "number": "具体数字"},
-    "en": {"amount": "amount", "percent": "percentage", "count": "number", "number": "figure"},
+    "zh": {"amount": "具体金额", "percent": "具体比例", "count": "具体数量", "number": "具体数字", "date": "具体期限"},
+    "en": {"amount": "amount", "percent": "percentage", "count": "number", "number": "figure", "date": "time limit"},
 }
 
 

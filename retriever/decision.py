@@ -38,26 +38,33 @@ from retriever.evidence import (
     CorpusStats,
     asked_kinds,
     asked_per,
+    asks_fee,
     asks_figure,
     clause_haystack,
     colloquial,
     contrasts,
     corpus_stats,
     en_coverage,
+    english_sites,
+    fee_word,
+    fines_only,
     general_frequency,
     gives_figure,
     holds,
     holds_text,
     is_content_word,
     mentions,
+    named_site,
     named_titles,
     parts,
     pays_other,
     read_question,
+    siblings,
     states,
     states_effect,
     states_per,
     states_span,
+    titles_elsewhere,
     word_tag,
     zh_words,
 )
@@ -78,6 +85,9 @@ PER_UNIT_RULE = True
 #: A question naming a regulation or measures by a title no indexed document has, and no candidate clause quotes
 #: (重庆市数字经济促进条例), is refused: another document, like an unindexed document number.
 TITLE_RULE = True
+#: … and so is one naming a regulation with another province or city before its title (四川省的优化营商环境条例),
+#: though an indexed document shares the title.
+ELSEWHERE_TITLE_RULE = True
 VERDICTS = ("answer", "partial", "refuse")
 
 #: Evidence each candidate is also compared on with the best of the other candidates (`<feature>_lead`).
@@ -528,7 +538,9 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
         reasons.append("a follow-up on the previous answer's topic")
         return Decision("answer", max(confidence, threshold), _cited(ev, model), reasons, ev.missing,
                         ev.asks.kinds, scores)
-    unknown = unknown_titles(question, ev.hits, ev.stats) if TITLE_RULE and lang == "zh" else []
+    unknown = (unknown_titles(question, ev.hits, ev.stats)
+               + (titles_elsewhere(question) if ELSEWHERE_TITLE_RULE else [])) if TITLE_RULE and lang == "zh" else []
+    unknown = list(dict.fromkeys(unknown))
     if unknown:
         reasons.insert(0, f"the documents indexed do not include {'、'.join(unknown)}")
     if answers(confidence, row, threshold) and not unknown:
@@ -557,6 +569,13 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
             reasons.append("the closest clause is about " + ", ".join(f"{h}, not {a}" for a, h in contrast))
             return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
                             ev.asks.kinds, scores, contrast=contrast)
+        unanswered = not_answered(question, lang, ev, cited)
+        if unanswered is not None:
+            reason, fields = unanswered
+            reasons.append(reason)
+            fields.setdefault("missing", ev.missing)
+            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, asks=ev.asks.kinds,
+                            candidate_scores=scores, **fields)
         return Decision("answer", confidence, cited, reasons, ev.missing, ev.asks.kinds, scores)
     scoped = (row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"] or row["out_of_scope"]
               or bool(unknown))
@@ -693,12 +712,148 @@ def contrasted(question: str, asks: Asks, cited: list[Any], stats: CorpusStats) 
     hays = [clause_haystack(h.clause) for h in cited]
     out = []
     for group, _, _ in _weighted(asks, stats):
-        if any(t in hay for hay in hays for t in group):
+        if any(t in hay for hay in hays for t in _site_forms(group)) or named_site(group[0]):
             continue
         held = [x for t in group if t in question for x in contrasts(t, hays[0])]
         if held:
             out.append((group[0], held[0]))
     return out
+
+
+#: A time limit asked (多少天内, how many days) that no cited clause states (no numeral with a time unit, no 即时).
+SPAN_RULE = True
+#: A date asked (减免几年, when) that no cited clause holds in any form (no period, deadline or date).
+DATE_HELD_RULE = True
+#: A fee or price asked (收费标准, what does an inspection cost) where every figure of money cited is a fine.
+FEE_RULE = True
+#: A compound asked (养老保险) that no cited clause holds while the best one holds its sibling (失业保险).
+SIBLING_RULE = True
+#: … only of a head this rare in the documents (保险 2 %, not 部门 34 %, 单位 26 %, 项目 7 %: 交通部门 asked and
+#: 主管部门 held are the same office).
+SIBLING_HEAD_SHARE = 0.05
+#: A name the question quotes (“两免三减半”, 国家级“小巨人”) that no cited clause holds.
+QUOTE_RULE = True
+#: A site the question names (重庆江北机场, 两江新区) that no cited clause names.
+SITE_RULE = True
+
+
+def not_answered(question: str, lang: str, ev: Evidence, cited: list[Any]) -> tuple[str, dict[str, Any]] | None:
+    """Why the cited clauses, confident as the model is, do not answer what was asked — (reason, the
+    `Decision` fields that name it) — or None: a time limit, a date, a fee, a sibling compound or a site the
+    question asks about that they do not state (see the rules above)."""
+    asks = ev.asks
+    if SPAN_RULE and unstated_span(asks, cited):
+        return "none of the clauses found states a time limit", {"unstated": ["date"]}
+    if DATE_HELD_RULE and lang == "zh" and unheld_date(asks, cited):
+        return "none of the clauses found holds the date or period asked for", {"unstated": ["date"]}
+    fee = fee_fined(question, lang, cited) if FEE_RULE else ""
+    if fee:
+        return f"the only money the clauses found state is a fine, not a {fee}", {"unstated": ["amount"],
+                                                                                  "subject": fee}
+    sibling = sibling_of(asks, cited, ev.stats) if SIBLING_RULE and lang == "zh" and asks_figure(question) else []
+    if sibling:
+        return ("the closest clause is about " + ", ".join(f"{h}, not {a}" for a, h in sibling),
+                {"contrast": sibling})
+    quoted = unquoted(question, cited) if QUOTE_RULE else []
+    if quoted:
+        return (f"no clause found names {'、'.join(quoted)}", {"missing": list(dict.fromkeys(quoted + ev.missing))})
+    sites = (unnamed_sites(question, lang, asks, cited) + unnamed_english_sites(question, lang, cited)
+             if SITE_RULE else [])
+    if sites:
+        return (f"no clause found names {'、'.join(sites)}",
+                {"missing": list(dict.fromkeys(sites + ev.missing))})
+    return None
+
+
+#: How often something is done (每年检测一次, 每半年): a period too, the answer to "多久检测一次"; and periods
+#: `states_span` does not read as one (半年, 次日, 月底前).
+_FREQUENCY = re.compile(r"每(?:[一二两三四五六七八九十\d]+个?)?(?:半年|年|季度|月|周|星期|日|天|小时)|"
+                        r"半个?(?:年|月|小时|天|日)|次日|翌日|当月|月底|年底")
+
+
+def unstated_span(asks: Asks, cited: list[Any]) -> bool:
+    """A time span or limit asked (`Asks.span`) that no cited clause states (`states_span`, nor how often:
+    每年一次)."""
+    return asks.span and bool(cited) and not any(states_span(h.clause.text) or _FREQUENCY.search(h.clause.text)
+                                                 for h in cited)
+
+
+def unheld_date(asks: Asks, cited: list[Any]) -> bool:
+    """A date or period asked that no cited clause holds in any form (`holds`: a deadline, a date, 截止, 期限 …;
+    how often: 每年)."""
+    return "date" in asks.kinds and bool(cited) and not any(holds(h.clause, "date") or _FREQUENCY.search(h.clause.text)
+                                                            for h in cited)
+
+
+def fee_fined(question: str, lang: str, cited: list[Any]) -> str:
+    """The fee word when the question asks how much something costs (`asks_figure`, `asks_fee`; not who pays it) and
+    every sentence of money in the cited clauses is a fine (`fines_only`), else ""."""
+    if (not cited or not asks_figure(question) or not asks_fee(question)
+            or not fines_only([h.clause.text for h in cited])):
+        return ""
+    return fee_word(question) or "收费"        # named as the question names it (an English reader gets "cost")
+
+
+def sibling_of(asks: Asks, cited: list[Any], stats: CorpusStats) -> list[tuple[str, str]]:
+    """Compounds the question names that no cited clause holds while the best one holds a sibling of the same head
+    (养老保险 asked, 失业保险 held): [(asked, held)]."""
+    if not cited:
+        return []
+    hays = [clause_haystack(h.clause) for h in cited]
+    out = []
+    for group, _, _ in _weighted(asks, stats):
+        if any(t in hay for hay in hays for t in _site_forms(group)) or named_site(group[0]):
+            continue
+        held = [x for t in group if stats.df(t[-2:]) <= SIBLING_HEAD_SHARE * stats.n for x in siblings(t, hays[0])]
+        if held:
+            out.append((group[0], held[0]))
+    return out
+
+
+_CITY = re.compile(r"^(?:重庆市|重庆)")
+
+
+_QUOTED = re.compile(r"[“「『]([^”」』]{2,20})[”」』]|\"([^\"]{2,20})\"")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def unquoted(question: str, cited: list[Any]) -> list[str]:
+    """Chinese names the question quotes (“两免三减半”) that no cited clause holds: a named scheme or programme is
+    answered only by a clause that names it."""
+    if not cited:
+        return []
+    hays = [clause_haystack(h.clause) for h in cited]
+    names = [m.group(1) or m.group(2) for m in _QUOTED.finditer(question)]
+    return [n for n in dict.fromkeys(names) if _CJK.search(n) and not any(n in hay for hay in hays)]
+
+
+def _site_forms(group: tuple[str, ...]) -> set[str]:
+    """A question's terms with and without the city before them (重庆江北机场, 江北机场)."""
+    return set(group) | {_CITY.sub("", t) for t in group if len(_CITY.sub("", t)) >= 2}
+
+
+def unnamed_sites(question: str, lang: str, asks: Asks, cited: list[Any]) -> list[str]:
+    """Sites a Chinese question names in its own words (`named_site`: 重庆江北机场) that no cited clause names
+    (with or without the city before it)."""
+    if lang != "zh" or not cited:
+        return []
+    hays = [clause_haystack(h.clause) for h in cited]
+    out = []
+    for group in asks.concepts:
+        site = group[0]
+        if site not in question or not named_site(site):
+            continue
+        if not any(f in hay for hay in hays for f in _site_forms(group)):
+            out.append(site)
+    return out
+
+
+def unnamed_english_sites(question: str, lang: str, cited: list[Any]) -> list[str]:
+    """Sites an English question names ("Jiangbei airport", `english_sites`) of a kind no cited clause names (机场)."""
+    if lang != "en" or not cited:
+        return []
+    hays = [clause_haystack(h.clause) for h in cited]
+    return [name for name, forms in english_sites(question) if not any(f in hay for hay in hays for f in forms)]
 
 
 def answers(confidence: float, row: dict[str, float], threshold: float) -> bool:

@@ -32,6 +32,8 @@ ASKS: dict[str, re.Pattern[str]] = {
         r"几月|哪个月|几号|"
         r"施行|生效|\bwhen\b|deadline|\bby when\b|how long|how many (days|months|years)|within|valid|\bdue\b|"
         r"how quickly|how soon|how fast|\bhow much (?:longer|more time|extra time|time)\b|\b(what|which) date\b|"
+        r"\bhow much (?:advance |prior )?notice\b|\b(?:advance|prior) notice\b|\bnotice period\b|"
+        r"\b(?:maximum|minimum|longest|shortest|max) (?:time|period|notice)\b|"
         r"\b(take|takes|took|taken) effect\b|\bin(to)? force\b|"
         r"\beffective (date|from|since|as of)\b", re.I),
     "agency": re.compile(
@@ -77,7 +79,7 @@ _MONEY = re.compile(rf"[\d{_CN_NUM}.]+\s*[万亿千百]?元")
 _PERCENT = re.compile(r"百分之|万分之|千分之|%|‰|费率|比例")
 #: A time limit in a clause (十日内, 五个法定工作日, 截止 …).
 _DURATION = re.compile(rf"[\d{_CN_NUM}]+\s*(个)?(?:法定|自然)?(工作日|日|天|月|年|小时)|"
-                       r"截止|之前|以前|期限|有效期|届满")
+                       r"截止|之前|以前|期限|有效期|届满|每(?:半年|年|季度|月|周|星期)(?:[^。；]{0,12}?)[一二两三四五六七八九十\d]次")
 _AGENCY = re.compile(r"(部门|局|委|办|中心|机关|机构|政府|办事处|委员会|组织)")
 _COUNT = re.compile(rf"[\d{_CN_NUM}]+\s*(个|场|家|人|项|次|所|批)")
 _CONDITION = re.compile(r"条件|符合|具备|资格|下列(情形|人员|单位|企业)|对象|认定为|申请人")
@@ -117,8 +119,9 @@ class Asks:
 #: ("who handles the subsidy", "do they pay the same fees"): `asked_kinds` finds money words, this finds the ask.
 _FIGURE_Q = re.compile(
     r"多少|几(?:成|个|家|倍|项|次|人|名|万|千|百|十|分|元|块|米|岁|公里|平方米|立方米|吨)|百分之几|"
-    r"(?:规模|面积|金额|额度)有?多[大高少]|有多[大高宽远重]|多宽|多远|多重|"
+    r"(?:规模|面积|金额|额度)有?多[大高少]|有多[大高宽远重]|多宽|多远|多重|什么(?:比例|税率|费率|利率|价格)|"
     r"\bhow (?:much|many|low|high|big|large|far)\b|\bwhat size\b|"
+    r"\bwhat (?:does|do|did|will|would) [^?.]{1,60}\bcost(?: (?:us|me|them|you))?(?=\s*(?:[?,;—–]|$| in\b| per\b))|"
     r"\bwhat(?:'s| is| are| was| were)? (?:the |a |an |our |my |their |its )?(?:new |current |maximum |minimum |max |"
     r"min |top |annual |monthly |total |exact |actual )?(?:percentages?|percent|shares?|rates?|ratios?|proportions?|"
     r"amounts?|sums?|caps?|ceilings?|maximum|minimum|limits?|levels?|sizes?|fines?|fees?|splits?|"
@@ -136,7 +139,7 @@ def asks_figure(question: str) -> bool:
 
 #: "How many (working) days", "多少个工作日", "how far in advance": a period, which is a time limit (`date`), not a
 #: count of things.
-_PERIOD_Q = re.compile(r"\bhow many (?:working |calendar |natural )?(?:days|weeks|months|years|hours)\b|"
+_PERIOD_Q = re.compile(r"\b(?:how many|number of) (?:working |calendar |natural )?(?:days|weeks|months|years|hours)\b|"
                        r"\bhow far (?:in advance|ahead)\b|\bhow early\b|"
                        r"(?:多少|几)个?(?:工作日|自然日|日|天|星期|周|月|年|小时)", re.I)
 
@@ -144,7 +147,8 @@ _PERIOD_Q = re.compile(r"\bhow many (?:working |calendar |natural )?(?:days|week
 #: "How soon / how fast must they …" and "how much longer can it take" ask for a time limit (`date`), and "how
 #: much" there asks for no money: four answerable English questions were read as asking for nothing or an amount.
 TIME_ASK_RULE = True
-_HOW_MUCH_TIME = re.compile(r"\bhow much (?:longer|more time|extra time|time)\b", re.I)
+_HOW_MUCH_TIME = re.compile(r"\bhow much (?:longer|more time|extra time|time|(?:advance |prior )?notice|lead time)\b",
+                            re.I)
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -507,9 +511,11 @@ FIGURE_KINDS = tuple(_FIGURE)
 
 
 #: A question asking for a time span (多少天内, 多久, how many days): the clause that answers it states one.
-_SPAN_Q = re.compile(r"多少天|几天|多久|多长时间|(?:多少|几)个?(?:工作日|日|月|周|星期|小时)|[天日]内|"
-                     r"\bhow (?:long|soon|quickly|fast)\b|"
-                     r"\bhow many (?:working |calendar )?(?:days|weeks|months|hours)\b|"
+_SPAN_Q = re.compile(r"多少天|几天|多久|多长时间|(?:多少|几)个?(?:工作日|日|周|星期|小时)|(?:多少|几)个月|[天日]内|"
+                     r"\bhow (?:long|soon|quickly|fast)\b|\bhow much (?:advance |prior )?notice\b|"
+                     r"\b(?:advance|prior) notice\b|"
+                     r"\b(?:maximum|minimum|longest|shortest|max) (?:time|period)\b|"
+                     r"\b(?:how many|number of) (?:working |calendar )?(?:days|weeks|months|hours)\b|"
                      r"\bwithin (?:how|what)\b", re.I)
 #: A span stated in a clause: a numeral with a time unit, or at once (即时, 当场, 立即, 当日).
 _SPAN_STATED = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:法定|自然)?(?:工作日|日|天|周|月|年|小时)|"
@@ -556,7 +562,8 @@ def contrasts(term: str, text: str) -> list[str]:
 #: A figure asked per unit of a measure (每平方米, 每个阶段, per person): the units, each with its Chinese forms.
 #: Time units (每月, 每年) are left out: "年保费补贴不超过500万元" answers "每年最多多少" without 每.
 _PER_ZH = re.compile(r"每(?:个|一|位|名)?(平方米|立方米|阶段|人|名|户|家|件|吨|亩|辆|台|套|千瓦)")
-_PER_EN = re.compile(r"\b(?:per|each|every)\s+(?:[a-z]+\s+)?(square met(?:re|er)|cubic met(?:re|er)|sq\.?\s?m|"
+_PER_EN = re.compile(r"\b(?:per|each|every)[\s-]+(?:[a-z]+\s+)?(square[\s-]met(?:re|er)|cubic[\s-]met(?:re|er)|"
+                     r"sq\.?\s?m|"
                      r"person|people|employee|worker|head|stage|phase|application|household|vehicle|tonne|ton)s?\b",
                      re.I)
 _PER_FORMS = {"人": ("人", "名"), "名": ("人", "名"), "件": ("件", "项"), "家": ("家", "户", "个企业", "个单位"),
@@ -570,7 +577,7 @@ _PER_FORMS = {"人": ("人", "名"), "名": ("人", "名"), "件": ("件", "项"
 
 def asked_per(question: str) -> list[tuple[str, ...]]:
     """The units a figure is asked per (每平方米, 每个阶段分别, per missing person), each as its Chinese forms."""
-    found = _PER_ZH.findall(question) + [m.lower() for m in _PER_EN.findall(question)]
+    found = _PER_ZH.findall(question) + [m.lower().replace("-", " ") for m in _PER_EN.findall(question)]
     return list(dict.fromkeys(_PER_FORMS.get(u, (u,)) for u in found))
 
 
@@ -669,3 +676,91 @@ def corpus_stats(store: Any) -> CorpusStats:
             stats = CorpusStats(list(store.clauses))
             _STATS[store] = stats
         return stats
+
+
+#: A question asking what a service or an inspection costs (收费标准, 费用, price, fee schedule), not a fine, a late
+#: fee or damages: a clause whose only money is a fine does not answer it (防雷装置检测收费 answered with the fine for
+#: not testing).
+_FEE_ASK = re.compile(r"收费|费用|价格|\bcosts?\b|\bfees?\b|\bcharges?\b|\bprices?\b|\bpricing\b", re.I)
+_FINE_ASK = re.compile(r"罚|滞纳金|违约金|赔偿|处分|违法|违规|违反|\bfines?\b|\bfined\b|penalt|\blate\b|overdue|punish|"
+                       r"sanction|compensat|violat|\bbreach", re.I)
+_FINE_SENT = re.compile(r"罚款|罚金|没收")
+_MONEY_SENT = re.compile(r"[^。！？\n]+[。！？]?")
+
+
+def asks_fee(question: str) -> bool:
+    """Whether the question asks what something costs (a fee, charge or price), not a fine or a late fee."""
+    return bool(_FEE_ASK.search(question)) and not _FINE_ASK.search(question)
+
+
+#: A clause saying the thing is free answers a fee question ("不得收取费用", 免费检测) whatever fines it states
+#: ("拒不向用户免费提供" information is not a free service).
+_FREE = re.compile(r"免收|免予收取|免费(?:检测|办理|登记|服务)|不得收取|不收取|不得另行收费|不得收费")
+
+
+def fee_word(question: str) -> str:
+    """The word a fee question asks with (收费, 费用, cost, fee …), lower case; "" when none."""
+    m = _FEE_ASK.search(question)
+    return m.group(0).lower() if m else ""
+
+
+def fines_only(texts: list[str]) -> bool:
+    """Whether the texts state money, every sentence that states money is a fine (罚款, 罚金, 没收), and none says the
+    thing is free (不得收取费用)."""
+    money = [s for t in texts for s in _MONEY_SENT.findall(t) if _MONEY.search(s)]
+    return bool(money) and all(_FINE_SENT.search(s) for s in money) and not any(_FREE.search(t) for t in texts)
+
+
+def siblings(term: str, text: str) -> list[str]:
+    """Compounds of `text` with the head of the question's compound `term` and another noun modifier, while `text`
+    lacks `term` itself: 养老保险 asked, 失业保险 held (the clause is about a sibling of the thing asked)."""
+    if len(term) < 4 or term in text or not re.fullmatch(r"[\u4e00-\u9fff]+", term):
+        return []
+    head, mod = term[-2:], term[:-2]
+    tag = word_tag(head)
+    if tag is None or not tag.startswith("n"):
+        return []
+    found = []
+    for m in re.finditer(rf"(?=([\u4e00-\u9fff]{{2}}){re.escape(head)})", text):
+        other = m.group(1)
+        mtag = word_tag(other)
+        if other in mod or mod in other or mtag != "n":
+            continue
+        found.append(other + head)
+    return list(dict.fromkeys(found))
+
+
+#: A named facility a question asks about (重庆江北机场, 果园港, 重庆北站): a clause that does not name it sets
+#: nothing for it (a drone fine near railway lines is not one near the airport). Districts, new areas and parks are
+#: not sites here: city-wide measures cover them (两江新区的企业 asks about the city's support too).
+_SITE = re.compile(r"(?:机场|港区|港|码头|火车站|高铁站|车站|北站|西站|口岸)$")
+
+
+def named_site(word: str) -> bool:
+    """Whether a Chinese question word names a facility: four or more characters ending in an airport, port,
+    station or border-crossing word (`_SITE`)."""
+    return len(word) >= 4 and bool(_SITE.search(word))
+
+
+#: A site an English question names by a proper name ("Chongqing Jiangbei airport", "Guoyuan Port"): the site
+#: word with the Chinese forms a clause that names such a site holds.
+_SITE_EN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\s+(airport|port|railway station|station)\b")
+_SITE_EN_FORMS = {"airport": ("机场",), "port": ("港", "口岸"), "railway station": ("站",), "station": ("站",)}
+
+
+def english_sites(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Sites an English question names after a capitalised name ("Jiangbei airport"), each with its Chinese forms."""
+    return [(m.group(0), _SITE_EN_FORMS[m.group(1)]) for m in _SITE_EN.finditer(question)]
+
+
+def titles_elsewhere(question: str) -> list[str]:
+    """Regulations a Chinese question names with another province or city before the title (四川省的优化营商环境条例):
+    another region's document, whatever title the indexed documents share with it."""
+    out = []
+    for m in _TITLE_Q.finditer(question):
+        raw = m.group(1) or m.group(2)
+        before = re.split(r"[，。；、,.;：:！？?!\s]", question[max(0, m.start() - 6):m.start()])[-1]
+        lead = before + raw         # the place right before the title, not one in an earlier phrase
+        if any(named_place(p) and p not in _LOCAL for p in places_in(lead, "zh")):
+            out.append(re.sub(r"^(?:按照|按|根据|依据|依照)", "", raw))
+    return out

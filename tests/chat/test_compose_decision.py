@@ -135,3 +135,15 @@ def test_an_english_partial_names_the_subject_by_its_own_glossary_row():
                         decision=d).to_dict()
     assert en["answer"].startswith('These documents do not state the amount of "satellite internet industry fund" '
                                    '(卫星互联网产业基金); the closest measure is')
+
+
+def test_partial_for_a_time_limit_or_a_fee_the_documents_do_not_state_says_so():
+    hits = [hit(C, 1)]
+    d = Decision("partial", 0.2, cited=[hits[0]], asks=["date"], unstated=["date"])
+    zh = compose_answer("海外仓多少天内建成", "zh", hits, False, decision=d).to_dict()
+    assert zh["answer"].startswith("这些文件没有给出所问的具体期限；最接近的条款是")
+    en = compose_answer("How soon must the warehouses be built?", "en", hits, False, decision=d).to_dict()
+    assert en["answer"].startswith("These documents do not state the time limit asked for;")
+    fee = Decision("partial", 0.2, cited=[hits[0]], asks=["amount"], unstated=["amount"], subject="收费")
+    assert compose_answer("海外仓收费标准是多少", "zh", hits, False, decision=fee).to_dict()["answer"].startswith(
+        "这些文件没有给出“收费”的具体金额")

@@ -361,7 +361,8 @@ def test_which_month_is_a_date_question_word_not_a_concept():
 
 def test_a_year_the_question_names_against_the_year_of_the_list_the_clause_sits_in():
     task = replace(clause("t1", "推行企业名称申报承诺制。", doc="渝府办发〔2024〕27号", label="附件 第3项", kind="annex_task",
-                          doc_number="渝府办发〔2024〕27号"), path=["附件 2024年度工作任务清单", "一、对标先进优化提升专项行动"])
+                          doc_number="渝府办发〔2024〕27号", deadline="2024-12"),
+                   path=["附件 2024年度工作任务清单", "一、对标先进优化提升专项行动"])
     goal = clause("t2", "到2025年，营商环境持续优化。", doc="渝府办发〔2024〕27号", label="一、", doc_number="渝府办发〔2024〕27号")
     store = Store([task, goal, SMOKING, OTHER])       # the document names 2025 (a goal), so it is in scope
     q = "2025年度工作任务清单里，企业名称申报承诺制要在什么时候完成？"
