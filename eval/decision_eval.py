@@ -25,7 +25,7 @@ from eval.qrels import DATA_DIR, HOLDOUT_SET, TRAIN_SETS, load_questions
 from retriever.answerability import judge
 
 REPORT_SETS = (*TRAIN_SETS, HOLDOUT_SET, *(DATA_DIR / f"questions_{name}.jsonl" for name in (
-    "blind", "decision_holdout", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7")))
+    "blind", "decision_holdout", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9")))
 TRAINED_ON = tuple(p.name for p in TRAIN_SETS)
 
 
@@ -126,9 +126,9 @@ COLUMNS = ("n_answerable", "n_ooc", "ooc_refused", "false_refusal_rate", "refusa
 def markdown(report: dict[str, Any]) -> str:
     lines = ["# Answer decision", "",
              f"Model trained on {', '.join(report['trained_on'])}; the other sets are not trained on. "
-             "The held-out sets (`questions_holdout`, `_blind`, `_decision_holdout`, `_blind2` … `_blind7`) were each "
+             "The held-out sets (`questions_holdout`, `_blind`, `_decision_holdout`, `_blind2` … `_blind9`) were each "
              "written before any score was seen, but have since informed choices (their misses were read in "
-             "sessions 6–8): they are validation sets now. A set run with `--set` that is named nowhere here "
+             "sessions 6–9): they are validation sets now. A set run with `--set` that is named nowhere here "
              "(a new blind set) is reported the same way.", "",
              "| index | set | lang | " + " | ".join(COLUMNS) + " |",
              "| --- | --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |"]

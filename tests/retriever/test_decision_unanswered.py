@@ -8,6 +8,7 @@ import pytest
 
 from index.clause import Clause
 from index.facts import extract_facts
+from retriever import decision
 from retriever.decision import (
     ANSWER_FEATURES,
     CANDIDATE_FEATURES,
@@ -112,7 +113,8 @@ def test_a_fine_asked_or_a_fee_stated_is_still_answered():
     assert en.verdict == "answer"
 
 
-def test_a_sibling_compound_in_the_clause_makes_a_figure_answer_partial():
+def test_a_sibling_compound_in_the_clause_makes_a_figure_answer_partial(monkeypatch):
+    monkeypatch.setattr(decision, "SIBLING_RULE", True)        # off by default (blind sets 8–9)
     assert siblings("养老保险", UNEMPLOYMENT.text) == ["失业保险"] and siblings("失业保险", UNEMPLOYMENT.text) == []
     assert siblings("保险", UNEMPLOYMENT.text) == []                # not a compound
     d = decide("重庆企业给员工交基本养老保险，单位缴费比例是多少？", "zh", hits(UNEMPLOYMENT), STORE, model=model())
@@ -159,7 +161,8 @@ def test_a_time_limit_asked_that_no_clause_states_is_partial():
                   model=model()).verdict == "answer"
 
 
-def test_a_chinese_date_asked_that_no_clause_holds_is_partial():
+def test_a_chinese_date_asked_that_no_clause_holds_is_partial(monkeypatch):
+    monkeypatch.setattr(decision, "DATE_HELD_RULE", True)      # off by default (blind set 8)
     q = "归侨侨眷投资办企业，减免税收能减免几年？"
     assert unheld_date(read_question(q, "zh"), hits(TAX_REFERRAL))
     d = decide(q, "zh", hits(TAX_REFERRAL), STORE, model=model())
