@@ -741,8 +741,8 @@ SITE_RULE = True
 
 def not_answered(question: str, lang: str, ev: Evidence, cited: list[Any]) -> tuple[str, dict[str, Any]] | None:
     """Why the cited clauses, confident as the model is, do not answer what was asked — (reason, the
-    `Decision` fields that name it) — or None: a time limit, a date, a fee, a sibling compound or a site the
-    question asks about that they do not state (see the rules above)."""
+    `Decision` fields that name it) — or None: a time limit, a fee, a quoted name or a site the question asks
+    about that they do not state; a date or a sibling compound too when those rules are on (see the flags above)."""
     asks = ev.asks
     if SPAN_RULE and unstated_span(asks, cited):
         return "none of the clauses found states a time limit", {"unstated": ["date"]}
