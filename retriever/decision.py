@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -707,6 +708,13 @@ def contrasted(question: str, asks: Asks, cited: list[Any], stats: CorpusStats) 
     """Qualifiers the question names in its own words that no cited clause holds while the best one holds their
     contrast (高压 asked, 低压 stated), as (asked, held) pairs. An English question's Chinese concepts come from
     the glossary, too loosely for this ("foreign investor in the … zone" read as 境内 gave two false partials)."""
+    return _held_instead(asks, cited, stats, lambda term, best: contrasts(term, best) if term in question else [])
+
+
+def _held_instead(asks: Asks, cited: list[Any], stats: CorpusStats,
+                  others: Callable[[str, str], list[str]]) -> list[tuple[str, str]]:
+    """(asked, held) pairs: for each concept of the question that no cited clause holds (nor is a named site), the
+    first of `others(term, best clause's text)` — what the best clause holds instead (低压 for 高压)."""
     if not cited:
         return []
     hays = [clause_haystack(h.clause) for h in cited]
@@ -714,7 +722,7 @@ def contrasted(question: str, asks: Asks, cited: list[Any], stats: CorpusStats) 
     for group, _, _ in _weighted(asks, stats):
         if any(t in hay for hay in hays for t in _site_forms(group)) or named_site(group[0]):
             continue
-        held = [x for t in group if t in question for x in contrasts(t, hays[0])]
+        held = [x for t in group for x in others(t, hays[0])]
         if held:
             out.append((group[0], held[0]))
     return out
@@ -799,17 +807,8 @@ def fee_fined(question: str, lang: str, cited: list[Any]) -> str:
 def sibling_of(asks: Asks, cited: list[Any], stats: CorpusStats) -> list[tuple[str, str]]:
     """Compounds the question names that no cited clause holds while the best one holds a sibling of the same head
     (养老保险 asked, 失业保险 held): [(asked, held)]."""
-    if not cited:
-        return []
-    hays = [clause_haystack(h.clause) for h in cited]
-    out = []
-    for group, _, _ in _weighted(asks, stats):
-        if any(t in hay for hay in hays for t in _site_forms(group)) or named_site(group[0]):
-            continue
-        held = [x for t in group if stats.df(t[-2:]) <= SIBLING_HEAD_SHARE * stats.n for x in siblings(t, hays[0])]
-        if held:
-            out.append((group[0], held[0]))
-    return out
+    return _held_instead(asks, cited, stats, lambda term, best: siblings(term, best)
+                         if stats.df(term[-2:]) <= SIBLING_HEAD_SHARE * stats.n else [])
 
 
 _CITY = re.compile(r"^(?:重庆市|重庆)")
