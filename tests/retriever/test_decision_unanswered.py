@@ -3,17 +3,12 @@ limit, a date, a fee, a sibling compound or a site asked about that they do not 
 hand-set model, both languages, and for every rule a twin question it must leave answered."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from index.clause import Clause
-from index.facts import extract_facts
 from retriever import decision
 from retriever.decision import (
-    ANSWER_FEATURES,
-    CANDIDATE_FEATURES,
     DecisionModel,
-    Logistic,
     decide,
     fee_fined,
     sibling_of,
@@ -38,32 +33,19 @@ from retriever.evidence import (
     siblings,
     titles_elsewhere,
 )
-from retriever.search import Hit
+from tests.retriever.test_decision import Store, _model, hits
+from tests.retriever.test_decision import clause as _clause
 
 pytestmark = pytest.mark.unit
 
 
 def clause(cid: str, text: str, doc: str = "《重庆市气象灾害防御条例》", label: str = "第四十一条") -> Clause:
-    return Clause(id=cid, doc_key=doc, doc_number=None, doc_title=doc.strip("《》"), kind="article", label=label,
-                  label_en="Article", path=[], text=text, facts=extract_facts(text))
-
-
-class Store:
-    def __init__(self, clauses: list[Clause]) -> None:
-        self.clauses = clauses
+    return _clause(cid, text, doc=doc, label=label)
 
 
 def model() -> DecisionModel:
     """Candidates ranked by concept coverage; every answer confident (P ≈ 0.99)."""
-    cand = Logistic(CANDIDATE_FEATURES, np.array([3.0 if f == "cov" else 0.0 for f in CANDIDATE_FEATURES]), 0.0,
-                    np.zeros(len(CANDIDATE_FEATURES)), np.ones(len(CANDIDATE_FEATURES)))
-    ans = Logistic(ANSWER_FEATURES, np.array([4.0 if f == "cov" else 0.0 for f in ANSWER_FEATURES]), 5.0,
-                   np.zeros(len(ANSWER_FEATURES)), np.ones(len(ANSWER_FEATURES)))
-    return DecisionModel(cand, ans, 0.5, partial_cov=0.5)
-
-
-def hits(*clauses: Clause) -> list[Hit]:
-    return [Hit(c, 1.0 - i / 10, 0.85 - i / 100, 5.0, i + 1) for i, c in enumerate(clauses)]
+    return _model(5.0)
 
 
 LIGHTNING_FINE = clause("l1", "第四十一条 违反本条例规定，有下列行为之一的，由气象主管机构责令改正，给予警告，可以处一万元以上三万元"
