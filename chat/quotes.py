@@ -36,6 +36,9 @@ _MARKER = re.compile(r"^\s*(?:第[一二三四五六七八九十百零〇\d]+条
                      r"(?:[（(]?[一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十\d]+\s*[.、．])")
 _ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十\d]+[）)]")
 _ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条")
+#: Fact patterns per asked kind. They differ from `retriever.evidence.holds_text` on purpose: that one tells whether
+#: a clause may answer (比例 or 期限 alone counts); these pick the sentence that states the fact (a numeral with its
+#: unit, 年底, 周岁, 法院/牵头 as agencies), so the card quotes the figure, not the sentence that only names it.
 _CN = "零〇一二两三四五六七八九十百千万亿"
 _MONEY = re.compile(rf"[\d{_CN}.]+\s*[万亿千百]?元")
 _PERCENT = re.compile(rf"(?:百分之|千分之|万分之)[{_CN}\d.]+|\d+(?:\.\d+)?\s*[%‰]|比例|费率|税率")
