@@ -36,6 +36,7 @@ from retriever.decision import (
     CANDIDATES,
     MAX_CITED,
     MODEL_FILE,
+    OPTIONAL_ANSWER_FEATURES,
     DecisionModel,
     Logistic,
     answer_features,
@@ -151,9 +152,11 @@ def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float
 
 def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tuple[str, ...] = ANSWER_FEATURES,
                    cand_features_used: tuple[str, ...] = CANDIDATE_FEATURES, by_set: bool = False,
-                   cand_l2: float | None = None) -> dict[str, Any]:
+                   cand_l2: float | None = None, train_on: set[str] | None = None) -> dict[str, Any]:
     """Out-of-fold P(answerable) and best candidate per case (questions naming an unindexed document get
-    probability 0, as the decision refuses them whatever the model says); `by_set`: leave one set out."""
+    probability 0, as the decision refuses them whatever the model says); `by_set`: leave one set out. With
+    `train_on` (question set names, `Case.source`), every fold trains only on those sets: a set outside them is
+    predicted by a model of the training sets alone, as the shipped model predicts it."""
     folds = folds_of(cases, by_set=by_set)
     probs = np.zeros(len(cases))
     best = [-1] * len(cases)
@@ -161,7 +164,7 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
     blocked = np.zeros(len(cases), dtype=bool)
     cl2 = l2 if cand_l2 is None else cand_l2
     for f in range(max(folds) + 1):
-        train = [c for c, k in zip(cases, folds) if k != f]
+        train = [c for c, k in zip(cases, folds) if k != f and (train_on is None or c.source in train_on)]
         test_idx = [i for i, k in enumerate(folds) if k == f]
         cand = _fit_cand(train, cl2, cand_features_used)
         # cross-fitted candidate probabilities inside the training folds for the answer model
@@ -183,6 +186,12 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
             cand_probs[i] = cand.prob(cases[i].rows)
             blocked[i] = bool(rows[j]["doc_unknown"] or rows[j]["out_of_scope"])
     return {"probs": np.where(blocked, 0.0, probs), "best": best, "cand_probs": cand_probs}
+
+
+def _subset(cv: dict[str, Any], idx: list[int]) -> dict[str, Any]:
+    """The cross-validated predictions of the cases at `idx` (of `scored_only`'s output)."""
+    return {"probs": cv["probs"][idx], "best": [cv["best"][i] for i in idx],
+            "cand_probs": [cv["cand_probs"][i] for i in idx]}
 
 
 def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
@@ -311,21 +320,36 @@ def main(argv: list[str] | None = None) -> int:
                     help="pickle(s) of search results to reuse between runs (new results go to the first)")
     ap.add_argument("--without", action="append", default=[], choices=ANSWER_FEATURES, metavar="FEATURE",
                     help="train and cross-validate the answer model without this feature (repeatable)")
+    ap.add_argument("--with", dest="extra", action="append", default=[], choices=OPTIONAL_ANSWER_FEATURES,
+                    metavar="FEATURE", help="also train the answer model on this computed feature (repeatable; "
+                    f"one of {', '.join(OPTIONAL_ANSWER_FEATURES)})")
     ap.add_argument("--augment", action="append", default=[], type=_keep_seed, metavar="KEEP:SEED",
                     help="also train on the English questions searched with only KEEP of the glossary's term rows "
                          "(seeded; repeatable); they are never scored")
+    ap.add_argument("--train-on", type=Path, action="append", default=[], metavar="FILE",
+                    help="train only on these of the --set sets (repeatable; default: all of them); the others are "
+                         "predicted by the training sets' models and reported apart, at the training sets' cut")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     sets = args.set or list(TRAIN_SETS)
-    cases = collect(args.index, sets, cache=args.cache)
+    names = [Path(s).stem for s in sets]
+    train_names = [Path(s).stem for s in args.train_on] or names
+    if set(train_names) - set(names):
+        ap.error(f"--train-on {', '.join(sorted(set(train_names) - set(names)))} is not among the --set sets")
+    collected = collect(args.index, sets, cache=args.cache)
     for keep_seed in args.augment:
-        cases += collect(args.index, sets, cache=args.cache, augment=keep_seed)
+        collected += collect(args.index, sets, cache=args.cache, augment=keep_seed)
     by_set = args.folds == "set"
-    feats = tuple(f for f in ANSWER_FEATURES if f not in args.without)
-    all_cases, y_all = cases, np.array([int(c.answerable) for c in cases])
-    cv = scored_only(cases, cross_validate(cases, args.l2, answer_features_used=feats, by_set=by_set,
-                                           cand_l2=args.l2_candidate))
-    cases = [c for c in cases if not c.augmented]      # from here on: what is scored
+    feats = tuple(f for f in ANSWER_FEATURES if f not in args.without) + tuple(dict.fromkeys(args.extra))
+    cv_scored = scored_only(collected, cross_validate(collected, args.l2, answer_features_used=feats, by_set=by_set,
+                                                  cand_l2=args.l2_candidate, train_on=set(train_names)))
+    scored = [c for c in collected if not c.augmented]      # from here on: what is scored
+    trained = [i for i, c in enumerate(scored) if c.source in train_names]
+    held_idx = [i for i, c in enumerate(scored) if c.source not in train_names]
+    cases, cv = [scored[i] for i in trained], _subset(cv_scored, trained)
+    held_out, cv_held = [scored[i] for i in held_idx], _subset(cv_scored, held_idx)
+    all_cases = [c for c in collected if c.source in train_names]       # what the shipped model trains on
+    y_all = np.array([int(c.answerable) for c in all_cases])
     y = np.array([int(c.answerable) for c in cases])
     threshold = pick_threshold(cv["probs"], y, args.max_false_refusal)
     by_lang = {} if args.one_threshold else per_language_thresholds(cases, cv["probs"], args.max_false_refusal)
@@ -343,11 +367,18 @@ def main(argv: list[str] | None = None) -> int:
         part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], cuts)
         for lang, s in part.items():
             print(f"  [{name}] {lang:3s} {json.dumps(s)}")
+    held_summary = summarise(held_out, cv_held["probs"], cv_held["best"], cuts) if held_out else {}
+    if held_out:
+        print(f"held out ({len({c.source for c in held_out})} sets, not trained on; training sets' models and cut):")
+        for lang, s in held_summary.items():
+            print(f"  {lang:3s} {json.dumps(s)}")
     if args.by_set:
-        for source in sorted({c.source for c in cases}):
-            idx = [i for i, c in enumerate(cases) if c.source == source]
-            part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], cuts)
-            print(f"  set {source:28s} " + " | ".join(
+        for source in names:
+            part_cases, part_cv = (cases, cv) if source in train_names else (held_out, cv_held)
+            idx = [i for i, c in enumerate(part_cases) if c.source == source]
+            part = summarise([part_cases[i] for i in idx], part_cv["probs"][idx], [part_cv["best"][i] for i in idx],
+                             cuts)
+            print(f"  set {source:28s} {'train' if source in train_names else 'held '} " + " | ".join(
                 f"{lang} ooc {s['ooc_refused']:.3f}/{s['n_ooc']} fr {s['answerable_refused']:.3f}/{s['n_answerable']}"
                 f" first {s['right_first']:.3f}" for lang, s in part.items() if lang != "all"))
     trade = {}
@@ -398,8 +429,10 @@ def main(argv: list[str] | None = None) -> int:
     ans = Logistic.fit(rows, list(y_all), feats, l2=args.l2)
     model = DecisionModel(cand, ans, threshold, cite_ratio=cite_ratio, cite_min=cite_min, thresholds=by_lang, meta={
         "_comment": "Trained by eval/calibrate_answerability.py (logistic regressions, numpy); do not edit by hand.",
-        "trained_on": [str(Path(s).name) for s in sets], "indexes": [str(p) for p in args.index],
+        "trained_on": [str(Path(s).name) for s in sets if Path(s).stem in train_names],
+        "indexes": [str(p) for p in args.index],
         "trained_at": _dt.date.today().isoformat(), "cases": len(all_cases), "cv": summary,
+        **({"held_out": {"sets": sorted({c.source for c in held_out}), **held_summary}} if held_out else {}),
         "augment": [f"{k}:{s}" for k, s in args.augment]})
     for name, m in (("candidate", cand), ("answer", ans)):
         print(f"{name} model coefficients (standardised):")

@@ -21,12 +21,16 @@ from chat.compose import compose_answer
 from chat.service import GazetteService
 from eval import metrics as M
 from eval.calibrate_answerability import load_cache
-from eval.qrels import DATA_DIR, HOLDOUT_SET, TRAIN_SETS, load_questions
+from eval.qrels import LABELLED_SETS, load_questions
 from retriever.answerability import judge
+from retriever.decision import load_model
 
-REPORT_SETS = (*TRAIN_SETS, HOLDOUT_SET, *(DATA_DIR / f"questions_{name}.jsonl" for name in (
-    "blind", "decision_holdout", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9")))
-TRAINED_ON = tuple(p.name for p in TRAIN_SETS)
+REPORT_SETS = LABELLED_SETS
+
+
+def trained_on() -> tuple[str, ...]:
+    """The question sets the shipped decision model was trained on (file names, from the model file)."""
+    return tuple(load_model().meta.get("trained_on", ()))
 
 
 def ask_rows(service: Any, path: Path, progress: bool = True, cache: dict[tuple[str, str], Any] | None = None
@@ -93,7 +97,7 @@ def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
 def run(index_dirs: Sequence[Path], sets: Sequence[Path], out_dir: Path | None = None, progress: bool = True,
         cache: Sequence[Path] = ()) -> dict[str, Any]:
     saved = load_cache(list(cache))
-    report: dict[str, Any] = {"trained_on": list(TRAINED_ON), "results": {}}
+    report: dict[str, Any] = {"trained_on": list(trained_on()), "results": {}}
     all_rows: list[dict[str, Any]] = []
     for index_dir in index_dirs:
         service = GazetteService.open(index_dir, llm="none")
@@ -124,19 +128,23 @@ COLUMNS = ("n_answerable", "n_ooc", "ooc_refused", "false_refusal_rate", "refusa
 
 
 def markdown(report: dict[str, Any]) -> str:
+    trained = set(report["trained_on"])
+    names = dict.fromkeys(name for per_index in report["results"].values() for name in per_index)
+    held = [name for name in names if f"{name}.jsonl" not in trained]
     lines = ["# Answer decision", "",
-             f"Model trained on {', '.join(report['trained_on'])}; the other sets are not trained on. "
-             "The held-out sets (`questions_holdout`, `_blind`, `_decision_holdout`, `_blind2` … `_blind9`) were each "
-             "written before any score was seen, but have since informed choices (their misses were read in "
-             "sessions 6–9): they are validation sets now. A set run with `--set` that is named nowhere here "
-             "(a new blind set) is reported the same way.", "",
+             f"Model trained on {', '.join(report['trained_on'])} (marked *train* below: their figures are fitted, "
+             f"not predictions). Not trained on: {', '.join(held) or 'none of the sets run'}. Sets not trained on "
+             "that are named in `eval.qrels.VALIDATION_SETS` were each written before any score was seen but have "
+             "since informed choices (their misses were read in sessions 6–9); a set named nowhere there (a new "
+             "blind set) is the only unbiased figure.", "",
              "| index | set | lang | " + " | ".join(COLUMNS) + " |",
              "| --- | --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |"]
     for index, sets in report["results"].items():
         for name, data in sets.items():
             for lang, s in data["summary"].items():
                 cells = [_fmt(s.get(c)) for c in COLUMNS]
-                lines.append(f"| {index} | {name} | {lang} | " + " | ".join(cells) + " |")
+                tag = " (*train*)" if f"{name}.jsonl" in trained else ""
+                lines.append(f"| {index} | {name}{tag} | {lang} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -31,6 +31,13 @@ DECISION_HOLDOUT = DATA_DIR / "questions_decision_holdout.jsonl"
 TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
               DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
               DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl")
+#: Sets written after the training sets, each before any score of it was seen; their misses have since been read
+#: (sessions 6–9), so they are validation sets, not blind ones. `eval.calibrate_answerability --train-on` can train
+#: on them too: the model file then lists them under `trained_on`, and `eval.decision_eval` says so.
+VALIDATION_SETS = (HOLDOUT_SET, *(DATA_DIR / f"questions_{name}.jsonl" for name in (
+    "blind", "decision_holdout", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9")))
+#: Every labelled set that is not blind: what a model may be trained on.
+LABELLED_SETS = (*TRAIN_SETS, *VALIDATION_SETS)
 
 LANGS = ("zh", "en")
 CATEGORIES = ("amount", "eligibility", "agency", "deadline", "annex_task", "box_project", "paraphrase", "notice",

@@ -57,6 +57,7 @@ from retriever.evidence import (
     mentions,
     named_site,
     named_titles,
+    names_in,
     parts,
     pays_other,
     read_question,
@@ -65,6 +66,7 @@ from retriever.evidence import (
     states_effect,
     states_per,
     states_span,
+    states_unit,
     titles_elsewhere,
     word_tag,
     zh_words,
@@ -109,6 +111,10 @@ ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dens
                    "en_cov", "payee_other", "term_absent", "term_off_doc", "span_given") + tuple(
                    f"en_x_{f}" for f in (
                    "cand_logit", "dense_top", "absent_share", "cov", "miss_idf", "n_concepts", "unmapped", "en_cov"))
+#: Features `answer_features` computes that the model does not use; `eval.calibrate_answerability --with` tries them.
+#: `unit_given` (session 10): the best clause states no numeral in the unit the question counts in (多少颗卫星);
+#: `name_unheld`: a place below the district the question names (磁器口古镇) that no candidate's document names.
+OPTIONAL_ANSWER_FEATURES = ("n_concepts", "en_absent", "fig_attached", "fig_given", "unit_given", "name_unheld")
 #: Features the local LLM judge adds (P(yes) for the best candidate, and the largest over the judged ones).
 JUDGE_FEATURES = ("judge_best", "judge_max")
 
@@ -291,10 +297,34 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
         "span_given": (float(states_span(best.clause.text)) if best is not None else 0.0) if asks.span else 1.0,
         "fig_attached": figure_attached(asks, best.clause, stats) if best is not None else 1.0,
         "fig_given": float(gives_figure(best.clause.text, fig_kinds)) if best is not None and fig_kinds else 1.0,
+        "unit_given": unit_given(asks, best),
+        "name_unheld": name_unheld(asks, hits, stats, lang),
     }
     for f in ("cand_logit", "dense_top", "absent_share", "cov", "miss_idf", "n_concepts", "unmapped", "en_cov"):
         row[f"en_x_{f}"] = row[f] * row["en"]     # English questions weigh the evidence differently
     return row
+
+
+def unit_given(asks: Asks, best: Any) -> float:
+    """1 when the question counts its figure in no unit (`Asks.unit`) or the best clause states a numeral in that
+    unit (多少颗卫星 of a plan item stating none: 0; 多少天 of a clause stating 十五日内: 1)."""
+    if not asks.unit:
+        return 1.0
+    return float(best is not None and states_unit(best.clause.text, asks.unit))
+
+
+def name_unheld(asks: Asks, hits: list[Any], stats: CorpusStats, lang: str) -> float:
+    """1 when the question names a place or thing (`Asks.names`: 磁器口古镇, "Ciqikou") that no candidate clause's
+    document names (an English name is matched in pinyin against the documents' titles and the candidate clauses):
+    the documents found are about somewhere else (西沱古镇's noise fines for 磁器口)."""
+    if not asks.names:
+        return 0.0
+    keys = dict.fromkeys(h.clause.doc_key for h in hits)
+    if lang == "en":
+        texts = list(dict.fromkeys([h.clause.doc_title or "" for h in hits] + [h.clause.text for h in hits]))
+    else:
+        texts = [stats.doc_text.get(k, "") for k in keys]
+    return float(any(not names_in(n, lang, texts) for n in asks.names))
 
 
 def term_occurs(term: Term, stats: CorpusStats) -> bool:

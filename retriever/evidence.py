@@ -111,6 +111,10 @@ class Asks:
     terms: list[Term] = field(default_factory=list)
     #: the question asks for a time span or limit (多少天内, 多久, how long): `asks_span`
     span: bool = False
+    #: the forms of the unit the question counts its figure in (多少颗 → 颗, "how many minutes" → 分钟): `asked_unit`
+    unit: tuple[str, ...] = ()
+    #: proper names of a place or thing below the district the question names (磁器 of 磁器口古镇): `local_names`
+    names: list[str] = field(default_factory=list)
     #: per-index concept weights cached by `retriever.decision` (not part of the question's reading)
     prepared: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -284,7 +288,7 @@ def read_question(question: str, lang: str, glossary: Any = None, translation: s
                 if lang == "en" else [])
     return Asks(kinds, concepts, unmapped, _places(question, lang, glossary), years, docs, en_words,
                 bool(_PAYEE_Q.search(question)), bool(_EFFECT_Q.search(question)), terms,
-                asks_span(question))
+                asks_span(question), asked_unit(question), local_names(question, lang, concepts, unmapped))
 
 
 #: "How low can our loan guarantee fee go" read by the glossary as 担保费率: the fee asked about is a rate, so the
@@ -764,3 +768,102 @@ def titles_elsewhere(question: str) -> list[str]:
         if any(named_place(p) and p not in _LOCAL for p in places_in(lead, "zh")):
             out.append(re.sub(r"^(?:按照|按|根据|依据|依照)", "", raw))
     return out
+
+
+# --- question readings for the answer model's near-miss features (session 10) ---------------------------------
+
+_NUMERAL = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM}]+)"
+_MONEY_FORMS = ("元",)
+#: The unit a question counts its figure in (多少颗卫星, 几分钟, 多少万元以上) → the forms a clause states it in.
+_UNIT_ZH: dict[str, tuple[str, ...]] = {
+    "颗": ("颗",), "分钟": ("分钟",), "小时": ("小时",), "天": ("日", "天"), "日": ("日", "天"),
+    "工作日": ("工作日", "日", "天"), "周": ("周", "星期"), "星期": ("周", "星期"), "月": ("月",), "年": ("年",),
+    "岁": ("岁",), "周岁": ("岁",), "人": ("人", "名"), "名": ("人", "名"), "家": ("家", "户"), "户": ("家", "户"),
+    "次": ("次",), "倍": ("倍",), "万元": _MONEY_FORMS, "亿元": _MONEY_FORMS, "元": _MONEY_FORMS,
+    "块钱": _MONEY_FORMS, "钱": _MONEY_FORMS, "平方米": ("平方米",), "立方米": ("立方米",), "公里": ("公里", "千米"),
+    "吨": ("吨",), "辆": ("辆",), "台": ("台",), "座": ("座",), "所": ("所",), "张": ("张",), "架": ("架",)}
+_UNIT_Q_ZH = re.compile(r"(?:多少|几)\s*(?:个)?\s*(?:亿|万)?(" + "|".join(
+    sorted((u for u in _UNIT_ZH if u not in ("万元", "亿元")), key=len, reverse=True)) + ")")
+#: English "how many <unit>" → the Chinese unit a clause states it in.
+_UNIT_EN: dict[str, str] = {
+    "minutes": "分钟", "hours": "小时", "days": "天", "working days": "工作日", "business days": "工作日",
+    "calendar days": "天", "weeks": "周", "months": "月", "years": "年", "satellites": "颗", "people": "人",
+    "persons": "人", "employees": "人", "workers": "人", "staff": "人", "times": "次", "vehicles": "辆",
+    "yuan": "元", "square metres": "平方米", "square meters": "平方米", "kilometres": "公里", "kilometers": "公里",
+    "tonnes": "吨", "tons": "吨", "companies": "家", "firms": "家", "enterprises": "家", "households": "户"}
+_UNIT_Q_EN = re.compile(r"\bhow many (?:more |extra )?(" + "|".join(
+    sorted(map(re.escape, _UNIT_EN), key=len, reverse=True)) + r")\b", re.I)
+
+
+def asked_unit(question: str) -> tuple[str, ...]:
+    """The forms of the unit a question counts its figure in (多少颗 → 颗; 多少天 → 日/天; 多少万元 → 元; "how many
+    minutes" → 分钟), or () when it names none (多少钱 names money; 多少 alone, "how much" name none)."""
+    m = _UNIT_Q_ZH.search(question)
+    if m:
+        return _UNIT_ZH[m.group(1)]
+    e = _UNIT_Q_EN.search(question)
+    return _UNIT_ZH[_UNIT_EN[e.group(1).lower()]] if e else ()
+
+
+def states_unit(text: str, forms: tuple[str, ...]) -> bool:
+    """Whether `text` states a numeral in one of the unit `forms` (十五日, 3颗, 二千元; a year such as 2025年 is a
+    date, not a number of years)."""
+    if forms == _MONEY_FORMS:
+        return bool(_MONEY.search(text))
+    units = "|".join(map(re.escape, forms))
+    return any(not (m.group(0).endswith("年") and re.match(r"\d{4}", m.group(0)))
+               for m in re.finditer(rf"{_NUMERAL}\s*(?:个)?(?:多)?(?:法定|自然)?(?:工作)?(?:{units})", text))
+
+
+#: What names a place below the district in Chinese (磁器口古镇, 某某街道, 洪崖洞景区).
+_LOCALITY_ZH = re.compile(r"(古镇|老街|街道|景区|镇|乡|村|社区)")
+#: An English word that is capitalised though it does not start a sentence: a proper name ("Ciqikou").
+_PROPER_EN = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-z]{3,})\b")
+_NOT_NAMES = frozenset({"chongqing", "china", "chinese", "english", "beijing", "shanghai", "sichuan", "monday",
+                        "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+                        "march", "april", "june", "july", "august", "september", "october", "november",
+                        "december", "what", "which", "does", "when", "where", "how", "can", "our", "the"})
+
+
+#: A Chinese word this rare in general text (jieba's dictionary count) is read as a name before a locality word:
+#: 西沱, 磁器(口), 武隆 — not 偏远(农村), 申请(城乡), 林区(景区).
+NAME_FREQ = 50
+
+
+def local_names(question: str, lang: str, concepts: list[tuple[str, ...]], unmapped: list[str]) -> list[str]:
+    """Proper names of a place or thing the question names that a clause would have to name to answer it: rare
+    Chinese words written right before a locality word (磁器 of 磁器口古镇, 西沱古镇), English capitalised words inside
+    a sentence that the glossary does not know ("Ciqikou", "Pengshui")."""
+    if lang == "en":
+        unknown = set(unmapped)
+        return list(dict.fromkeys(w.lower() for w in _PROPER_EN.findall(question)
+                                  if w.lower() in unknown and w.lower() not in _NOT_NAMES))
+    out = []
+    for group in concepts:
+        term = group[0]
+        at = question.find(term)
+        if at < 0 or _LOCALITY_ZH.fullmatch(term) or general_frequency(term) >= NAME_FREQ:
+            continue
+        after = question[at + len(term):at + len(term) + 4]
+        if _LOCALITY_ZH.match(after) or _LOCALITY_ZH.match(after[1:]):
+            out.append(term)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def pinyin_of(text: str) -> str:
+    """`text` in toneless pinyin without spaces (磁器口 → ciqikou), for matching English proper names."""
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:                                    # pragma: no cover - pypinyin is a dependency
+        return ""
+    return "".join(lazy_pinyin(text)).lower()
+
+
+def names_in(name: str, lang: str, texts: list[str]) -> bool:
+    """Whether one of `texts` names `name`: as written (Chinese), or in pinyin (English: "Pengshui" → 彭水;
+    "Taiwanese" → 台湾)."""
+    if lang != "en":
+        return any(name in t for t in texts)
+    forms = {name, re.sub(r"(?:ese|ian|an)$", "", name)} - {""}
+    return any(f in pinyin_of(t) for t in texts for f in forms if len(f) >= 3)
