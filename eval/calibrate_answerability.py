@@ -188,6 +188,17 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
     return {"probs": np.where(blocked, 0.0, probs), "best": best, "cand_probs": cand_probs}
 
 
+def dump_cases(path: Path, cases: list[Case], cv: dict[str, Any], train_on: set[str]) -> None:
+    """One JSON line per case: its cross-validated P(answerable) and whether its best candidate is a gold clause."""
+    with path.open("w", encoding="utf-8") as fh:
+        for c, p, b in zip(cases, cv["probs"], cv["best"]):
+            fh.write(json.dumps({"set": c.source, "index": c.index, "id": c.qid, "lang": c.lang,
+                                 "answerable": c.answerable, "trained": c.source in train_on,
+                                 "p": round(float(p), 5), "named": c.named,
+                                 "right_first": bool(c.answerable and b >= 0 and c.labels[b])},
+                                ensure_ascii=False) + "\n")
+
+
 def _subset(cv: dict[str, Any], idx: list[int]) -> dict[str, Any]:
     """The cross-validated predictions of the cases at `idx` (of `scored_only`'s output)."""
     return {"probs": cv["probs"][idx], "best": [cv["best"][i] for i in idx],
@@ -329,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train-on", type=Path, action="append", default=[], metavar="FILE",
                     help="train only on these of the --set sets (repeatable; default: all of them); the others are "
                          "predicted by the training sets' models and reported apart, at the training sets' cut")
+    ap.add_argument("--dump", type=Path, help="write every scored case's cross-validated P(answerable) and whether "
+                    "its first clause is right (JSONL: set, index, id, lang, answerable, trained, p, right_first)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     sets = args.set or list(TRAIN_SETS)
@@ -336,6 +349,8 @@ def main(argv: list[str] | None = None) -> int:
     train_names = [Path(s).stem for s in args.train_on] or names
     if set(train_names) - set(names):
         ap.error(f"--train-on {', '.join(sorted(set(train_names) - set(names)))} is not among the --set sets")
+    if args.folds == "set" and len(set(train_names)) < 2:
+        ap.error("leaving one set out needs at least two training sets (--train-on)")
     collected = collect(args.index, sets, cache=args.cache)
     for keep_seed in args.augment:
         collected += collect(args.index, sets, cache=args.cache, augment=keep_seed)
@@ -348,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     held_idx = [i for i, c in enumerate(scored) if c.source not in train_names]
     cases, cv = [scored[i] for i in trained], _subset(cv_scored, trained)
     held_out, cv_held = [scored[i] for i in held_idx], _subset(cv_scored, held_idx)
+    if args.dump:
+        dump_cases(args.dump, scored, cv_scored, set(train_names))
     all_cases = [c for c in collected if c.source in train_names]       # what the shipped model trains on
     y_all = np.array([int(c.answerable) for c in all_cases])
     y = np.array([int(c.answerable) for c in cases])

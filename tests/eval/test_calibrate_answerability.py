@@ -84,3 +84,48 @@ def test_augmented_cases_train_but_are_never_scored():
     for bad in ("half:1", "1.5:1", "0.5"):
         with pytest.raises(Exception, match="KEEP"):
             _keep_seed(bad)
+
+
+def test_train_on_keeps_the_other_sets_out_of_every_fold(monkeypatch):
+    import eval.calibrate_answerability as cal
+
+    cases = []
+    for source in ("questions", "decision2", "blind8"):
+        for i in range(4):
+            c = case(f"{source}-{i}", "zh", i % 2 == 0)
+            c.source = source
+            cases.append(c)
+    seen: list[set[str]] = []
+
+    class Flat:
+        def prob(self, rows):
+            return np.full(len(rows), 0.5)
+
+    def fit_cand(train, l2, feats):
+        seen.append({c.source for c in train})
+        return Flat()
+
+    def rows(batch, cand):
+        out = [{"cov": float(c.answerable), "doc_unknown": 0.0, "out_of_scope": 0.0} for c in batch]
+        return out, [int(c.answerable) for c in batch], [0] * len(batch)
+
+    monkeypatch.setattr(cal, "_fit_cand", fit_cand)
+    monkeypatch.setattr(cal, "answer_rows", rows)
+    monkeypatch.setattr(cal.Logistic, "prob", lambda self, r: np.full(len(r), 0.5))
+    monkeypatch.setattr(cal, "ANSWER_FEATURES", ("cov",))
+    cv = cal.cross_validate(cases, answer_features_used=("cov",), by_set=True, train_on={"questions", "decision2"})
+    assert seen and all("blind8" not in s for s in seen)            # never trained on, in any fold
+    assert len(cv["probs"]) == len(cases)                            # but predicted like every other set
+    cal.cross_validate(cases, answer_features_used=("cov",), by_set=True)
+    assert any("blind8" in s for s in seen)
+
+
+def test_train_on_must_name_sets_that_are_run(tmp_path, capsys):
+    from eval.calibrate_answerability import main
+
+    with pytest.raises(SystemExit):
+        main(["--index", str(tmp_path), "--set", "a.jsonl", "--set", "b.jsonl", "--train-on", "c.jsonl"])
+    assert "--train-on c is not among the --set sets" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--index", str(tmp_path), "--set", "a.jsonl", "--set", "b.jsonl", "--train-on", "a.jsonl"])
+    assert "at least two training sets" in capsys.readouterr().err

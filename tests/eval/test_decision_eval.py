@@ -26,3 +26,17 @@ def test_rows_hold_every_questions_verdict_to_compare_runs(sample_index, tmp_pat
     assert rows[1]["verdict"] == "partial" and not rows[1]["answered"]
     summary = report["results"][sample_index.name]["questions_tiny"]["summary"]["zh"]
     assert summary["ooc_refused"] == 1.0 and summary["false_refusal_rate"] == 0.0
+
+
+@pytest.mark.unit
+def test_the_report_names_the_training_sets_and_the_rest():
+    from eval.decision_eval import markdown
+
+    summary = {"zh": {"n_answerable": 1, "n_ooc": 1}}
+    report = {"trained_on": ["questions.jsonl", "questions_blind8.jsonl"], "results": {"index": {
+        "questions": {"summary": summary}, "questions_blind8": {"summary": summary},
+        "questions_blind9": {"summary": summary}}}}
+    text = markdown(report)
+    assert "Model trained on questions.jsonl, questions_blind8.jsonl" in text
+    assert "Not trained on: questions_blind9." in text
+    assert "| index | questions_blind8 (*train*) | zh |" in text and "| index | questions_blind9 | zh |" in text

@@ -91,4 +91,4 @@ def test_name_unheld_fires_for_a_town_no_candidate_document_names_in_both_langua
 
 def test_gather_computes_every_optional_feature():
     ev = gather("低轨掩星气象探测星座一共要发射多少颗卫星？", "zh", hits(SATELLITES, LAUNCHES), STORE, _model(0.0))
-    assert all(f in ev.answer_row for f in OPTIONAL_ANSWER_FEATURES)
+    assert all(f in ev.answer_row for f in (*OPTIONAL_ANSWER_FEATURES, "unit_given", "name_unheld"))
