@@ -1,6 +1,6 @@
 """Train and cross-validate the answer decision (`retriever/decision.py`) on the labelled question sets.
 
-    python -m eval.calibrate_answerability --index DIR [--index DIR2 …] [--set FILE …] [--write]
+    python -m eval.calibrate_answerability --index DIR [--index DIR2 …] [--set FILE …] [--train-on FILE …] [--write]
 
 For every index and question: search (top `CANDIDATES`), compute the candidate features, fit the candidate model
 (does this clause answer?) and, with cross-fitted candidate probabilities, the answer model (is the question
@@ -10,8 +10,12 @@ into its own predictions (its thresholds gave 13–24 % false refusals on the he
 The threshold per language is the highest P(answerable) cut whose cross-validated false-refusal rate stays within
 `--max-false-refusal`. A question whose gold clauses are not in an
 index counts as out of corpus for that index (regulation questions over the sample-only index are near misses).
-Prints CV figures per language; `--write` stores the model in `retriever/data/decision_model.json`.
-The untouched holdout (`questions_decision_holdout.jsonl`) and the blind sets are never read here.
+Prints CV figures per language; `--write` stores the model in `retriever/data/decision_model.json`, with the sets
+it was trained on (`trained_on`, which `eval.decision_eval` reports).
+Sets: `--set` (default: every labelled set, `eval.qrels.LABELLED_SETS` — the 7 training sets and the 11 validation
+sets, since session 10) are searched and reported; `--train-on` (default: all of them) are the ones the models
+train on. A set outside `--train-on` is predicted by the training sets' models and reported apart at their cut:
+how the model does on sets it never saw. A new blind set is never passed here.
 """
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from eval.glossary_dropout import reduced_glossary
-from eval.qrels import TRAIN_SETS, Question, load_questions
+from eval.qrels import LABELLED_SETS, Question, load_questions
 from retriever.decision import (
     ANSWER_FEATURES,
     CANDIDATE_FEATURES,
@@ -317,7 +321,8 @@ def _keep_seed(text: str) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", type=Path, action="append", required=True, help="index folder (repeatable)")
-    ap.add_argument("--set", type=Path, action="append", help="training question set (repeatable)")
+    ap.add_argument("--set", type=Path, action="append",
+                    help="question set to search and report (repeatable; default: eval.qrels.LABELLED_SETS)")
     ap.add_argument("--l2", type=float, default=10.0, help="L2 penalty of the answer model")
     ap.add_argument("--l2-candidate", type=float, default=3.0, help="L2 penalty of the candidate model")
     ap.add_argument("--folds", choices=("set", "question"), default="set",
@@ -344,7 +349,7 @@ def main(argv: list[str] | None = None) -> int:
                     "its first clause is right (JSONL: set, index, id, lang, answerable, trained, p, right_first)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
-    sets = args.set or list(TRAIN_SETS)
+    sets = args.set or list(LABELLED_SETS)
     names = [Path(s).stem for s in sets]
     train_names = [Path(s).stem for s in args.train_on] or names
     if set(train_names) - set(names):

@@ -45,6 +45,7 @@ from retriever.evidence import (
     colloquial,
     contrasts,
     corpus_stats,
+    defers,
     en_coverage,
     english_sites,
     fee_word,
@@ -119,7 +120,7 @@ ANSWER_FEATURES = ("cand_p", "cand_logit", "cov", "miss_idf", "ask_match", "dens
 #: Features `answer_features` computes that the model does not use; `eval.calibrate_answerability --with` tries them
 #: (session 10, leaving one of 18 sets out: `fig_given` and `fig_attached` beside the two below moved Chinese OOC
 #: refused at 1.5 % false refusals on the validation sets +0.011 / −0.016 and English −0.021 / −0.018).
-OPTIONAL_ANSWER_FEATURES = ("n_concepts", "en_absent", "fig_attached", "fig_given")
+OPTIONAL_ANSWER_FEATURES = ("n_concepts", "en_absent", "fig_attached", "fig_given", "defers")
 #: Features the local LLM judge adds (P(yes) for the best candidate, and the largest over the judged ones).
 JUDGE_FEATURES = ("judge_best", "judge_max")
 
@@ -304,6 +305,7 @@ def answer_features(asks: Asks, best: Any, best_row: dict[str, float], cand_p: f
         "fig_given": float(gives_figure(best.clause.text, fig_kinds)) if best is not None and fig_kinds else 1.0,
         "unit_given": unit_given(asks, best),
         "name_unheld": name_unheld(asks, hits, stats, lang),
+        "defers": float(best is not None and defers(best.clause.text, asks.kinds)),
     }
     for f in ("cand_logit", "dense_top", "absent_share", "cov", "miss_idf", "n_concepts", "unmapped", "en_cov"):
         row[f"en_x_{f}"] = row[f] * row["en"]     # English questions weigh the evidence differently

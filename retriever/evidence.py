@@ -867,3 +867,18 @@ def names_in(name: str, lang: str, texts: list[str]) -> bool:
         return any(name in t for t in texts)
     forms = {name, re.sub(r"(?:ese|ian|an)$", "", name)} - {""}
     return any(f in pinyin_of(t) for t in texts for f in forms if len(f) >= 3)
+
+
+#: A clause that leaves the rule to another one (按照国家有关规定执行, 依照有关法律、法规的规定处罚,
+#: 另有规定的从其规定).
+_DEFERS = re.compile(r"(?:按照|依照|根据|依据|按)(?:国家|国务院|上级|法律|有关法律|有关)[^。；，]{0,12}?(?:有关)?"
+                     r"(?:规定|标准|办法)(?:执行|办理|处理|处罚|享受|确定)?|另有规定的[，,]?从其规定")
+
+
+def defers(text: str, kinds: list[str]) -> bool:
+    """Whether `text` leaves the rule to another one (national rules, other laws: `_DEFERS`) and states no figure of
+    the asked kinds (any figure when none is asked): what the question asks is set elsewhere."""
+    if not _DEFERS.search(text):
+        return False
+    figure = [k for k in kinds if k in _FIGURE] or ["number"]
+    return not gives_figure(re.sub(r"第[一二三四五六七八九十百\d]+条", "", text), figure)

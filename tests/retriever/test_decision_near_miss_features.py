@@ -92,3 +92,12 @@ def test_name_unheld_fires_for_a_town_no_candidate_document_names_in_both_langua
 def test_gather_computes_every_optional_feature():
     ev = gather("低轨掩星气象探测星座一共要发射多少颗卫星？", "zh", hits(SATELLITES, LAUNCHES), STORE, _model(0.0))
     assert all(f in ev.answer_row for f in (*OPTIONAL_ANSWER_FEATURES, "unit_given", "name_unheld"))
+
+
+def test_a_clause_that_leaves_the_rule_to_national_rules_defers_unless_it_states_the_figure():
+    from retriever.evidence import defers
+
+    assert defers("第十条 有下列特殊情形之一的，按照国家有关规定可以不进行招标：", [])
+    assert defers("第九条 归侨、侨眷在本市投资兴办的企业，根据国家和本市有关规定享受减免税收优惠政策。", ["date"])
+    assert not defers("第三十七条 违反本条例规定的，依照有关法律、法规的规定处罚；处二千元以上二万元以下罚款。", ["amount"])
+    assert not defers("第五条 纳税人的子女接受全日制学历教育的相关支出，按照每个子女每月1000元的标准定额扣除。", ["amount"])
