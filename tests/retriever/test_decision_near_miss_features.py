@@ -35,6 +35,8 @@ STORE = Store([SATELLITES, LAUNCHES, PERMIT, TOWN_NOISE])
     ("补贴标准是多少？", ()),
     ("How much is the subsidy?", ()),
     ("How long does the review take?", ()),
+    ("罚多少人民币？", ("元",)),                # money, not people
+    ("外国投资者转让股权要交多少所得税？", ()),   # 所得税 is no unit
 ])
 def test_the_unit_a_figure_is_asked_in(question, unit):
     assert asked_unit(question) == unit
