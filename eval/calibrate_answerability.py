@@ -151,7 +151,7 @@ def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float
 
 def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tuple[str, ...] = ANSWER_FEATURES,
                    cand_features_used: tuple[str, ...] = CANDIDATE_FEATURES, by_set: bool = False,
-                   cand_l2: float | None = None) -> dict[str, Any]:
+                   cand_l2: float | None = None, objective: str | None = None) -> dict[str, Any]:
     """Out-of-fold P(answerable) and best candidate per case (questions naming an unindexed document get
     probability 0, as the decision refuses them whatever the model says); `by_set`: leave one set out."""
     folds = folds_of(cases, by_set=by_set)
@@ -163,13 +163,13 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
     for f in range(max(folds) + 1):
         train = [c for c, k in zip(cases, folds) if k != f]
         test_idx = [i for i, k in enumerate(folds) if k == f]
-        cand = _fit_cand(train, cl2, cand_features_used)
+        cand = _fit_cand(train, cl2, cand_features_used, objective)
         # cross-fitted candidate probabilities inside the training folds for the answer model
         inner = folds_of(train, 4)
         tr_rows: list[dict[str, float]] = [{}] * len(train)
         for g in range(4):
             sub = [c for c, k in zip(train, inner) if k != g]
-            cm = _fit_cand(sub, cl2, cand_features_used)
+            cm = _fit_cand(sub, cl2, cand_features_used, objective)
             held = [i for i, k in enumerate(inner) if k == g]
             rows, _, _ = answer_rows([train[i] for i in held], cm)
             for i, row in zip(held, rows):
@@ -185,11 +185,62 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
     return {"probs": np.where(blocked, 0.0, probs), "best": best, "cand_probs": cand_probs}
 
 
-def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
+#: How the candidate model is fitted: `pointwise` (each candidate row on its own: is it gold?) or `pairwise`
+#: (the gold vs each other candidate of the same question, `fit_pairwise`).
+CANDIDATE_OBJECTIVE = "pointwise"
+OBJECTIVES = ("pointwise", "pairwise")
+
+
+def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...], objective: str | None = None) -> Logistic:
     """The candidate model (which clause answers), on the answerable cases that are not `augmented`."""
-    rows = [r for c in cases if c.answerable and not c.augmented for r in c.rows]
-    labels = [y for c in cases if c.answerable and not c.augmented for y in c.labels]
+    used = [c for c in cases if c.answerable and not c.augmented]
+    if (objective or CANDIDATE_OBJECTIVE) == "pairwise":
+        return fit_pairwise([c.rows for c in used], [c.labels for c in used], feats, l2)
+    rows = [r for c in used for r in c.rows]
+    labels = [y for c in used for y in c.labels]
     return Logistic.fit(rows, labels, feats, l2=l2)
+
+
+def fit_pairwise(rows: list[list[dict[str, float]]], labels: list[list[int]], feats: tuple[str, ...],
+                 l2: float = 1.0) -> Logistic:
+    """A candidate model fitted on what the decision uses it for: ordering one question's candidates.
+
+    Each question with a gold and a non-gold candidate gives pairs (gold − other, 1) and (other − gold, 0) of
+    standardised features, weighted so that every question counts once; a logistic regression on these differences
+    gives the ranking weights (pairwise logistic loss, RankNet with a linear scorer). A one-feature logistic
+    regression of the labels on that score (Platt scaling) then turns it into P(this clause answers) for the
+    answer model and the citation rule. The result is an ordinary `Logistic` (weights × Platt slope): serving and
+    the model file are unchanged; only the order of the candidates and the probabilities differ."""
+    flat = [r for q in rows for r in q]
+    x = np.array([[r[f] for f in feats] for r in flat], dtype=float)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    diffs: list[np.ndarray] = []
+    weights: list[float] = []
+    for q_rows, q_labels in zip(rows, labels):
+        if not q_rows:
+            continue
+        z = (np.array([[r[f] for f in feats] for r in q_rows], dtype=float) - mean) / scale
+        gold = [i for i, y in enumerate(q_labels) if y]
+        other = [i for i, y in enumerate(q_labels) if not y]
+        if not gold or not other:
+            continue
+        w = 1.0 / (len(gold) * len(other))
+        for g in gold:
+            for o in other:
+                diffs.append(z[g] - z[o])
+                weights.append(w)
+    if not diffs:
+        return Logistic.fit(flat, [y for q in labels for y in q], feats, l2=l2)
+    d = np.array(diffs)
+    pair_rows = [dict(zip(feats, v)) for v in np.vstack([d, -d])]
+    pairs = Logistic.fit(pair_rows, [1] * len(d) + [0] * len(d), feats, l2=l2, weights=weights + weights)
+    w_z = pairs.coef / pairs.scale                      # weights on the standardised features (intercept ≈ 0)
+    score = ((x - mean) / scale) @ w_z
+    platt = Logistic.fit([{"s": float(v)} for v in score], [y for q in labels for y in q], ("s",), l2=0.0)
+    slope = float(platt.coef[0] / platt.scale[0])
+    return Logistic(feats, w_z * slope, float(platt.intercept - platt.coef[0] * platt.mean[0] / platt.scale[0]),
+                    mean, scale)
 
 
 #: (ratio, floor) pairs tried for citing further clauses beside the best one (`DecisionModel.cite_ratio/cite_min`)
@@ -314,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--augment", action="append", default=[], type=_keep_seed, metavar="KEEP:SEED",
                     help="also train on the English questions searched with only KEEP of the glossary's term rows "
                          "(seeded; repeatable); they are never scored")
+    ap.add_argument("--candidate-objective", choices=OBJECTIVES, default=CANDIDATE_OBJECTIVE,
+                    help="fit the candidate model per row (pointwise) or on gold-vs-other pairs (pairwise)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     sets = args.set or list(TRAIN_SETS)
@@ -323,8 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     by_set = args.folds == "set"
     feats = tuple(f for f in ANSWER_FEATURES if f not in args.without)
     all_cases, y_all = cases, np.array([int(c.answerable) for c in cases])
+    obj = args.candidate_objective
     cv = scored_only(cases, cross_validate(cases, args.l2, answer_features_used=feats, by_set=by_set,
-                                           cand_l2=args.l2_candidate))
+                                           cand_l2=args.l2_candidate, objective=obj))
     cases = [c for c in cases if not c.augmented]      # from here on: what is scored
     y = np.array([int(c.answerable) for c in cases])
     threshold = pick_threshold(cv["probs"], y, args.max_false_refusal)
@@ -375,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         for feat in feats:
             kept = tuple(f for f in feats if f != feat)
             cv2 = scored_only(all_cases, cross_validate(all_cases, args.l2, answer_features_used=kept,
-                                                        by_set=by_set, cand_l2=args.l2_candidate))
+                                                        by_set=by_set, cand_l2=args.l2_candidate, objective=obj))
             t2 = pick_threshold(cv2["probs"], y, args.max_false_refusal)
             s2 = summarise(cases, cv2["probs"], cv2["best"], t2)["all"]
             print(f"  without {feat:15s} ooc_refused {s2['ooc_refused']:.3f}  answerable_refused "
@@ -383,15 +437,16 @@ def main(argv: list[str] | None = None) -> int:
         for feat in CANDIDATE_FEATURES:
             kept = tuple(f for f in CANDIDATE_FEATURES if f != feat)
             cv2 = scored_only(all_cases, cross_validate(all_cases, args.l2, cand_features_used=kept,
-                                                        by_set=by_set, cand_l2=args.l2_candidate))
+                                                        by_set=by_set, cand_l2=args.l2_candidate, objective=obj))
             s2 = summarise(cases, cv2["probs"], cv2["best"], threshold)["all"]
             print(f"  cand without {feat:17s} right_first {s2['right_first']:.3f}")
-    cand = _fit_cand(all_cases, args.l2_candidate, CANDIDATE_FEATURES)
+    cand = _fit_cand(all_cases, args.l2_candidate, CANDIDATE_FEATURES, obj)
     # answer model on cross-fitted candidate probabilities, as in CV
     folds = folds_of(all_cases)
     rows: list[dict[str, float]] = [{}] * len(all_cases)
     for f in range(FOLDS):
-        cm = _fit_cand([c for c, k in zip(all_cases, folds) if k != f], args.l2_candidate, CANDIDATE_FEATURES)
+        cm = _fit_cand([c for c, k in zip(all_cases, folds) if k != f], args.l2_candidate, CANDIDATE_FEATURES,
+                       obj)
         held = [i for i, k in enumerate(folds) if k == f]
         for i, row in zip(held, answer_rows([all_cases[i] for i in held], cm)[0]):
             rows[i] = row
@@ -400,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         "_comment": "Trained by eval/calibrate_answerability.py (logistic regressions, numpy); do not edit by hand.",
         "trained_on": [str(Path(s).name) for s in sets], "indexes": [str(p) for p in args.index],
         "trained_at": _dt.date.today().isoformat(), "cases": len(all_cases), "cv": summary,
-        "augment": [f"{k}:{s}" for k, s in args.augment]})
+        "augment": [f"{k}:{s}" for k, s in args.augment], "candidate_objective": obj})
     for name, m in (("candidate", cand), ("answer", ans)):
         print(f"{name} model coefficients (standardised):")
         for feature, weight in sorted(zip(m.features, m.coef), key=lambda t: -abs(t[1])):

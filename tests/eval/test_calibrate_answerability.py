@@ -10,6 +10,7 @@ from eval.calibrate_answerability import (
     _keep_seed,
     citation_scores,
     cited_indexes,
+    fit_pairwise,
     folds_of,
     per_language_thresholds,
     pick_citation,
@@ -84,3 +85,44 @@ def test_augmented_cases_train_but_are_never_scored():
     for bad in ("half:1", "1.5:1", "0.5"):
         with pytest.raises(Exception, match="KEEP"):
             _keep_seed(bad)
+
+
+def _questions(rng: np.random.Generator, n: int) -> tuple[list[list[dict[str, float]]], list[list[int]]]:
+    """n questions of 6 candidates: the gold has the highest `match` by at least 1; `level` is one value per question (how easy
+    the whole question is) and `noise` is noise."""
+    rows, labels = [], []
+    for _ in range(n):
+        level = float(rng.normal())
+        match = rng.normal(size=6)
+        gold = int(np.argmax(match))
+        match[gold] += 1.0
+        rows.append([{"match": float(m), "level": level, "noise": float(rng.normal())} for m in match])
+        labels.append([int(i == gold) for i in range(6)])
+    return rows, labels
+
+
+def test_pairwise_candidate_model_orders_within_a_question_and_stays_a_probability():
+    rows, labels = _questions(np.random.default_rng(3), 60)
+    model = fit_pairwise(rows, labels, ("match", "level", "noise"), l2=1.0)
+    weight = dict(zip(model.features, model.coef))
+    assert weight["match"] > 1.0
+    assert abs(weight["level"]) < 1e-6              # the same for every candidate of a question: orders nothing
+    assert abs(weight["noise"]) < 0.3 * weight["match"]
+    firsts = [int(np.argmax(model.prob(r))) == y.index(1) for r, y in zip(rows, labels)]
+    assert all(firsts)
+    p = np.concatenate([model.prob(r) for r in rows])
+    assert 0.0 < p.min() and p.max() < 1.0
+    assert abs(p.mean() - 1 / 6) < 0.05                    # Platt-scaled: the mean probability is the gold rate
+
+
+def test_pairwise_candidate_model_is_chosen_by_objective_and_ignores_questions_without_pairs():
+    rows, labels = _questions(np.random.default_rng(5), 30)
+    cases = [Case(f"q{i}", "zh", True, {"g"}, r, y, None, [], None, False) for i, (r, y) in enumerate(zip(rows, labels))]
+    alone = Case("solo", "zh", True, {"g"}, [{"match": -9.0, "level": 0.0, "noise": 0.0}], [1], None, [], None, False)
+    pair = _fit_cand([*cases, alone], 1.0, ("match", "level"), "pairwise")
+    point = _fit_cand([*cases, alone], 1.0, ("match", "level"), "pointwise")
+    assert dict(zip(pair.features, pair.coef))["match"] > 0 and dict(zip(point.features, point.coef))["match"] > 0
+    assert not np.allclose(pair.coef, point.coef)
+    # one question, one candidate: no pair to learn from, the pointwise fit is used
+    solo = fit_pairwise([alone.rows], [alone.labels], ("match",))
+    assert solo.prob(alone.rows).shape == (1,)
