@@ -32,7 +32,7 @@ from eval.glossary_dropout import reduced_glossary
 from eval.qrels import TRAIN_SETS, Question, load_questions
 from retriever.decision import (
     ANSWER_FEATURES,
-    CANDIDATE_FEATURES,
+    CANDIDATE_MODEL_FEATURES,
     CANDIDATES,
     MAX_CITED,
     MODEL_FILE,
@@ -133,7 +133,7 @@ def folds_of(cases: list[Case], k: int = FOLDS, by_set: bool = False) -> list[in
 def fit_candidate(cases: list[Case], l2: float) -> Logistic:
     rows = [r for c in cases if c.answerable for r in c.rows]
     labels = [y for c in cases if c.answerable for y in c.labels]
-    return Logistic.fit(rows, labels, CANDIDATE_FEATURES, l2=l2)
+    return Logistic.fit(rows, labels, CANDIDATE_MODEL_FEATURES, l2=l2)
 
 
 def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float]], list[int], list[int]]:
@@ -150,7 +150,7 @@ def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float
 
 
 def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tuple[str, ...] = ANSWER_FEATURES,
-                   cand_features_used: tuple[str, ...] = CANDIDATE_FEATURES, by_set: bool = False,
+                   cand_features_used: tuple[str, ...] = CANDIDATE_MODEL_FEATURES, by_set: bool = False,
                    cand_l2: float | None = None, objective: str | None = None) -> dict[str, Any]:
     """Out-of-fold P(answerable) and best candidate per case (questions naming an unindexed document get
     probability 0, as the decision refuses them whatever the model says); `by_set`: leave one set out."""
@@ -191,9 +191,18 @@ CANDIDATE_OBJECTIVE = "pointwise"
 OBJECTIVES = ("pointwise", "pairwise")
 
 
-def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...], objective: str | None = None) -> Logistic:
-    """The candidate model (which clause answers), on the answerable cases that are not `augmented`."""
-    used = [c for c in cases if c.answerable and not c.augmented]
+#: The candidate model also trains on the `augmented` English cases (searched with part of the glossary dropped):
+#: there English words the glossary does not know must be matched by other evidence (`en_cov`), as in new questions,
+#: which the English weights (`CANDIDATE_MODEL_FEATURES`) can learn only from such cases (session 10).
+CANDIDATE_AUGMENTED = True
+
+
+def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...], objective: str | None = None,
+              augmented: bool | None = None) -> Logistic:
+    """The candidate model (which clause answers), on the answerable cases (the `augmented` ones too when
+    `augmented`, default `CANDIDATE_AUGMENTED`)."""
+    with_augmented = CANDIDATE_AUGMENTED if augmented is None else augmented
+    used = [c for c in cases if c.answerable and (with_augmented or not c.augmented)]
     if (objective or CANDIDATE_OBJECTIVE) == "pairwise":
         return fit_pairwise([c.rows for c in used], [c.labels for c in used], feats, l2)
     rows = [r for c in used for r in c.rows]
@@ -434,19 +443,19 @@ def main(argv: list[str] | None = None) -> int:
             s2 = summarise(cases, cv2["probs"], cv2["best"], t2)["all"]
             print(f"  without {feat:15s} ooc_refused {s2['ooc_refused']:.3f}  answerable_refused "
                   f"{s2['answerable_refused']:.3f}  right_first {s2['right_first']:.3f}")
-        for feat in CANDIDATE_FEATURES:
-            kept = tuple(f for f in CANDIDATE_FEATURES if f != feat)
+        for feat in CANDIDATE_MODEL_FEATURES:
+            kept = tuple(f for f in CANDIDATE_MODEL_FEATURES if f != feat)
             cv2 = scored_only(all_cases, cross_validate(all_cases, args.l2, cand_features_used=kept,
                                                         by_set=by_set, cand_l2=args.l2_candidate, objective=obj))
             s2 = summarise(cases, cv2["probs"], cv2["best"], threshold)["all"]
             print(f"  cand without {feat:17s} right_first {s2['right_first']:.3f}")
-    cand = _fit_cand(all_cases, args.l2_candidate, CANDIDATE_FEATURES, obj)
+    cand = _fit_cand(all_cases, args.l2_candidate, CANDIDATE_MODEL_FEATURES, obj)
     # answer model on cross-fitted candidate probabilities, as in CV
     folds = folds_of(all_cases)
     rows: list[dict[str, float]] = [{}] * len(all_cases)
     for f in range(FOLDS):
-        cm = _fit_cand([c for c, k in zip(all_cases, folds) if k != f], args.l2_candidate, CANDIDATE_FEATURES,
-                       obj)
+        cm = _fit_cand([c for c, k in zip(all_cases, folds) if k != f], args.l2_candidate,
+                       CANDIDATE_MODEL_FEATURES, obj)
         held = [i for i, k in enumerate(folds) if k == f]
         for i, row in zip(held, answer_rows([all_cases[i] for i in held], cm)[0]):
             rows[i] = row

@@ -79,8 +79,10 @@ def test_augmented_cases_train_but_are_never_scored():
     cv = {"probs": np.array([0.9, 0.1]), "best": [0, 1], "cand_probs": [np.array([1.0]), np.array([0.0])]}
     kept = scored_only([real, extra], cv)
     assert kept["probs"].tolist() == [0.9] and kept["best"] == [0] and len(kept["cand_probs"]) == 1
-    cand = _fit_cand([real, extra], 1.0, ("score_rel",))
-    assert cand.prob(real.rows)[0] > cand.prob(real.rows)[1]        # the candidate model ignores the extra case
+    cand = _fit_cand([real, extra], 1.0, ("score_rel",), augmented=False)
+    assert cand.prob(real.rows)[0] > cand.prob(real.rows)[1]        # this candidate model ignores the extra case
+    trained = _fit_cand([real, extra, extra], 1.0, ("score_rel",), augmented=True)
+    assert trained.prob(real.rows)[0] < trained.prob(real.rows)[1]  # this one learns from it (two outweigh one)
     assert _keep_seed("0.5:1") == (0.5, 1)
     for bad in ("half:1", "1.5:1", "0.5"):
         with pytest.raises(Exception, match="KEEP"):
