@@ -32,6 +32,7 @@ from eval.glossary_dropout import reduced_glossary
 from eval.qrels import TRAIN_SETS, Question, load_questions
 from retriever.decision import (
     ANSWER_FEATURES,
+    CANDIDATE_FEATURES,
     CANDIDATE_MODEL_FEATURES,
     CANDIDATES,
     MAX_CITED,
@@ -191,23 +192,54 @@ CANDIDATE_OBJECTIVE = "pointwise"
 OBJECTIVES = ("pointwise", "pairwise")
 
 
-#: The candidate model also trains on the `augmented` English cases (searched with part of the glossary dropped):
-#: there English words the glossary does not know must be matched by other evidence (`en_cov`), as in new questions,
-#: which the English weights (`CANDIDATE_MODEL_FEATURES`) can learn only from such cases (session 10).
+#: The candidate model's English weights (`…@en`, `fit_english_residual`) also train on the `augmented` English
+#: cases (searched with part of the glossary dropped): there English words the glossary does not know must be
+#: matched by other evidence (`en_cov`), as in new questions (session 10). The shared weights never do.
 CANDIDATE_AUGMENTED = True
 
 
 def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...], objective: str | None = None,
               augmented: bool | None = None) -> Logistic:
-    """The candidate model (which clause answers), on the answerable cases (the `augmented` ones too when
-    `augmented`, default `CANDIDATE_AUGMENTED`)."""
+    """The candidate model (which clause answers), on the answerable cases that are not `augmented`; its English
+    weights, when `feats` has any, on the augmented English cases too (when `augmented`, default
+    `CANDIDATE_AUGMENTED`)."""
     with_augmented = CANDIDATE_AUGMENTED if augmented is None else augmented
-    used = [c for c in cases if c.answerable and (with_augmented or not c.augmented)]
+    plain = [c for c in cases if c.answerable and not c.augmented]
     if (objective or CANDIDATE_OBJECTIVE) == "pairwise":
-        return fit_pairwise([c.rows for c in used], [c.labels for c in used], feats, l2)
-    rows = [r for c in used for r in c.rows]
-    labels = [y for c in used for y in c.labels]
-    return Logistic.fit(rows, labels, feats, l2=l2)
+        return fit_pairwise([c.rows for c in plain], [c.labels for c in plain], feats, l2)
+    if any(f.endswith("@en") for f in feats):
+        return fit_english_residual([c for c in cases if c.answerable and (with_augmented or not c.augmented)],
+                                    l2, feats)
+    return Logistic.fit([r for c in plain for r in c.rows], [y for c in plain for y in c.labels], feats, l2=l2)
+
+
+def fit_english_residual(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
+    """The shared weights (`feats` without `@en`) fitted on the cases that are not `augmented`, as without English
+    weights, then the English weights (`…@en`) on the English cases with the shared logit as a fixed offset: what
+    the shared model leaves unexplained for English. Chinese candidates get exactly the shared model's
+    probabilities; English ones the shared logit plus the (L2-shrunk) English correction. One `Logistic`: the
+    English part is scaled but not centred, so that its features, 0 for Chinese, add nothing there."""
+    shared = tuple(f for f in feats if not f.endswith("@en"))
+    english = tuple(f for f in feats if f.endswith("@en"))
+    plain = [c for c in cases if not c.augmented]
+    base = Logistic.fit([r for c in plain for r in c.rows], [y for c in plain for y in c.labels], shared, l2=l2)
+    en_cases = [c for c in cases if c.lang == "en"]
+    rows = [r for c in en_cases for r in c.rows]
+    if not rows or "en" not in shared:
+        return Logistic(feats, np.concatenate([base.coef, np.zeros(len(english))]), base.intercept,
+                        np.concatenate([base.mean, np.zeros(len(english))]),
+                        np.concatenate([base.scale, np.ones(len(english))]))
+    p = base.prob(rows)
+    offset = np.log(np.clip(p, 1e-12, 1.0)) - np.log(np.clip(1.0 - p, 1e-12, 1.0))
+    res = Logistic.fit(rows, [y for c in en_cases for y in c.labels], english, l2=l2, offset=offset)
+    # res logit = b + Σ c·(x − m)/s = (b − Σ c·m/s) + Σ c·x/s: uncentred, with its constant carried by `en`
+    const = res.intercept - float(np.sum(res.coef * res.mean / res.scale))
+    coef = np.concatenate([base.coef, res.coef])
+    i = shared.index("en")
+    coef[i] += const * base.scale[i]            # c·(en − m)/s + c·m/s = c·en/s: `const` for English, 0 for Chinese
+    intercept = base.intercept + const * base.mean[i]
+    return Logistic(feats, coef, intercept, np.concatenate([base.mean, np.zeros(len(english))]),
+                    np.concatenate([base.scale, res.scale]))
 
 
 def fit_pairwise(rows: list[list[dict[str, float]]], labels: list[list[int]], feats: tuple[str, ...],
@@ -376,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
                          "(seeded; repeatable); they are never scored")
     ap.add_argument("--candidate-objective", choices=OBJECTIVES, default=CANDIDATE_OBJECTIVE,
                     help="fit the candidate model per row (pointwise) or on gold-vs-other pairs (pairwise)")
+    ap.add_argument("--no-english-weights", action="store_true",
+                    help="train the candidate model without its English weights (`CANDIDATE_MODEL_FEATURES`)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     sets = args.set or list(TRAIN_SETS)
@@ -386,8 +420,9 @@ def main(argv: list[str] | None = None) -> int:
     feats = tuple(f for f in ANSWER_FEATURES if f not in args.without)
     all_cases, y_all = cases, np.array([int(c.answerable) for c in cases])
     obj = args.candidate_objective
+    cand_feats = CANDIDATE_FEATURES if args.no_english_weights else CANDIDATE_MODEL_FEATURES
     cv = scored_only(cases, cross_validate(cases, args.l2, answer_features_used=feats, by_set=by_set,
-                                           cand_l2=args.l2_candidate, objective=obj))
+                                           cand_l2=args.l2_candidate, objective=obj, cand_features_used=cand_feats))
     cases = [c for c in cases if not c.augmented]      # from here on: what is scored
     y = np.array([int(c.answerable) for c in cases])
     threshold = pick_threshold(cv["probs"], y, args.max_false_refusal)
@@ -438,24 +473,24 @@ def main(argv: list[str] | None = None) -> int:
         for feat in feats:
             kept = tuple(f for f in feats if f != feat)
             cv2 = scored_only(all_cases, cross_validate(all_cases, args.l2, answer_features_used=kept,
-                                                        by_set=by_set, cand_l2=args.l2_candidate, objective=obj))
+                                                        by_set=by_set, cand_l2=args.l2_candidate, objective=obj,
+                                                        cand_features_used=cand_feats))
             t2 = pick_threshold(cv2["probs"], y, args.max_false_refusal)
             s2 = summarise(cases, cv2["probs"], cv2["best"], t2)["all"]
             print(f"  without {feat:15s} ooc_refused {s2['ooc_refused']:.3f}  answerable_refused "
                   f"{s2['answerable_refused']:.3f}  right_first {s2['right_first']:.3f}")
-        for feat in CANDIDATE_MODEL_FEATURES:
-            kept = tuple(f for f in CANDIDATE_MODEL_FEATURES if f != feat)
+        for feat in cand_feats:
+            kept = tuple(f for f in cand_feats if f != feat)
             cv2 = scored_only(all_cases, cross_validate(all_cases, args.l2, cand_features_used=kept,
                                                         by_set=by_set, cand_l2=args.l2_candidate, objective=obj))
             s2 = summarise(cases, cv2["probs"], cv2["best"], threshold)["all"]
             print(f"  cand without {feat:17s} right_first {s2['right_first']:.3f}")
-    cand = _fit_cand(all_cases, args.l2_candidate, CANDIDATE_MODEL_FEATURES, obj)
+    cand = _fit_cand(all_cases, args.l2_candidate, cand_feats, obj)
     # answer model on cross-fitted candidate probabilities, as in CV
     folds = folds_of(all_cases)
     rows: list[dict[str, float]] = [{}] * len(all_cases)
     for f in range(FOLDS):
-        cm = _fit_cand([c for c, k in zip(all_cases, folds) if k != f], args.l2_candidate,
-                       CANDIDATE_MODEL_FEATURES, obj)
+        cm = _fit_cand([c for c, k in zip(all_cases, folds) if k != f], args.l2_candidate, cand_feats, obj)
         held = [i for i, k in enumerate(folds) if k == f]
         for i, row in zip(held, answer_rows([all_cases[i] for i in held], cm)[0]):
             rows[i] = row

@@ -377,8 +377,9 @@ class Logistic:
 
     @classmethod
     def fit(cls, rows: list[dict[str, float]], labels: list[int], features: tuple[str, ...], l2: float = 1.0,
-            weights: list[float] | None = None) -> Logistic:
-        """Newton's method on the L2-penalised log-likelihood (numpy only)."""
+            weights: list[float] | None = None, offset: np.ndarray | None = None) -> Logistic:
+        """Newton's method on the L2-penalised log-likelihood (numpy only); `offset` is a fixed logit per row
+        added to the fitted one (a model of what another model leaves unexplained)."""
         x = np.array([[r[f] for f in features] for r in rows], dtype=float)
         y = np.array(labels, dtype=float)
         sw = np.ones(len(y)) if weights is None else np.array(weights, dtype=float)
@@ -388,8 +389,9 @@ class Logistic:
         beta = np.zeros(xs.shape[1])
         pen = np.full(xs.shape[1], l2)
         pen[0] = 0.0
+        off = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
         for _ in range(50):
-            p = 1.0 / (1.0 + np.exp(-(xs @ beta)))
+            p = 1.0 / (1.0 + np.exp(-(xs @ beta + off)))
             grad = xs.T @ (sw * (p - y)) + pen * beta
             hess = (xs * (sw * p * (1 - p))[:, None]).T @ xs + np.diag(pen + 1e-9)
             step = np.linalg.solve(hess, grad)

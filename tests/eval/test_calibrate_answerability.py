@@ -79,10 +79,8 @@ def test_augmented_cases_train_but_are_never_scored():
     cv = {"probs": np.array([0.9, 0.1]), "best": [0, 1], "cand_probs": [np.array([1.0]), np.array([0.0])]}
     kept = scored_only([real, extra], cv)
     assert kept["probs"].tolist() == [0.9] and kept["best"] == [0] and len(kept["cand_probs"]) == 1
-    cand = _fit_cand([real, extra], 1.0, ("score_rel",), augmented=False)
-    assert cand.prob(real.rows)[0] > cand.prob(real.rows)[1]        # this candidate model ignores the extra case
-    trained = _fit_cand([real, extra, extra], 1.0, ("score_rel",), augmented=True)
-    assert trained.prob(real.rows)[0] < trained.prob(real.rows)[1]  # this one learns from it (two outweigh one)
+    cand = _fit_cand([real, extra, extra], 1.0, ("score_rel",), augmented=True)
+    assert cand.prob(real.rows)[0] > cand.prob(real.rows)[1]        # the shared weights ignore the extra cases
     assert _keep_seed("0.5:1") == (0.5, 1)
     for bad in ("half:1", "1.5:1", "0.5"):
         with pytest.raises(Exception, match="KEEP"):
@@ -128,3 +126,33 @@ def test_pairwise_candidate_model_is_chosen_by_objective_and_ignores_questions_w
     # one question, one candidate: no pair to learn from, the pointwise fit is used
     solo = fit_pairwise([alone.rows], [alone.labels], ("match",))
     assert solo.prob(alone.rows).shape == (1,)
+
+
+def test_english_weights_correct_the_shared_model_for_english_and_leave_chinese_as_it_was():
+    rng = np.random.default_rng(7)
+
+    def question(qid: str, lang: str, augmented: bool = False) -> Case:
+        score, words = rng.normal(size=5), rng.normal(size=5)
+        gold = int(np.argmax(score if lang == "zh" else words))    # English golds follow another signal
+        en = float(lang == "en")
+        rows = [{"score_rel": float(a), "en_cov": float(b), "en": en, "score_rel@en": float(a) * en,
+                 "en_cov@en": float(b) * en} for a, b in zip(score, words)]
+        c = Case(qid, lang, True, {"g"}, rows, [int(i == gold) for i in range(5)], None, [], None, False)
+        c.augmented = augmented
+        return c
+
+    cases = ([question(f"z{i}", "zh") for i in range(40)] + [question(f"e{i}", "en") for i in range(20)]
+             + [question(f"a{i}", "en", augmented=True) for i in range(20)])
+    feats = ("score_rel", "en_cov", "en", "score_rel@en", "en_cov@en")
+    model = _fit_cand(cases, 1.0, feats)
+    shared = _fit_cand(cases, 1.0, feats[:3], augmented=False)
+    zh = [c for c in cases if c.lang == "zh"]
+    for c in zh:                                       # Chinese: exactly the shared model's probabilities
+        assert np.allclose(model.prob(c.rows), shared.prob(c.rows), atol=1e-9)
+    en = [c for c in cases if c.lang == "en" and not c.augmented]
+    alone = _fit_cand(cases, 1.0, feats, augmented=False)
+    right = [sum(int(np.argmax(m.prob(c.rows)) == c.labels.index(1)) for c in en) for m in (shared, alone, model)]
+    assert right[2] >= right[1] > right[0]             # English: the correction finds what the shared model misses
+    assert not np.allclose(alone.coef, model.coef)     # … and learns from the augmented English cases too
+    weights = dict(zip(model.features, model.coef))
+    assert weights["en_cov@en"] > 0 > weights["score_rel@en"]
