@@ -213,6 +213,10 @@ def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...], objective: s
     return Logistic.fit([r for c in plain for r in c.rows], [y for c in plain for y in c.labels], feats, l2=l2)
 
 
+#: The English correction's L2 penalty as a multiple of the shared weights' (`fit_english_residual`).
+ENGLISH_L2_FACTOR = 1.0
+
+
 def fit_english_residual(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
     """The shared weights (`feats` without `@en`) fitted on the cases that are not `augmented`, as without English
     weights, then the English weights (`…@en`) on the English cases with the shared logit as a fixed offset: what
@@ -231,7 +235,8 @@ def fit_english_residual(cases: list[Case], l2: float, feats: tuple[str, ...]) -
                         np.concatenate([base.scale, np.ones(len(english))]))
     p = base.prob(rows)
     offset = np.log(np.clip(p, 1e-12, 1.0)) - np.log(np.clip(1.0 - p, 1e-12, 1.0))
-    res = Logistic.fit(rows, [y for c in en_cases for y in c.labels], english, l2=l2, offset=offset)
+    res = Logistic.fit(rows, [y for c in en_cases for y in c.labels], english, l2=l2 * ENGLISH_L2_FACTOR,
+                       offset=offset)
     # res logit = b + Σ c·(x − m)/s = (b − Σ c·m/s) + Σ c·x/s: uncentred, with its constant carried by `en`
     const = res.intercept - float(np.sum(res.coef * res.mean / res.scale))
     coef = np.concatenate([base.coef, res.coef])
