@@ -132,9 +132,8 @@ def folds_of(cases: list[Case], k: int = FOLDS, by_set: bool = False) -> list[in
 
 
 def fit_candidate(cases: list[Case], l2: float) -> Logistic:
-    rows = [r for c in cases if c.answerable for r in c.rows]
-    labels = [y for c in cases if c.answerable for y in c.labels]
-    return Logistic.fit(rows, labels, CANDIDATE_MODEL_FEATURES, l2=l2)
+    """The candidate model as `--write` trains it (`_fit_cand` with `CANDIDATE_MODEL_FEATURES`)."""
+    return _fit_cand(cases, l2, CANDIDATE_MODEL_FEATURES)
 
 
 def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float]], list[int], list[int]]:
