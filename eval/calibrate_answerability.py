@@ -37,6 +37,7 @@ from eval.qrels import LABELLED_SETS, Question, load_questions
 from retriever.decision import (
     ANSWER_FEATURES,
     CANDIDATE_FEATURES,
+    CANDIDATE_MODEL_FEATURES,
     CANDIDATES,
     MAX_CITED,
     MODEL_FILE,
@@ -136,9 +137,8 @@ def folds_of(cases: list[Case], k: int = FOLDS, by_set: bool = False) -> list[in
 
 
 def fit_candidate(cases: list[Case], l2: float) -> Logistic:
-    rows = [r for c in cases if c.answerable for r in c.rows]
-    labels = [y for c in cases if c.answerable for y in c.labels]
-    return Logistic.fit(rows, labels, CANDIDATE_FEATURES, l2=l2)
+    """The candidate model as `--write` trains it (`_fit_cand` with `CANDIDATE_MODEL_FEATURES`)."""
+    return _fit_cand(cases, l2, CANDIDATE_MODEL_FEATURES)
 
 
 def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float]], list[int], list[int]]:
@@ -155,8 +155,9 @@ def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float
 
 
 def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tuple[str, ...] = ANSWER_FEATURES,
-                   cand_features_used: tuple[str, ...] = CANDIDATE_FEATURES, by_set: bool = False,
-                   cand_l2: float | None = None, train_on: set[str] | None = None) -> dict[str, Any]:
+                   cand_features_used: tuple[str, ...] = CANDIDATE_MODEL_FEATURES, by_set: bool = False,
+                   cand_l2: float | None = None, train_on: set[str] | None = None,
+                   objective: str | None = None) -> dict[str, Any]:
     """Out-of-fold P(answerable) and best candidate per case (questions naming an unindexed document get
     probability 0, as the decision refuses them whatever the model says); `by_set`: leave one set out. With
     `train_on` (question set names, `Case.source`), every fold trains only on those sets: a set outside them is
@@ -170,13 +171,13 @@ def cross_validate(cases: list[Case], l2: float = 1.0, answer_features_used: tup
     for f in range(max(folds) + 1):
         train = [c for c, k in zip(cases, folds) if k != f and (train_on is None or c.source in train_on)]
         test_idx = [i for i, k in enumerate(folds) if k == f]
-        cand = _fit_cand(train, cl2, cand_features_used)
+        cand = _fit_cand(train, cl2, cand_features_used, objective)
         # cross-fitted candidate probabilities inside the training folds for the answer model
         inner = folds_of(train, 4)
         tr_rows: list[dict[str, float]] = [{}] * len(train)
         for g in range(4):
             sub = [c for c, k in zip(train, inner) if k != g]
-            cm = _fit_cand(sub, cl2, cand_features_used)
+            cm = _fit_cand(sub, cl2, cand_features_used, objective)
             held = [i for i, k in enumerate(inner) if k == g]
             rows, _, _ = answer_rows([train[i] for i in held], cm)
             for i, row in zip(held, rows):
@@ -209,11 +210,107 @@ def _subset(cv: dict[str, Any], idx: list[int]) -> dict[str, Any]:
             "cand_probs": [cv["cand_probs"][i] for i in idx]}
 
 
-def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
-    """The candidate model (which clause answers), on the answerable cases that are not `augmented`."""
-    rows = [r for c in cases if c.answerable and not c.augmented for r in c.rows]
-    labels = [y for c in cases if c.answerable and not c.augmented for y in c.labels]
-    return Logistic.fit(rows, labels, feats, l2=l2)
+#: How the candidate model is fitted: `pointwise` (each candidate row on its own: is it gold?) or `pairwise`
+#: (the gold vs each other candidate of the same question, `fit_pairwise`).
+CANDIDATE_OBJECTIVE = "pointwise"
+OBJECTIVES = ("pointwise", "pairwise")
+
+
+#: The candidate model's English weights (`…@en`, `fit_english_residual`) also train on the `augmented` English
+#: cases (searched with part of the glossary dropped): there English words the glossary does not know must be
+#: matched by other evidence (`en_cov`), as in new questions (session 10). The shared weights never do.
+CANDIDATE_AUGMENTED = True
+
+
+def _fit_cand(cases: list[Case], l2: float, feats: tuple[str, ...], objective: str | None = None,
+              augmented: bool | None = None) -> Logistic:
+    """The candidate model (which clause answers), on the answerable cases that are not `augmented`; its English
+    weights, when `feats` has any, on the augmented English cases too (when `augmented`, default
+    `CANDIDATE_AUGMENTED`)."""
+    with_augmented = CANDIDATE_AUGMENTED if augmented is None else augmented
+    plain = [c for c in cases if c.answerable and not c.augmented]
+    if (objective or CANDIDATE_OBJECTIVE) == "pairwise":
+        return fit_pairwise([c.rows for c in plain], [c.labels for c in plain], feats, l2)
+    if any(f.endswith("@en") for f in feats):
+        return fit_english_residual([c for c in cases if c.answerable and (with_augmented or not c.augmented)],
+                                    l2, feats)
+    return Logistic.fit([r for c in plain for r in c.rows], [y for c in plain for y in c.labels], feats, l2=l2)
+
+
+#: The English correction's L2 penalty as a multiple of the shared weights' (`fit_english_residual`).
+ENGLISH_L2_FACTOR = 1.0
+
+
+def fit_english_residual(cases: list[Case], l2: float, feats: tuple[str, ...]) -> Logistic:
+    """The shared weights (`feats` without `@en`) fitted on the cases that are not `augmented`, as without English
+    weights, then the English weights (`…@en`) on the English cases with the shared logit as a fixed offset: what
+    the shared model leaves unexplained for English. Chinese candidates get exactly the shared model's
+    probabilities; English ones the shared logit plus the (L2-shrunk) English correction. One `Logistic`: the
+    English part is scaled but not centred, so that its features, 0 for Chinese, add nothing there."""
+    shared = tuple(f for f in feats if not f.endswith("@en"))
+    english = tuple(f for f in feats if f.endswith("@en"))
+    plain = [c for c in cases if not c.augmented]
+    base = Logistic.fit([r for c in plain for r in c.rows], [y for c in plain for y in c.labels], shared, l2=l2)
+    en_cases = [c for c in cases if c.lang == "en"]
+    rows = [r for c in en_cases for r in c.rows]
+    if not rows or "en" not in shared:
+        return Logistic(feats, np.concatenate([base.coef, np.zeros(len(english))]), base.intercept,
+                        np.concatenate([base.mean, np.zeros(len(english))]),
+                        np.concatenate([base.scale, np.ones(len(english))]))
+    p = base.prob(rows)
+    offset = np.log(np.clip(p, 1e-12, 1.0)) - np.log(np.clip(1.0 - p, 1e-12, 1.0))
+    res = Logistic.fit(rows, [y for c in en_cases for y in c.labels], english, l2=l2 * ENGLISH_L2_FACTOR,
+                       offset=offset)
+    # res logit = b + Σ c·(x − m)/s = (b − Σ c·m/s) + Σ c·x/s: uncentred, with its constant carried by `en`
+    const = res.intercept - float(np.sum(res.coef * res.mean / res.scale))
+    coef = np.concatenate([base.coef, res.coef])
+    i = shared.index("en")
+    coef[i] += const * base.scale[i]            # c·(en − m)/s + c·m/s = c·en/s: `const` for English, 0 for Chinese
+    intercept = base.intercept + const * base.mean[i]
+    return Logistic(feats, coef, intercept, np.concatenate([base.mean, np.zeros(len(english))]),
+                    np.concatenate([base.scale, res.scale]))
+
+
+def fit_pairwise(rows: list[list[dict[str, float]]], labels: list[list[int]], feats: tuple[str, ...],
+                 l2: float = 1.0) -> Logistic:
+    """A candidate model fitted on what the decision uses it for: ordering one question's candidates.
+
+    Each question with a gold and a non-gold candidate gives pairs (gold − other, 1) and (other − gold, 0) of
+    standardised features, weighted so that every question counts once; a logistic regression on these differences
+    gives the ranking weights (pairwise logistic loss, RankNet with a linear scorer). A one-feature logistic
+    regression of the labels on that score (Platt scaling) then turns it into P(this clause answers) for the
+    answer model and the citation rule. The result is an ordinary `Logistic` (weights × Platt slope): serving and
+    the model file are unchanged; only the order of the candidates and the probabilities differ."""
+    flat = [r for q in rows for r in q]
+    x = np.array([[r[f] for f in feats] for r in flat], dtype=float)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    diffs: list[np.ndarray] = []
+    weights: list[float] = []
+    for q_rows, q_labels in zip(rows, labels):
+        if not q_rows:
+            continue
+        z = (np.array([[r[f] for f in feats] for r in q_rows], dtype=float) - mean) / scale
+        gold = [i for i, y in enumerate(q_labels) if y]
+        other = [i for i, y in enumerate(q_labels) if not y]
+        if not gold or not other:
+            continue
+        w = 1.0 / (len(gold) * len(other))
+        for g in gold:
+            for o in other:
+                diffs.append(z[g] - z[o])
+                weights.append(w)
+    if not diffs:
+        return Logistic.fit(flat, [y for q in labels for y in q], feats, l2=l2)
+    d = np.array(diffs)
+    pair_rows = [dict(zip(feats, v)) for v in np.vstack([d, -d])]
+    pairs = Logistic.fit(pair_rows, [1] * len(d) + [0] * len(d), feats, l2=l2, weights=weights + weights)
+    w_z = pairs.coef / pairs.scale                      # weights on the standardised features (intercept ≈ 0)
+    score = ((x - mean) / scale) @ w_z
+    platt = Logistic.fit([{"s": float(v)} for v in score], [y for q in labels for y in q], ("s",), l2=0.0)
+    slope = float(platt.coef[0] / platt.scale[0])
+    return Logistic(feats, w_z * slope, float(platt.intercept - platt.coef[0] * platt.mean[0] / platt.scale[0]),
+                    mean, scale)
 
 
 #: (ratio, floor) pairs tried for citing further clauses beside the best one (`DecisionModel.cite_ratio/cite_min`)
@@ -347,6 +444,10 @@ def main(argv: list[str] | None = None) -> int:
                          "predicted by the training sets' models and reported apart, at the training sets' cut")
     ap.add_argument("--dump", type=Path, help="write every scored case's cross-validated P(answerable) and whether "
                     "its first clause is right (JSONL: set, index, id, lang, answerable, trained, p, right_first)")
+    ap.add_argument("--candidate-objective", choices=OBJECTIVES, default=CANDIDATE_OBJECTIVE,
+                    help="fit the candidate model per row (pointwise) or on gold-vs-other pairs (pairwise)")
+    ap.add_argument("--no-english-weights", action="store_true",
+                    help="train the candidate model without its English weights (`CANDIDATE_MODEL_FEATURES`)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     sets = args.set or list(LABELLED_SETS)
@@ -361,8 +462,11 @@ def main(argv: list[str] | None = None) -> int:
         collected += collect(args.index, sets, cache=args.cache, augment=keep_seed)
     by_set = args.folds == "set"
     feats = tuple(f for f in ANSWER_FEATURES if f not in args.without) + tuple(dict.fromkeys(args.extra))
+    obj = args.candidate_objective
+    cand_feats = CANDIDATE_FEATURES if args.no_english_weights else CANDIDATE_MODEL_FEATURES
     cv_scored = scored_only(collected, cross_validate(collected, args.l2, answer_features_used=feats, by_set=by_set,
-                                                  cand_l2=args.l2_candidate, train_on=set(train_names)))
+                                                  cand_l2=args.l2_candidate, train_on=set(train_names),
+                                                  objective=obj, cand_features_used=cand_feats))
     scored = [c for c in collected if not c.augmented]      # from here on: what is scored
     trained = [i for i, c in enumerate(scored) if c.source in train_names]
     held_idx = [i for i, c in enumerate(scored) if c.source not in train_names]
@@ -428,23 +532,25 @@ def main(argv: list[str] | None = None) -> int:
         for feat in feats:
             kept = tuple(f for f in feats if f != feat)
             cv2 = scored_only(all_cases, cross_validate(all_cases, args.l2, answer_features_used=kept,
-                                                        by_set=by_set, cand_l2=args.l2_candidate))
+                                                        by_set=by_set, cand_l2=args.l2_candidate, objective=obj,
+                                                        train_on=set(train_names), cand_features_used=cand_feats))
             t2 = pick_threshold(cv2["probs"], y, args.max_false_refusal)
             s2 = summarise(cases, cv2["probs"], cv2["best"], t2)["all"]
             print(f"  without {feat:15s} ooc_refused {s2['ooc_refused']:.3f}  answerable_refused "
                   f"{s2['answerable_refused']:.3f}  right_first {s2['right_first']:.3f}")
-        for feat in CANDIDATE_FEATURES:
-            kept = tuple(f for f in CANDIDATE_FEATURES if f != feat)
+        for feat in cand_feats:
+            kept = tuple(f for f in cand_feats if f != feat)
             cv2 = scored_only(all_cases, cross_validate(all_cases, args.l2, cand_features_used=kept,
-                                                        by_set=by_set, cand_l2=args.l2_candidate))
+                                                        by_set=by_set, cand_l2=args.l2_candidate, objective=obj,
+                                                        train_on=set(train_names)))
             s2 = summarise(cases, cv2["probs"], cv2["best"], threshold)["all"]
             print(f"  cand without {feat:17s} right_first {s2['right_first']:.3f}")
-    cand = _fit_cand(all_cases, args.l2_candidate, CANDIDATE_FEATURES)
+    cand = _fit_cand(all_cases, args.l2_candidate, cand_feats, obj)
     # answer model on cross-fitted candidate probabilities, as in CV
     folds = folds_of(all_cases)
     rows: list[dict[str, float]] = [{}] * len(all_cases)
     for f in range(FOLDS):
-        cm = _fit_cand([c for c, k in zip(all_cases, folds) if k != f], args.l2_candidate, CANDIDATE_FEATURES)
+        cm = _fit_cand([c for c, k in zip(all_cases, folds) if k != f], args.l2_candidate, cand_feats, obj)
         held = [i for i, k in enumerate(folds) if k == f]
         for i, row in zip(held, answer_rows([all_cases[i] for i in held], cm)[0]):
             rows[i] = row
@@ -455,7 +561,7 @@ def main(argv: list[str] | None = None) -> int:
         "indexes": [str(p) for p in args.index],
         "trained_at": _dt.date.today().isoformat(), "cases": len(all_cases), "cv": summary,
         **({"held_out": {"sets": sorted({c.source for c in held_out}), **held_summary}} if held_out else {}),
-        "augment": [f"{k}:{s}" for k, s in args.augment]})
+        "augment": [f"{k}:{s}" for k, s in args.augment], "candidate_objective": obj})
     for name, m in (("candidate", cand), ("answer", ans)):
         print(f"{name} model coefficients (standardised):")
         for feature, weight in sorted(zip(m.features, m.coef), key=lambda t: -abs(t[1])):

@@ -99,6 +99,13 @@ LISTWISE = ("cov", "sent_cov", "sent_match", "ask_match", "en_cov")
 CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov_doc", "sent_cov",
                       "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
                       "same_doc", "en", "en_cov", "payee_other") + tuple(f"{f}_lead" for f in LISTWISE)
+#: The candidate model also weighs each feature for English questions apart (`cov@en`: the feature's value for an
+#: English question, 0 for a Chinese one; `by_language`): what tells an English question's clause apart is partly
+#: other evidence than for Chinese (the glossary's concepts for the words it knows, CC-CEDICT's renderings for the
+#: rest), and with one weight per feature the Chinese rows, which the glossary never misreads, set it. Trained
+#: with the glossary-dropout English cases (`calibrate_answerability --augment`; session 10,
+#: eval/results/rank10-2026-12-01.md).
+CANDIDATE_MODEL_FEATURES = CANDIDATE_FEATURES + tuple(f"{f}@en" for f in CANDIDATE_FEATURES if f != "en")
 #: `n_concepts` and `en_absent` are computed but not used: leaving either out raises out-of-corpus refusals in
 #: leave-one-set-out cross-validation (session 5), so they fitted the sets they were trained on. `fig_attached`
 #: (session 6) moved nothing in that CV, as an answer or a candidate feature, and `fig_given` raised Chinese
@@ -253,7 +260,19 @@ def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: st
         for i, r in enumerate(rows):
             others = [o[f] for j, o in enumerate(rows) if j != i]
             r[f"{f}_lead"] = r[f] - max(others, default=r[f])
+    for r in rows:
+        by_language(r)
     return rows
+
+
+def by_language(row: dict[str, float]) -> dict[str, float]:
+    """Adds each candidate feature's English copy (`cov@en` = `cov` for an English question, 0 for a Chinese one),
+    in place (see `CANDIDATE_MODEL_FEATURES`)."""
+    en = row["en"]
+    for f in CANDIDATE_FEATURES:
+        if f != "en":
+            row[f"{f}@en"] = row[f] * en
+    return row
 
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
@@ -395,8 +414,9 @@ class Logistic:
 
     @classmethod
     def fit(cls, rows: list[dict[str, float]], labels: list[int], features: tuple[str, ...], l2: float = 1.0,
-            weights: list[float] | None = None) -> Logistic:
-        """Newton's method on the L2-penalised log-likelihood (numpy only)."""
+            weights: list[float] | None = None, offset: np.ndarray | None = None) -> Logistic:
+        """Newton's method on the L2-penalised log-likelihood (numpy only); `offset` is a fixed logit per row
+        added to the fitted one (a model of what another model leaves unexplained)."""
         x = np.array([[r[f] for f in features] for r in rows], dtype=float)
         y = np.array(labels, dtype=float)
         sw = np.ones(len(y)) if weights is None else np.array(weights, dtype=float)
@@ -406,8 +426,9 @@ class Logistic:
         beta = np.zeros(xs.shape[1])
         pen = np.full(xs.shape[1], l2)
         pen[0] = 0.0
+        off = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
         for _ in range(50):
-            p = 1.0 / (1.0 + np.exp(-(xs @ beta)))
+            p = 1.0 / (1.0 + np.exp(-(xs @ beta + off)))
             grad = xs.T @ (sw * (p - y)) + pen * beta
             hess = (xs * (sw * p * (1 - p))[:, None]).T @ xs + np.diag(pen + 1e-9)
             step = np.linalg.solve(hess, grad)

@@ -10,6 +10,7 @@ from eval.calibrate_answerability import (
     _keep_seed,
     citation_scores,
     cited_indexes,
+    fit_pairwise,
     folds_of,
     per_language_thresholds,
     pick_citation,
@@ -78,8 +79,8 @@ def test_augmented_cases_train_but_are_never_scored():
     cv = {"probs": np.array([0.9, 0.1]), "best": [0, 1], "cand_probs": [np.array([1.0]), np.array([0.0])]}
     kept = scored_only([real, extra], cv)
     assert kept["probs"].tolist() == [0.9] and kept["best"] == [0] and len(kept["cand_probs"]) == 1
-    cand = _fit_cand([real, extra], 1.0, ("score_rel",))
-    assert cand.prob(real.rows)[0] > cand.prob(real.rows)[1]        # the candidate model ignores the extra case
+    cand = _fit_cand([real, extra, extra], 1.0, ("score_rel",), augmented=True)
+    assert cand.prob(real.rows)[0] > cand.prob(real.rows)[1]        # the shared weights ignore the extra cases
     assert _keep_seed("0.5:1") == (0.5, 1)
     for bad in ("half:1", "1.5:1", "0.5"):
         with pytest.raises(Exception, match="KEEP"):
@@ -101,7 +102,7 @@ def test_train_on_keeps_the_other_sets_out_of_every_fold(monkeypatch):
         def prob(self, rows):
             return np.full(len(rows), 0.5)
 
-    def fit_cand(train, l2, feats):
+    def fit_cand(train, l2, feats, objective=None):
         seen.append({c.source for c in train})
         return Flat()
 
@@ -129,3 +130,74 @@ def test_train_on_must_name_sets_that_are_run(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["--index", str(tmp_path), "--set", "a.jsonl", "--set", "b.jsonl", "--train-on", "a.jsonl"])
     assert "at least two training sets" in capsys.readouterr().err
+
+
+def _questions(rng: np.random.Generator, n: int) -> tuple[list[list[dict[str, float]]], list[list[int]]]:
+    """n questions of 6 candidates: the gold has the highest `match` by at least 1; `level` is one value per question (how easy
+    the whole question is) and `noise` is noise."""
+    rows, labels = [], []
+    for _ in range(n):
+        level = float(rng.normal())
+        match = rng.normal(size=6)
+        gold = int(np.argmax(match))
+        match[gold] += 1.0
+        rows.append([{"match": float(m), "level": level, "noise": float(rng.normal())} for m in match])
+        labels.append([int(i == gold) for i in range(6)])
+    return rows, labels
+
+
+def test_pairwise_candidate_model_orders_within_a_question_and_stays_a_probability():
+    rows, labels = _questions(np.random.default_rng(3), 60)
+    model = fit_pairwise(rows, labels, ("match", "level", "noise"), l2=1.0)
+    weight = dict(zip(model.features, model.coef))
+    assert weight["match"] > 1.0
+    assert abs(weight["level"]) < 1e-6              # the same for every candidate of a question: orders nothing
+    assert abs(weight["noise"]) < 0.3 * weight["match"]
+    firsts = [int(np.argmax(model.prob(r))) == y.index(1) for r, y in zip(rows, labels)]
+    assert all(firsts)
+    p = np.concatenate([model.prob(r) for r in rows])
+    assert 0.0 < p.min() and p.max() < 1.0
+    assert abs(p.mean() - 1 / 6) < 0.05                    # Platt-scaled: the mean probability is the gold rate
+
+
+def test_pairwise_candidate_model_is_chosen_by_objective_and_ignores_questions_without_pairs():
+    rows, labels = _questions(np.random.default_rng(5), 30)
+    cases = [Case(f"q{i}", "zh", True, {"g"}, r, y, None, [], None, False) for i, (r, y) in enumerate(zip(rows, labels))]
+    alone = Case("solo", "zh", True, {"g"}, [{"match": -9.0, "level": 0.0, "noise": 0.0}], [1], None, [], None, False)
+    pair = _fit_cand([*cases, alone], 1.0, ("match", "level"), "pairwise")
+    point = _fit_cand([*cases, alone], 1.0, ("match", "level"), "pointwise")
+    assert dict(zip(pair.features, pair.coef))["match"] > 0 and dict(zip(point.features, point.coef))["match"] > 0
+    assert not np.allclose(pair.coef, point.coef)
+    # one question, one candidate: no pair to learn from, the pointwise fit is used
+    solo = fit_pairwise([alone.rows], [alone.labels], ("match",))
+    assert solo.prob(alone.rows).shape == (1,)
+
+
+def test_english_weights_correct_the_shared_model_for_english_and_leave_chinese_as_it_was():
+    rng = np.random.default_rng(7)
+
+    def question(qid: str, lang: str, augmented: bool = False) -> Case:
+        score, words = rng.normal(size=5), rng.normal(size=5)
+        gold = int(np.argmax(score if lang == "zh" else words))    # English golds follow another signal
+        en = float(lang == "en")
+        rows = [{"score_rel": float(a), "en_cov": float(b), "en": en, "score_rel@en": float(a) * en,
+                 "en_cov@en": float(b) * en} for a, b in zip(score, words)]
+        c = Case(qid, lang, True, {"g"}, rows, [int(i == gold) for i in range(5)], None, [], None, False)
+        c.augmented = augmented
+        return c
+
+    cases = ([question(f"z{i}", "zh") for i in range(40)] + [question(f"e{i}", "en") for i in range(20)]
+             + [question(f"a{i}", "en", augmented=True) for i in range(20)])
+    feats = ("score_rel", "en_cov", "en", "score_rel@en", "en_cov@en")
+    model = _fit_cand(cases, 1.0, feats)
+    shared = _fit_cand(cases, 1.0, feats[:3], augmented=False)
+    zh = [c for c in cases if c.lang == "zh"]
+    for c in zh:                                       # Chinese: exactly the shared model's probabilities
+        assert np.allclose(model.prob(c.rows), shared.prob(c.rows), atol=1e-9)
+    en = [c for c in cases if c.lang == "en" and not c.augmented]
+    alone = _fit_cand(cases, 1.0, feats, augmented=False)
+    right = [sum(int(np.argmax(m.prob(c.rows)) == c.labels.index(1)) for c in en) for m in (shared, alone, model)]
+    assert right[2] >= right[1] > right[0]             # English: the correction finds what the shared model misses
+    assert not np.allclose(alone.coef, model.coef)     # … and learns from the augmented English cases too
+    weights = dict(zip(model.features, model.coef))
+    assert weights["en_cov@en"] > 0 > weights["score_rel@en"]
