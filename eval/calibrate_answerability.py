@@ -12,7 +12,7 @@ The threshold per language is the highest P(answerable) cut whose cross-validate
 index counts as out of corpus for that index (regulation questions over the sample-only index are near misses).
 Prints CV figures per language; `--write` stores the model in `retriever/data/decision_model.json`, with the sets
 it was trained on (`trained_on`, which `eval.decision_eval` reports).
-Sets: `--set` (default: every labelled set, `eval.qrels.LABELLED_SETS` — the 7 training sets and the 11 validation
+Sets: `--set` (default: every labelled set, `eval.qrels.LABELLED_SETS` — the 7 training sets and the validation
 sets, since session 10) are searched and reported; `--train-on` (default: all of them) are the ones the models
 train on. A set outside `--train-on` is predicted by the training sets' models and reported apart at their cut:
 how the model does on sets it never saw. A new blind set is never passed here.

@@ -34,10 +34,13 @@ TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "qu
               DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
               DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl")
 #: Sets written after the training sets, each before any score of it was seen; their misses have since been read
-#: (sessions 6–9), so they are validation sets, not blind ones. `eval.calibrate_answerability --train-on` can train
-#: on them too: the model file then lists them under `trained_on`, and `eval.decision_eval` says so.
+#: (sessions 6–10), so they are validation sets, not blind ones. Blind sets 10 and 11 were measured once at the end
+#: of session 10 by a model that had not trained on them (its `trained_on` lists the other 18).
+#: `eval.calibrate_answerability --train-on` can train on any of them: the model file then lists them under
+#: `trained_on`, and `eval.decision_eval` says so.
 VALIDATION_SETS = (HOLDOUT_SET, *(DATA_DIR / f"questions_{name}.jsonl" for name in (
-    "blind", "decision_holdout", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9")))
+    "blind", "decision_holdout", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
+    "blind10", "blind11")))
 #: Every labelled set that is not blind: what a model may be trained on.
 LABELLED_SETS = (*TRAIN_SETS, *VALIDATION_SETS)
 
