@@ -46,7 +46,7 @@ from retriever.decision import (
     Logistic,
     answer_features,
     candidate_features,
-    effect_first,
+    candidate_order,
 )
 from retriever.evidence import corpus_stats, read_question
 from retriever.glossary import DEFAULT_PATH
@@ -136,17 +136,12 @@ def folds_of(cases: list[Case], k: int = FOLDS, by_set: bool = False) -> list[in
     return [fold[c.qid] for c in cases]
 
 
-def fit_candidate(cases: list[Case], l2: float) -> Logistic:
-    """The candidate model as `--write` trains it (`_fit_cand` with `CANDIDATE_MODEL_FEATURES`)."""
-    return _fit_cand(cases, l2, CANDIDATE_MODEL_FEATURES)
-
-
 def answer_rows(cases: list[Case], cand: Logistic) -> tuple[list[dict[str, float]], list[int], list[int]]:
     """Answer-model rows with `cand`'s probabilities; also the index of the best candidate per case."""
     rows, best = [], []
     for c in cases:
         p = cand.prob(c.rows)
-        i = effect_first(sorted(range(len(p)), key=lambda j: (-p[j], j)), c.hits, c.asks)[0] if len(p) else -1
+        i = candidate_order(p, c.hits, c.asks)[0] if len(p) else -1
         best.append(i)
         hit = c.hits[i] if i >= 0 else None
         rows.append(answer_features(c.asks, hit, c.rows[i] if i >= 0 else {}, float(p[i]) if i >= 0 else 0.0,

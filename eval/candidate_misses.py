@@ -30,8 +30,7 @@ import numpy as np
 from eval.calibrate_answerability import load_cache
 from eval.decision_eval import REPORT_SETS
 from eval.qrels import load_questions
-from retriever.decision import CANDIDATES, DecisionModel, Logistic, candidate_features, effect_first, load_model
-from retriever.evidence import corpus_stats, read_question
+from retriever.decision import CANDIDATES, DecisionModel, Logistic, gather, load_model
 from retriever.search import Searcher
 
 
@@ -88,7 +87,6 @@ def analyse(index_dirs: list[Path], sets: list[Path], cache: list[Path], model: 
     out: list[Miss] = []
     for index_dir in index_dirs:
         searcher = Searcher.open(index_dir, llm="none")
-        stats = corpus_stats(searcher.store)
         ids = set(searcher.store.by_id)
         for path in sets:
             for q in tqdm(load_questions(path), desc=f"{index_dir.name}/{path.stem}", disable=not progress,
@@ -99,13 +97,10 @@ def analyse(index_dirs: list[Path], sets: list[Path], cache: list[Path], model: 
                 r = saved.get((str(Path(index_dir)), q.query))
                 if r is None:
                     r = searcher.run(q.query, k=CANDIDATES)
-                hits = r.hits[:CANDIDATES]
-                asks = read_question(r.query, r.lang, searcher.glossary, r.translation, r.glossary_terms)
-                rows = candidate_features(asks, hits, stats, r.lang)
-                p = model.candidate.prob(rows)
-                order = effect_first(sorted(range(len(hits)), key=lambda i: (-p[i], i)), hits, asks)
-                m = Miss(index_dir.name, path.stem, q.id, r.lang, **classify(hits, rows, p, order, gold,
-                                                                           model.candidate))
+                ev = gather(r.query, r.lang, r.hits, searcher.store, model, searcher.glossary, r.translation,
+                            r.glossary_terms)           # the candidate stage exactly as an answer runs it
+                m = Miss(index_dir.name, path.stem, q.id, r.lang, **classify(ev.hits, ev.rows, ev.cand_p, ev.order,
+                                                                           gold, model.candidate))
                 if m.kind == "RETR" and deep > CANDIDATES:
                     more = [h.clause.id for h in searcher.run(q.query, k=deep).hits]
                     m.deep_rank = next((i + 1 for i, c in enumerate(more) if c in gold), 0)

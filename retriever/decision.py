@@ -517,7 +517,7 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     hits = hits[:CANDIDATES]
     rows = candidate_features(asks, hits, stats, lang)
     cand_p = model.candidate.prob(rows)
-    order = effect_first(sorted(range(len(hits)), key=lambda i: (-cand_p[i], i)), hits, asks)
+    order = candidate_order(cand_p, hits, asks)
     if follow_up and asks.kinds:     # "那截止时间呢？": of the topic's clauses, those that state a deadline come first
         stating = [i for i in order if all(states(hits[i].clause, k) for k in asks.kinds)]
         order = stating + [i for i in order if i not in stating]
@@ -539,6 +539,12 @@ def _absent_terms_first(question: str, lang: str, ev: Evidence) -> list[str]:
              for t in absent_terms(ev.asks, ev.stats)]
     inside = {w for n in names for w in n.split()} | set(names)
     return list(dict.fromkeys(names + [m for m in ev.missing if m not in inside]))
+
+
+def candidate_order(cand_p: Any, hits: list[Any], asks: Asks) -> list[int]:
+    """The candidates' indexes in citing order: by the candidate model's probability (ties by retrieval rank), with
+    `effect_first`'s reordering."""
+    return effect_first(sorted(range(len(hits)), key=lambda i: (-cand_p[i], i)), hits, asks)
 
 
 def effect_first(order: list[int], hits: list[Any], asks: Asks) -> list[int]:
