@@ -37,6 +37,22 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in cell.split("|") if p.strip())
 
 
+#: A phrase of several words also matches with one modifier between two of its words ("general VAT taxpayer" for
+#: general taxpayer, "small-scale VAT taxpayers", "residential natural gas price" is not: two words): the Chinese
+#: twin names the concept as one term (一般纳税人), the English one often with a modifier inside (session 11).
+TERM_GAP_RULE = True
+_GAP_STOP = "and|or|of|to|for|the|a|an|in|on|at|by|with|from|not|no|non|without|other|than|is|are|per|each"
+_GAP = rf"((?!(?:{_GAP_STOP})\b)[a-z0-9&'\-]+ )?"
+
+
+def _en_phrase(phrase: str) -> str:
+    """The pattern of an English phrase: its words as written, with `_GAP` between two words (`TERM_GAP_RULE`)."""
+    words = phrase.split(" ")
+    if not TERM_GAP_RULE or len(words) < 2:
+        return re.escape(phrase)
+    return (" " + _GAP).join(map(re.escape, words))
+
+
 @lru_cache(maxsize=4)
 def load_vocabulary(path: str = str(TERMS_FILE)) -> Vocabulary:
     """The vocabulary in `path` (a TSV with columns en, zh, domain; `|` separates alternatives)."""
@@ -48,7 +64,7 @@ def load_vocabulary(path: str = str(TERMS_FILE)) -> Vocabulary:
         if len(cols) < 3:
             raise ValueError(f"{path}:{n + 1}: expected 3 tab-separated columns (en, zh, domain)")
         terms.append(Term(_split(cols[0].lower()), _split(cols[1]), cols[2].strip()))
-    en = [(_WORD.findall(p)[0], re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?:s|es)?(?![a-z0-9])"), i)
+    en = [(_WORD.findall(p)[0], re.compile(rf"(?<![a-z0-9]){_en_phrase(p)}(?:s|es)?(?![a-z0-9])"), i)
           for i, t in enumerate(terms) for p in t.en]
     zh = sorted(((z, i) for i, t in enumerate(terms) for z in t.zh), key=lambda f: -len(f[0]))
     return Vocabulary(tuple(terms), tuple(en), tuple(zh))
@@ -59,18 +75,23 @@ def named_terms(question: str, lang: str, vocabulary: Vocabulary | None = None) 
     Chinese ones; a match inside a longer match is dropped (失业保险 inside 失业保险金)."""
     vocab = vocabulary or load_vocabulary()
     spans: list[tuple[int, int, int]] = []
+    gaps: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
     if lang == "en":
         q = question.lower()
         words = set(_WORD.findall(q))
         words |= {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
-        spans = [(m.start(), m.end(), i) for first, rx, i in vocab.en_patterns if first in words
-                 for m in rx.finditer(q)]
+        found = [(m, i) for first, rx, i in vocab.en_patterns if first in words for m in rx.finditer(q)]
+        spans = [(m.start(), m.end(), i) for m, i in found]
+        gaps = {(m.start(), m.end(), i): [m.span(g) for g in range(1, (m.re.groups or 0) + 1) if m.group(g)]
+                for m, i in found}
     else:
         for form, i in vocab.zh_forms:
             start = question.find(form)
             while start >= 0:
                 spans.append((start, start + len(form), i))
                 start = question.find(form, start + 1)
+    # a match inside a longer one is dropped, unless it is the modifier `_GAP` let in ("VAT" of general VAT taxpayer)
     kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                                        and not any(g[0] <= s[0] and s[1] <= g[1] for g in gaps.get(o, ()))
                                         for o in spans)]
     return [vocab.terms[i] for i in dict.fromkeys(i for _, _, i in sorted(kept))]
