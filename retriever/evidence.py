@@ -197,8 +197,38 @@ _MONEY_ASK = re.compile(r"多少钱|金额|多少元|多少万|几万|额度|上
                         r"\bceilings?\b|\bmaximum\b|\bmax\b|\byuan\b|\bcny\b|\brmb\b|\bmoney\b|\bsums?\b", re.I)
 
 
+#: English date words that are no ask: "when" as a conjunction ("the fine when a business fails …", "the rate when
+#: buying a home"), "within" a period or place named ("within a tax year", "within the zone"), a deadline named as
+#: the condition of a fine ("does not correct within the deadline", "by the deadline"); their Chinese twins (…的,
+#: 逾期不改) read no date. "When is/does/must …", "by when", "within how many days", "within 30 days" still ask.
+EN_DATE_WORD_RULE = True
+_NOT_DATE_EN = re.compile(
+    r"\b(?:within|by|before|after|past|beyond|meet|miss(?:es|ed)?|exceed(?:s|ed)?) (?:the|a|its|their|our|any) "
+    r"(?:[\w-]+ )?(?:deadline|time limit)s?\b|\bin time\b|"
+    r"\bwhen\b(?! (?:is|are|was|were|does|do|did|will|would|must|should|can|could|has|have|shall|may)\b)|"
+    r"\bwithin (?=(?:a|an|the|this|that|its|their|our|his|her|my|your)\b)", re.I)
+#: "Which government body / office is in charge", "what bureau": an agency asked with words between.
+_AGENCY_EN = re.compile(r"\b(?:which|what)(?: [\w-]+){0,2} (?:agenc(?:y|ies)|departments?|bod(?:y|ies)|offices?|"
+                        r"authorit(?:y|ies)|bureaus?|ministr(?:y|ies)|commissions?)\b|\bin charge\b", re.I)
+#: A time span asked (多少天内, how long) whose only money word names the topic ("the minimum living allowance",
+#: 补贴期限) asks for no amount.
+SPAN_NOT_AMOUNT_RULE = True
+_MONEY_Q = re.compile(r"多少钱|金额|多少元|万元|\bhow much\b(?! (?:longer|more time|extra time|time|notice|advance|prior)\b)|"
+                      r"\bamounts?\b|\byuan\b|\bcny\b|\brmb\b", re.I)
+
+
 def _twin_kinds(question: str, kinds: list[str]) -> list[str]:
     """`kinds` with the session-11 reading rules applied (see the flags above)."""
+    english = not re.search(r"[\u4e00-\u9fff]", question)
+    if EN_DATE_WORD_RULE and english:
+        if "date" in kinds and not ASKS["date"].search(_NOT_DATE_EN.sub(" ", question)):
+            kinds = [k for k in kinds if k != "date"]
+        if "agency" not in kinds and _AGENCY_EN.search(question) and not _WHO_ELIGIBLE.search(question):
+            kinds = [*kinds, "agency"]
+            kinds = [k for k in ASKS if k in kinds]
+    if (SPAN_NOT_AMOUNT_RULE and "amount" in kinds and asks_span(question) and not _MONEY_Q.search(question)
+            and not _MONEY_UNIT_ZH.search(question) and not _MONEY_UNIT_EN.search(question)):
+        kinds = [k for k in kinds if k != "amount"]
     if SHARE_ONLY_RULE and "percent" in kinds and "amount" in kinds and not _MONEY_ASK.search(question):
         kinds = [k for k in kinds if k != "amount"]
     if AGENCY_ASK_RULE and "agency" in kinds and not _AGENCY_ASK.search(question):
@@ -228,7 +258,7 @@ def asked_kinds(question: str) -> list[str]:
         kinds.remove("amount")      # "how much longer can it take": a time limit, no money
     if "eligibility" in kinds and "agency" in kinds and _WHO_ELIGIBLE.search(question):
         kinds.remove("agency")
-    if not kinds and (_SOME_NUMBER_Q.search(question) or (EN_FIGURE_RULE and _EN_FIGURE.search(question))):
+    if not kinds and (_SOME_NUMBER_Q.search(question) or (EN_FIGURE_RULE and asks_figure(question))):
         kinds = ["number"]          # "标准是多少": some figure, of no more definite kind
     return kinds
 

@@ -46,11 +46,13 @@ _GAP = rf"((?!(?:{_GAP_STOP})\b)[a-z0-9&'\-]+ )?"
 
 
 def _en_phrase(phrase: str) -> str:
-    """The pattern of an English phrase: its words as written, with `_GAP` between two words (`TERM_GAP_RULE`)."""
-    words = phrase.split(" ")
-    if not TERM_GAP_RULE or len(words) < 2:
+    """The pattern of an English phrase: its words as written, with `_GAP` between two words and a hyphen or a
+    blank between the parts of a compound ("satellite-internet companies" for satellite internet, "small scale"
+    for small-scale) (`TERM_GAP_RULE`)."""
+    if not TERM_GAP_RULE:
         return re.escape(phrase)
-    return (" " + _GAP).join(map(re.escape, words))
+    words = [r"[ \-]".join(map(re.escape, w.split("-"))) for w in phrase.split(" ")]
+    return (r"[ \-]" + _GAP).join(words)
 
 
 @lru_cache(maxsize=4)
@@ -64,7 +66,7 @@ def load_vocabulary(path: str = str(TERMS_FILE)) -> Vocabulary:
         if len(cols) < 3:
             raise ValueError(f"{path}:{n + 1}: expected 3 tab-separated columns (en, zh, domain)")
         terms.append(Term(_split(cols[0].lower()), _split(cols[1]), cols[2].strip()))
-    en = [(_WORD.findall(p)[0], re.compile(rf"(?<![a-z0-9]){_en_phrase(p)}(?:s|es)?(?![a-z0-9])"), i)
+    en = [(_WORD.findall(p)[0].split("-")[0] if TERM_GAP_RULE else _WORD.findall(p)[0], re.compile(rf"(?<![a-z0-9]){_en_phrase(p)}(?:s|es)?(?![a-z0-9])"), i)
           for i, t in enumerate(terms) for p in t.en]
     zh = sorted(((z, i) for i, t in enumerate(terms) for z in t.zh), key=lambda f: -len(f[0]))
     return Vocabulary(tuple(terms), tuple(en), tuple(zh))
@@ -79,6 +81,7 @@ def named_terms(question: str, lang: str, vocabulary: Vocabulary | None = None) 
     if lang == "en":
         q = question.lower()
         words = set(_WORD.findall(q))
+        words |= {part for w in words if "-" in w for part in w.split("-")} | {w.replace("-", "") for w in words}
         words |= {w[:-1] for w in words if w.endswith("s")} | {w[:-2] for w in words if w.endswith("es")}
         found = [(m, i) for first, rx, i in vocab.en_patterns if first in words for m in rx.finditer(q)]
         spans = [(m.start(), m.end(), i) for m, i in found]

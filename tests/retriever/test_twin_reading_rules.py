@@ -165,3 +165,48 @@ def test_an_investor_term_with_one_modifier_inside(question, terms):
 ])
 def test_money_and_age_units_of_english_questions(question, unit):
     assert asked_unit(question) == unit
+
+
+@pytest.mark.parametrize("question, terms", [
+    ("How much funding does Chengdu give satellite-internet companies?", ["satellite internet"]),
+    ("Are small scale taxpayers exempt?", ["small-scale taxpayer"]),
+    ("Is the satellite and internet industry supported?", []),      # a function word between: no compound
+])
+def test_an_investor_term_written_with_a_hyphen_or_a_blank(question, terms):
+    assert [t.en[0] for t in named_terms(question, "en")] == terms
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("What is the fine when a business fails to file them and does not correct within the deadline?", ["amount"]),
+    ("What is the deed tax rate when buying a home in Chongqing?", ["percent"]),
+    ("If my deductions are not used up within a tax year, can I carry them forward?", []),
+    ("When is the deadline?", ["date"]),
+    ("When must we renew the licence?", ["date"]),
+    ("Within how many days must it be filed?", ["date"]),
+    ("Must it be filed within 30 days?", ["date"]),
+    ("What is the deadline for filing?", ["date"]),
+    ("By when must it be done?", ["date"]),
+])
+def test_english_date_words_that_ask_nothing(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("Which government body is in charge of the office space?", ["agency"]),
+    ("Which government office has to register it?", ["agency"]),
+    ("Who is eligible to apply?", ["eligibility"]),                  # who: no agency here
+    ("What is the starting fare on the metro?", ["number"]),        # a figure ask of no definite kind
+    ("What is the minimum registered capital for a foreign-owned company?", ["number"]),
+])
+def test_english_agency_and_figure_asks_with_words_between(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("How long may the approval of an application for the minimum living allowance take?", ["date"]),
+    ("补贴期限是几年", ["date"]),
+    ("补贴多少，期限几年", ["amount", "date"]),
+    ("How much is the allowance and how long is it paid?", ["amount", "date"]),
+])
+def test_a_span_asked_of_a_money_topic_asks_no_amount(question, kinds):
+    assert asked_kinds(question) == kinds
