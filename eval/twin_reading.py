@@ -24,7 +24,7 @@ from typing import Any
 
 from eval.calibrate_answerability import load_cache
 from eval.qrels import LABELLED_SETS, Question, load_questions
-from retriever.decision import ANSWER_FEATURES, gather, load_model
+from retriever.decision import gather, load_model
 from retriever.evidence import Asks, asks_fee, asks_figure, read_question
 from retriever.glossary import Glossary
 

@@ -158,7 +158,8 @@ _HOW_MUCH_TIME = re.compile(r"\bhow much (?:longer|more time|extra time|time|(?:
 # --- twin readings (session 11): a Chinese question and its English twin read alike (`eval.twin_reading`) ------
 
 #: An agency is asked for only with a question word (哪个部门, 谁, 由哪, which department, who, in charge): 牵头, 负责,
-#: 主管 and "lead" also name a topic (企业牵头建成…, 林业主管部门多少天内…, "if we lead a key project"), and the twins of
+#: 主管 and "lead" also name a topic (企业牵头建成…, 林业主管部门多少天内…, "if we lead a key project"), and the
+#: twins of
 #: such questions read no agency (17 zh and 7 en readings on the 14 twin sets asked for one their twin did not).
 AGENCY_ASK_RULE = True
 _AGENCY_ASK = re.compile(
@@ -213,7 +214,8 @@ _AGENCY_EN = re.compile(r"\b(?:which|what)(?: [\w-]+){0,2} (?:agenc(?:y|ies)|dep
 #: A time span asked (多少天内, how long) whose only money word names the topic ("the minimum living allowance",
 #: 补贴期限) asks for no amount.
 SPAN_NOT_AMOUNT_RULE = True
-_MONEY_Q = re.compile(r"多少钱|金额|多少元|万元|\bhow much\b(?! (?:longer|more time|extra time|time|notice|advance|prior)\b)|"
+_MONEY_Q = re.compile(r"多少钱|金额|多少元|万元|"
+                      r"\bhow much\b(?! (?:longer|more time|extra time|time|notice|advance|prior)\b)|"
                       r"\bamounts?\b|\byuan\b|\bcny\b|\brmb\b", re.I)
 
 
@@ -628,10 +630,10 @@ _SPAN_STATED = re.compile(rf"[\d{_CN_NUM}]+\s*(?:个)?(?:法定|自然)?(?:工�
 SPAN_TWIN_RULE = True
 _SPAN_TWIN = re.compile(r"(?:多少|几)个?年(?![度级纪龄代])|"
                         r"\bhow (?:far (?:in advance|ahead|before)|early)\b|"
-                        r"\b(?:longest|shortest|maximum|minimum|max|min)\b (?:[\w-]+ ){0,2}?(?:period|term|time|duration|"
-                        r"hours|days|weeks|months|years)\b|"
-                        r"\b(?:cap|limit|ceiling|maximum|max)\b (?:on|of|for) (?:[\w-]+ ){0,2}?(?:hours|days|weeks|months|"
-                        r"years)\b", re.I)
+                        r"\b(?:longest|shortest|maximum|minimum|max|min)\b (?:[\w-]+ ){0,2}?"
+                        r"(?:period|term|time|duration|hours|days|weeks|months|years)\b|"
+                        r"\b(?:cap|limit|ceiling|maximum|max)\b (?:on|of|for) (?:[\w-]+ ){0,2}?"
+                        r"(?:hours|days|weeks|months|years)\b", re.I)
 
 
 def asks_span(question: str) -> bool:
@@ -794,6 +796,28 @@ def corpus_stats(store: Any) -> CorpusStats:
 #: fee or damages: a clause whose only money is a fine does not answer it (防雷装置检测收费 answered with the fine for
 #: not testing).
 _FEE_ASK = re.compile(r"收费|费用|价格|\bcosts?\b|\bfees?\b|\bcharges?\b|\bprices?\b|\bpricing\b", re.I)
+#: "charge" is a fee only as a noun: not "in charge of" (the agency asked), nor a verb after an auxiliary ("what rate
+#: do the loans charge?", "do they charge for it"): 14 English questions were read as asking a fee their Chinese
+#: twins (由哪个部门牵头, 利率是多少) did not ask (session 11).
+CHARGE_NOUN_RULE = True
+_DETERMINER = frozenset("the a an any no what which extra service additional other such these those this that "
+                        "their its our your late fixed flat one".split())
+_AUXILIARY = re.compile(r"\b(?:do|does|did|will|would|can|could|may|might|must|should|to|they|we|you|it)\b", re.I)
+
+
+def _fee_match(question: str) -> re.Match[str] | None:
+    """The first fee word of the question (`_FEE_ASK`), skipping "charge" where it is no noun (`CHARGE_NOUN_RULE`)."""
+    for m in _FEE_ASK.finditer(question):
+        if CHARGE_NOUN_RULE and m.group(0).lower().startswith("charge"):
+            before = re.findall(r"[a-z']+", question[:m.start()].lower())
+            if before and before[-1] == "in":
+                continue
+            if (not before or before[-1] not in _DETERMINER) and _AUXILIARY.search(" ".join(before[-6:])):
+                continue
+        return m
+    return None
+
+
 _FINE_ASK = re.compile(r"罚|滞纳金|违约金|赔偿|处分|违法|违规|违反|\bfines?\b|\bfined\b|penalt|\blate\b|overdue|punish|"
                        r"sanction|compensat|violat|\bbreach", re.I)
 _FINE_SENT = re.compile(r"罚款|罚金|没收")
@@ -802,7 +826,7 @@ _MONEY_SENT = re.compile(r"[^。！？\n]+[。！？]?")
 
 def asks_fee(question: str) -> bool:
     """Whether the question asks what something costs (a fee, charge or price), not a fine or a late fee."""
-    return bool(_FEE_ASK.search(question)) and not _FINE_ASK.search(question)
+    return _fee_match(question) is not None and not _FINE_ASK.search(question)
 
 
 #: A clause saying the thing is free answers a fee question ("不得收取费用", 免费检测) whatever fines it states
@@ -812,7 +836,7 @@ _FREE = re.compile(r"免收|免予收取|免费(?:检测|办理|登记|服务)|�
 
 def fee_word(question: str) -> str:
     """The word a fee question asks with (收费, 费用, cost, fee …), lower case; "" when none."""
-    m = _FEE_ASK.search(question)
+    m = _fee_match(question)
     return m.group(0).lower() if m else ""
 
 
@@ -908,8 +932,10 @@ _UNIT_Q_EN = re.compile(r"\bhow many (?:more |extra )?(" + "|".join(
 #: 多少钱, "what fine", "how much funding", "how big a fine", "what does it cost" as "how much money" (the twins of
 #: 41 answerable and 38 near-miss pairs read a unit on one side only, mostly 元 on the Chinese side).
 MONEY_UNIT_RULE = True
-_MONEY_NOUN_ZH = r"(?:罚款|罚金|罚|补贴|补助|奖励|奖补|资助|资金支持|资金|费用|收费标准|收费|费|价格|票价|电价|气价|水价|工资|薪酬|津贴)"
-_MONEY_UNIT_ZH = re.compile(rf"{_MONEY_NOUN_ZH}(?:标准|金额|额度|上限|最高|最多|一般|大概|具体|能有|有|是|为|会是|能拿|给)*"
+_MONEY_NOUN_ZH = (r"(?:罚款|罚金|罚|补贴|补助|奖励|奖补|资助|资金支持|资金|费用|收费标准|收费|费|"
+                  r"价格|票价|电价|气价|水价|工资|薪酬|津贴)")
+_MONEY_UNIT_ZH = re.compile(rf"{_MONEY_NOUN_ZH}"
+                            r"(?:标准|金额|额度|上限|最高|最多|一般|大概|具体|能有|有|是|为|会是|能拿|给)*"
                             r"多少(?![个天日年月人家项次倍名岁颗%]|比例|小时|分钟|学时|平方|立方|公里|吨|度)|"
                             rf"(?:多少|几[万千百十]?)(?:万)?(?:元)?{_MONEY_NOUN_ZH}")
 _MONEY_NOUN_EN = (r"(?:fines?|penalt(?:y|ies)|fees?|charges?|prices?|fares?|costs?|wages?|salar(?:y|ies)|cash|"

@@ -45,6 +45,12 @@ _GAP_STOP = "and|or|of|to|for|the|a|an|in|on|at|by|with|from|not|no|non|without|
 _GAP = rf"((?!(?:{_GAP_STOP})\b)[a-z0-9&'\-]+ )?"
 
 
+def _first_word(phrase: str) -> str:
+    """The word a question must hold for the phrase to be tried (its first part when compounds may be split)."""
+    first = _WORD.findall(phrase)[0]
+    return first.split("-")[0] if TERM_GAP_RULE else first
+
+
 def _en_phrase(phrase: str) -> str:
     """The pattern of an English phrase: its words as written, with `_GAP` between two words and a hyphen or a
     blank between the parts of a compound ("satellite-internet companies" for satellite internet, "small scale"
@@ -66,7 +72,7 @@ def load_vocabulary(path: str = str(TERMS_FILE)) -> Vocabulary:
         if len(cols) < 3:
             raise ValueError(f"{path}:{n + 1}: expected 3 tab-separated columns (en, zh, domain)")
         terms.append(Term(_split(cols[0].lower()), _split(cols[1]), cols[2].strip()))
-    en = [(_WORD.findall(p)[0].split("-")[0] if TERM_GAP_RULE else _WORD.findall(p)[0], re.compile(rf"(?<![a-z0-9]){_en_phrase(p)}(?:s|es)?(?![a-z0-9])"), i)
+    en = [(_first_word(p), re.compile(rf"(?<![a-z0-9]){_en_phrase(p)}(?:s|es)?(?![a-z0-9])"), i)
           for i, t in enumerate(terms) for p in t.en]
     zh = sorted(((z, i) for i, t in enumerate(terms) for z in t.zh), key=lambda f: -len(f[0]))
     return Vocabulary(tuple(terms), tuple(en), tuple(zh))

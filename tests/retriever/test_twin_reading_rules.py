@@ -210,3 +210,15 @@ def test_english_agency_and_figure_asks_with_words_between(question, kinds):
 ])
 def test_a_span_asked_of_a_money_topic_asks_no_amount(question, kinds):
     assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize("question, fee", [
+    ("Which government body is in charge of the rent breaks?", False),
+    ("What interest rate do the government-procurement contract loans charge?", False),
+    ("How soon will the gas company come, and do they charge for it?", False),
+    ("What is the service charge for a registration?", True),
+    ("Are there any charges for the inspection?", True),
+    ("How much does the annual elevator inspection cost?", True),
+])
+def test_charge_is_a_fee_only_as_a_noun(question, fee):
+    assert evidence.asks_fee(question) is fee
