@@ -206,7 +206,7 @@ EN_DATE_WORD_RULE = True
 _NOT_DATE_EN = re.compile(
     r"\b(?:within|by|before|after|past|beyond|meet|miss(?:es|ed)?|exceed(?:s|ed)?) (?:the|a|its|their|our|any) "
     r"(?:[\w-]+ )?(?:deadline|time limit)s?\b|\bin time\b|"
-    r"\bwhen\b(?! (?:is|are|was|were|does|do|did|will|would|must|should|can|could|has|have|shall|may)\b)|"
+    r"(?<!\bby )\bwhen\b(?! (?:is|are|was|were|does|do|did|will|would|must|should|can|could|has|have|shall|may)\b)|"
     r"\bwithin (?=(?:a|an|the|this|that|its|their|our|his|her|my|your)\b)", re.I)
 #: "Which government body / office is in charge", "what bureau": an agency asked with words between.
 _AGENCY_EN = re.compile(r"\b(?:which|what)(?: [\w-]+){0,2} (?:agenc(?:y|ies)|departments?|bod(?:y|ies)|offices?|"

@@ -186,6 +186,7 @@ def test_an_investor_term_written_with_a_hyphen_or_a_blank(question, terms):
     ("Must it be filed within 30 days?", ["date"]),
     ("What is the deadline for filing?", ["date"]),
     ("By when must it be done?", ["date"]),
+    ("Who's in charge of it, and by when in 2024 should it be done?", ["date", "agency"]),
 ])
 def test_english_date_words_that_ask_nothing(question, kinds):
     assert asked_kinds(question) == kinds
