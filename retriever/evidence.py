@@ -930,8 +930,10 @@ _UNIT_Q_EN = re.compile(r"\bhow many (?:more |extra )?(" + "|".join(
 
 #: A figure asked of a money noun is counted in money whatever the wording: 罚款多少 / 补贴多少 / 收费标准是多少 as
 #: 多少钱, "what fine", "how much funding", "how big a fine", "what does it cost" as "how much money" (the twins of
-#: 41 answerable and 38 near-miss pairs read a unit on one side only, mostly 元 on the Chinese side).
-MONEY_UNIT_RULE = True
+#: 41 answerable and 38 near-miss pairs read a unit on one side only, mostly 元 on the Chinese side). Off: leaving one
+#: of the 20 sets out, it lowered OOC refused at the same false refusals (zh 0.885 → 0.880, en 0.812 → 0.794): a
+#: money noun is named in most answerable questions too, and their best clause states money anyway.
+MONEY_UNIT_RULE = False
 _MONEY_NOUN_ZH = (r"(?:罚款|罚金|罚|补贴|补助|奖励|奖补|资助|资金支持|资金|费用|收费标准|收费|费|"
                   r"价格|票价|电价|气价|水价|工资|薪酬|津贴)")
 _MONEY_UNIT_ZH = re.compile(rf"{_MONEY_NOUN_ZH}"
@@ -965,7 +967,7 @@ def asked_unit(question: str) -> tuple[str, ...]:
     if (MONEY_UNIT_RULE and (_MONEY_UNIT_ZH.search(question) or _MONEY_UNIT_EN.search(question))
             and not _SHARE_ASK.search(question)):
         return _MONEY_FORMS
-    if MONEY_UNIT_RULE and _AGE_EN.search(question):
+    if AGE_UNIT_RULE and _AGE_EN.search(question):
         return _UNIT_ZH["岁"]
     return ()
 
@@ -974,7 +976,8 @@ def asked_unit(question: str) -> tuple[str, ...]:
 #: as compensation", 补贴比例).
 _SHARE_ASK = re.compile(r"\bwhat (?:[\w-]+ ){0,2}?(?:percentages?|shares?|proportions?|rates?|ratios?|fractions?|"
                         r"portions?)\b|\bhow much of\b|比例|百分之|费率|税率|利率|几成", re.I)
-#: "At what age", "how old" (多少岁).
+#: "At what age", "how old" count in years of age (多少岁).
+AGE_UNIT_RULE = True
 _AGE_EN = re.compile(r"\bat what age\b|\bhow old\b", re.I)
 
 

@@ -112,7 +112,8 @@ def test_an_english_figure_ask_without_a_kind_asks_for_some_number():
     ("How long is the subsidy period?", ()),
     ("What is the interest rate?", ()),
 ])
-def test_a_figure_asked_of_a_money_noun_is_counted_in_money(question, unit):
+def test_a_figure_asked_of_a_money_noun_is_counted_in_money(question, unit, monkeypatch):
+    monkeypatch.setattr(evidence, "MONEY_UNIT_RULE", True)
     assert asked_unit(question) == unit
 
 
@@ -163,7 +164,8 @@ def test_an_investor_term_with_one_modifier_inside(question, terms):
     ("What share of the subsidy is paid up front?", ()),
     ("补贴比例最高多少", ()),
 ])
-def test_money_and_age_units_of_english_questions(question, unit):
+def test_money_and_age_units_of_english_questions(question, unit, monkeypatch):
+    monkeypatch.setattr(evidence, "MONEY_UNIT_RULE", True)
     assert asked_unit(question) == unit
 
 
