@@ -181,7 +181,7 @@ _EN_FIGURE = re.compile(
     r"\bat what (?:age|level|rate|price|point|amount|threshold|size)\b|"
     r"\bwhat(?:'s| is| are| was)? (?:the )?(?:most|least|highest|lowest|largest|smallest|longest|shortest)\b|"
     r"\bwhat(?:'s| is| are| was| were)?\b[^?.;]{0,40}\b(?:targets?|limits?|thresholds?|quotas?|caps?|"
-    r"ceilings?|penalt(?:y|ies))\b(?! (?:on|for) (?:who|which|what)\b)|"
+    r"ceilings?|penalt(?:y|ies))\b(?! (?:on|for) (?:who|which|what)\b| (?:dates?|years?|months?|days?|time)\b)|"
     r"\bhow big (?:a |an |is the |are the )?(?:fine|penalty|fee|subsidy|grant|reward|loan)\b", re.I)
 #: "How much of our training spending can we deduct", "how much of his working time" ask for a share (三分之一,
 #: 百分之八), not an amount of money; shareholding, ratio and fraction name a share too ("maximum foreign
@@ -208,6 +208,7 @@ _NOT_DATE_EN = re.compile(
     r"(?:[\w-]+ )?(?:deadline|time limit)s?\b|\bin time\b|"
     r"(?<!\bby )\bwhen\b(?! (?:is|are|was|were|does|do|did|will|would|must|should|can|could|has|have|shall|may)\b)|"
     r"\bwithin (?=(?:a|an|the|this|that|its|their|our|his|her|my|your)\b)", re.I)
+_DATE_NOUN_EN = re.compile(r"\b(?:target|completion|due|end|start|closing|cut-?off) dates?\b", re.I)
 #: "Which government body / office is in charge", "what bureau": an agency asked with words between.
 _AGENCY_EN = re.compile(r"\b(?:which|what)(?: [\w-]+){0,2} (?:agenc(?:y|ies)|departments?|bod(?:y|ies)|offices?|"
                         r"authorit(?:y|ies)|bureaus?|ministr(?:y|ies)|commissions?)\b|\bin charge\b", re.I)
@@ -225,6 +226,8 @@ def _twin_kinds(question: str, kinds: list[str]) -> list[str]:
     if EN_DATE_WORD_RULE and english:
         if "date" in kinds and not ASKS["date"].search(_NOT_DATE_EN.sub(" ", question)):
             kinds = [k for k in kinds if k != "date"]
+        if "date" not in kinds and _DATE_NOUN_EN.search(question):
+            kinds = [k for k in ASKS if k in [*kinds, "date"]]     # "what's the target date": 目标时间
         if "agency" not in kinds and _AGENCY_EN.search(question) and not _WHO_ELIGIBLE.search(question):
             kinds = [*kinds, "agency"]
             kinds = [k for k in ASKS if k in kinds]
@@ -235,9 +238,9 @@ def _twin_kinds(question: str, kinds: list[str]) -> list[str]:
         kinds = [k for k in kinds if k != "amount"]
     if AGENCY_ASK_RULE and "agency" in kinds and not _AGENCY_ASK.search(question):
         kinds = [k for k in kinds if k != "agency"]
-    if TIME_NOUN_RULE and "date" in kinds and not ASKS["date"].search(_TIME_NOUN.sub(" ", question)):
+    if TIME_NOUN_RULE and not english and "date" in kinds and not ASKS["date"].search(_TIME_NOUN.sub(" ", question)):
         kinds = [k for k in kinds if k != "date"]
-    if SHARE_OF_RULE and _SHARE_OF.search(question) and not re.search(r"[\u4e00-\u9fff]", question):
+    if SHARE_OF_RULE and english and _SHARE_OF.search(question):
         if "amount" in kinds and re.search(r"\bhow much of\b", question, re.I) and not ASKS["amount"].search(
                 re.sub(r"\bhow much\b", " ", question, flags=re.I)):
             kinds = [k for k in kinds if k != "amount"]
@@ -604,7 +607,8 @@ def holds_text(text: str, kind: str) -> bool:
 #: Figures proper (a numeral with its unit), stricter than `holds_text`: 比例 or 标准 alone is not a figure.
 _FIGURE: dict[str, re.Pattern[str]] = {
     "amount": _MONEY,
-    "percent": re.compile(rf"(?:百分之|万分之|千分之)[{_CN_NUM}]+|\d+(?:\.\d+)?\s*[%‰]"),
+    "percent": re.compile(rf"(?:百分之|万分之|千分之)[{_CN_NUM}]+|\d+(?:\.\d+)?\s*[%‰]|"
+                          r"[一二三四五六七八九十]+分之[一二三四五六七八九十]+"),     # a fraction (三分之一) too
     "count": re.compile(rf"[\d{_CN_NUM}]+\s*(?:个|场|家|人|项|次|所|批|名)"),
     "number": re.compile(rf"\d|[{_CN_NUM}]+\s*(?:个|元|年|日|天|月|人|倍|次|项|%|分之|米|小时|岁|周岁)"),
 }

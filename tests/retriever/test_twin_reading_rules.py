@@ -225,3 +225,17 @@ def test_a_span_asked_of_a_money_topic_asks_no_amount(question, kinds):
 ])
 def test_charge_is_a_fee_only_as_a_noun(question, fee):
     assert evidence.asks_fee(question) is fee
+
+
+@pytest.mark.parametrize("question, kinds, figure", [
+    ("Chongqing will make the paperwork simpler. What's the target date for that?", ["date"], False),
+    ("What's Chongqing's natural gas output target for 2025?", ["number"], True),
+])
+def test_a_target_date_is_a_date_not_a_figure(question, kinds, figure):
+    assert asked_kinds(question) == kinds
+    assert asks_figure(question) is figure
+
+
+def test_a_fraction_is_a_share_stated():
+    assert evidence.gives_figure("兼职工会主席从事工会工作的时间不超过其工作时间的三分之一。", ["percent"])
+    assert not evidence.gives_figure("兼职工会主席从事工会工作的时间由双方协商确定。", ["percent"])
