@@ -34,6 +34,8 @@ _OTHER_DOC = re.compile(r"(?:》|法|条例|办法|规定|细则|决定|意见|�
 _OWN_LABEL = re.compile(rf"^\s*第{_NUM}条")
 #: the clause imposes a sanction: a fine, confiscation, revocation, an order to correct, a warning, discipline
 SANCTION = re.compile(r"罚款|罚金|没收|吊销|暂扣|责令|警告|处分|拘留|处罚|取缔")
+#: … a fine or another penalty proper (not only an order to correct)
+_FINE = re.compile(r"罚款|罚金|没收|吊销|暂扣|拘留")
 #: the question asks for a penalty, a fine's amount or the consequence of breaking a rule
 _PENALTY_ASK = re.compile(r"罚|处分|[怎如]么处理|如何处理|后果|法律责任|追究|吊销|没收|会怎样|会怎么样|"
                           r"penalt|\bfine[sd]\b|\b(?:a|the|what|which|any|big|heavy|max(?:imum)?|min(?:imum)?|highest)\s+fine\b|"
@@ -168,7 +170,7 @@ def penalties_for(hits: list[Any], xi: XrefIndex) -> list[Any]:
     return hits + added
 
 
-XREF_FEATURES = ("enforces_top", "duty_cov", "enforced")
+XREF_FEATURES = ("enforces_top", "duty_cov", "enforced", "sanctions")
 
 
 def xref_features(hits: list[Any], covs: list[float], xi: XrefIndex | None) -> list[dict[str, float]]:
@@ -176,7 +178,8 @@ def xref_features(hits: list[Any], covs: list[float], xi: XrefIndex | None) -> l
     (None otherwise: all 0): `enforces_top` — the clause is a penalty article enforcing one of the top `TOP`
     candidates; `duty_cov` — the best concept coverage (`covs`, per candidate) among the candidates it enforces
     (the duty states the behaviour the question describes); `enforced` — the clause is a duty article whose
-    penalty article is among the candidates."""
+    penalty article is among the candidates; `sanctions` — the clause imposes a fine or another sanction (the
+    penalty article that lists the behaviours inline: 有下列行为之一的，…处…罚款：（三）未经竣工验收…)."""
     if xi is None:
         return [dict.fromkeys(XREF_FEATURES, 0.0) for _ in hits]
     ids = [h.clause.id for h in hits]
@@ -187,7 +190,7 @@ def xref_features(hits: list[Any], covs: list[float], xi: XrefIndex | None) -> l
         penalties = set(xi.enforced_by.get(h.clause.id, ())) & set(ids)
         out.append({"enforces_top": float(any(ids[j] in top for j in duties)),
                     "duty_cov": max((covs[j] for j in duties), default=0.0),
-                    "enforced": float(bool(penalties))})
+                    "enforced": float(bool(penalties)), "sanctions": float(bool(_FINE.search(h.clause.text)))})
     return out
 
 

@@ -128,7 +128,8 @@ def test_xref_features_name_the_pair():
     assert set(XREF_FEATURES) <= set(CANDIDATE_FEATURES) and set(CANDIDATE_MODEL_FEATURES) <= set(rows[0])
     assert by_id[PENALTY.id]["enforces_top"] == 1.0 and by_id[PENALTY.id]["duty_cov"] == by_id[DUTY.id]["cov"] > 0
     assert by_id[DUTY.id]["enforced"] == 1.0 and by_id[DUTY.id]["enforces_top"] == 0.0
-    assert by_id[AGENCY.id] | {} == by_id[AGENCY.id] and by_id[AGENCY.id]["enforced"] == 0.0
+    assert by_id[AGENCY.id]["enforced"] == by_id[AGENCY.id]["sanctions"] == 0.0
+    assert by_id[PENALTY.id]["sanctions"] == 1.0 and by_id[DUTY.id]["sanctions"] == 0.0
 
 
 def model(weights: dict[str, float]) -> DecisionModel:
