@@ -74,7 +74,7 @@ from retriever.evidence import (
 )
 from retriever.investor_terms import Term
 from retriever.xrefs import TOP as XREF_TOP
-from retriever.xrefs import XREF_FEATURES, XrefIndex, penalty_candidates, xref_features
+from retriever.xrefs import XREF_FEATURES, XrefIndex, penalty_candidates, penalty_first, xref_features
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision_model.json"
 #: Candidates the second stage looks at.
@@ -523,7 +523,7 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     asks = read_question(question, lang, glossary, translation, glossary_terms)
     if follow_up and asked_kinds(follow_up):
         asks.kinds = asked_kinds(follow_up)
-    hits, xrefs = penalty_candidates(question, asks.kinds, hits[:CANDIDATES], store)
+    hits, xrefs = penalty_candidates(question, asks, hits[:CANDIDATES], store)
     rows = candidate_features(asks, hits, stats, lang, xrefs)
     cand_p = model.candidate.prob(rows)
     order = candidate_order(cand_p, hits, asks)
@@ -552,8 +552,9 @@ def _absent_terms_first(question: str, lang: str, ev: Evidence) -> list[str]:
 
 def candidate_order(cand_p: Any, hits: list[Any], asks: Asks) -> list[int]:
     """The candidates' indexes in citing order: by the candidate model's probability (ties by retrieval rank), with
-    `effect_first`'s reordering."""
-    return effect_first(sorted(range(len(hits)), key=lambda i: (-cand_p[i], i)), hits, asks)
+    `effect_first`'s and `retriever.xrefs.penalty_first`'s reordering."""
+    return penalty_first(effect_first(sorted(range(len(hits)), key=lambda i: (-cand_p[i], i)), hits, asks), hits,
+                         asks)
 
 
 def effect_first(order: list[int], hits: list[Any], asks: Asks) -> list[int]:

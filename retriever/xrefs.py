@@ -194,11 +194,34 @@ def xref_features(hits: list[Any], covs: list[float], xi: XrefIndex | None) -> l
     return out
 
 
-def penalty_candidates(question: str, kinds: list[str], hits: list[Any], store: Any
-                       ) -> tuple[list[Any], XrefIndex | None]:
+def penalty_candidates(question: str, asks: Any, hits: list[Any], store: Any) -> tuple[list[Any], XrefIndex | None]:
     """The candidates with the penalty articles of the top ones added (`penalties_for`), and the index's references
-    for `xref_features` — both only when the question asks for a penalty (else `hits` and None)."""
-    if not hits or not asks_penalty(question, kinds):
+    for `xref_features` — both only when the question asks for a penalty (else `hits` and None); marks `asks`
+    (a `retriever.evidence.Asks`) `penalty` then."""
+    asks.penalty = bool(hits) and asks_penalty(question, asks.kinds)
+    if not asks.penalty:
         return hits, None
     xi = xrefs_of(store)
     return penalties_for(hits, xi), xi
+
+
+def enforces(penalty: Clause, duty: Clause) -> bool:
+    """Whether `penalty` imposes a fine or another sanction for breaking `duty`, an article of the same document
+    its text refers to (from the two texts alone: no index needed)."""
+    n = article_number(duty)
+    return (n is not None and penalty.doc_key == duty.doc_key and penalty.id != duty.id
+            and bool(SANCTION.search(penalty.text)) and any(r.article == n for r in references(penalty.text)))
+
+
+def penalty_first(order: list[int], hits: list[Any], asks: Any) -> list[int]:
+    """For a question asking for a penalty (`asks.penalty`): when the first candidate imposes no fine itself and
+    a candidate enforces it (`enforces`: 违反本条例第十六条第二款规定的，…罚款), that penalty article goes first
+    and the duty right after it — the penalty states the amount, the duty what the behaviour is. Any other order
+    is kept."""
+    if not asks.penalty or not order or _FINE.search(hits[order[0]].clause.text):
+        return order
+    duty = hits[order[0]].clause
+    penalty = next((i for i in order[1:] if enforces(hits[i].clause, duty)), None)
+    if penalty is None:
+        return order
+    return [penalty] + [i for i in order if i != penalty]

@@ -18,7 +18,7 @@ from retriever.decision import (
     decide,
     gather,
 )
-from retriever.evidence import CorpusStats, read_question
+from retriever.evidence import Asks, CorpusStats, read_question
 from retriever.search import Hit
 from retriever.xrefs import (
     TOP,
@@ -26,7 +26,9 @@ from retriever.xrefs import (
     Ref,
     XrefIndex,
     asks_penalty,
+    enforces,
     penalty_candidates,
+    penalty_first,
     references,
     xrefs_of,
 )
@@ -102,18 +104,19 @@ def test_asks_penalty(question, kinds, asks):
 
 def test_penalty_article_is_brought_into_the_candidates_with_its_duty_signals():
     found = hits(DUTY, AGENCY, OTHER_DUTY)
-    out, xi = penalty_candidates("提供场地罚多少？", ["amount"], found, STORE)
+    out, xi = penalty_candidates("提供场地罚多少？", Asks(["amount"], []), found, STORE)
     assert xi is not None and [h.clause.id for h in out] == [DUTY.id, AGENCY.id, OTHER_DUTY.id, PENALTY.id]
     assert (out[-1].dense, out[-1].bm25, out[-1].score) == (found[0].dense, found[0].bm25, found[0].score)
     # a duty below the top candidates brings nothing
     deep = hits(*([AGENCY] * TOP), DUTY)
-    assert penalty_candidates("提供场地罚多少？", ["amount"], deep, STORE)[0] == deep
+    assert penalty_candidates("提供场地罚多少？", Asks(["amount"], []), deep, STORE)[0] == deep
 
 
 def test_a_question_not_asking_a_penalty_changes_nothing():
     found = hits(DUTY, AGENCY)
-    out, xi = penalty_candidates("哪些行为不得为假冒专利提供便利？", [], found, STORE)
-    assert out is found and xi is None
+    asks = read_question("哪些行为不得为假冒专利提供便利？", "zh")
+    out, xi = penalty_candidates("哪些行为不得为假冒专利提供便利？", asks, found, STORE)
+    assert out is found and xi is None and not asks.penalty
     stats = CorpusStats(STORE_CLAUSES)
     rows = candidate_features(read_question("哪些行为不得为假冒专利提供便利？", "zh"), found, stats, "zh", xi)
     assert all(r[f] == 0.0 for r in rows for f in XREF_FEATURES)
@@ -121,7 +124,7 @@ def test_a_question_not_asking_a_penalty_changes_nothing():
 
 def test_xref_features_name_the_pair():
     q = "明知别人卖假冒专利产品还给他提供场地、广告便利，罚多少？"
-    found, xi = penalty_candidates(q, ["amount"], hits(DUTY, AGENCY), STORE)
+    found, xi = penalty_candidates(q, Asks(["amount"], []), hits(DUTY, AGENCY), STORE)
     stats = CorpusStats(STORE_CLAUSES)
     rows = candidate_features(read_question(q, "zh"), found, stats, "zh", xi)
     by_id = {h.clause.id: r for h, r in zip(found, rows)}
@@ -154,7 +157,9 @@ def test_a_duty_first_gives_way_to_its_cited_penalty():
     # a model that scores on coverage only puts the duty first; the penalty, cited with it, goes first
     m = model({"cov": 1.0, "dense": 1.0})
     ev = gather(q, "zh", hits(DUTY, AGENCY), STORE, m)
-    assert ev.hits[ev.order[0]].clause.id == DUTY.id
+    p = dict(zip([h.clause.id for h in ev.hits], ev.cand_p))
+    assert p[DUTY.id] > p[PENALTY.id]
+    assert [ev.hits[i].clause.id for i in ev.order][:2] == [PENALTY.id, DUTY.id]        # `penalty_first`
     d = decide(q, "zh", hits(DUTY, AGENCY), STORE, model=m)
     assert [h.clause.id for h in d.cited][:2] == [PENALTY.id, DUTY.id]
 
@@ -164,3 +169,15 @@ def test_a_question_about_the_duty_keeps_the_duty_first():
     m = model({"cov": 1.0, "dense": 1.0})
     d = decide(q, "zh", hits(DUTY, AGENCY), STORE, model=m)
     assert d.cited[0].clause.id == DUTY.id and PENALTY.id not in {h.clause.id for h in d.cited}
+
+
+def test_penalty_first_needs_a_penalty_question_a_duty_first_and_a_reference():
+    found = hits(DUTY, AGENCY, PENALTY, LAW)
+    asks = Asks(["amount"], [], penalty=True)
+    assert penalty_first([0, 1, 2, 3], found, asks) == [2, 0, 1, 3]
+    assert penalty_first([0, 1, 2, 3], found, Asks(["amount"], [])) == [0, 1, 2, 3]     # not a penalty question
+    assert penalty_first([2, 0, 1, 3], found, asks) == [2, 0, 1, 3]                     # the penalty is first
+    assert penalty_first([1, 0, 2, 3], found, asks) == [1, 0, 2, 3]                     # 第五条 is not enforced
+    other = hits(OTHER_DUTY, PENALTY)                                                   # another document's 第十六条
+    assert penalty_first([0, 1], other, asks) == [0, 1]
+    assert enforces(PENALTY, DUTY) and not enforces(LAW, DUTY) and not enforces(PENALTY, OTHER_DUTY)
