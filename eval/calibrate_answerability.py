@@ -47,6 +47,7 @@ from retriever.decision import (
     answer_features,
     candidate_features,
     candidate_order,
+    concept_cover,
 )
 from retriever.evidence import corpus_stats, read_question
 from retriever.glossary import DEFAULT_PATH
@@ -105,7 +106,8 @@ def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cac
                     r = saved[key] = searcher.run(q.query, k=CANDIDATES)
                 gold = {g for g in q.relevant if g in ids}
                 asks = read_question(r.query, r.lang, searcher.glossary, r.translation, r.glossary_terms)
-                hits, xrefs = penalty_candidates(r.query, asks, r.hits[:CANDIDATES], searcher.store)
+                hits, xrefs = penalty_candidates(r.query, asks, r.hits[:CANDIDATES], searcher.store,
+                                                 concept_cover(asks, stats))
                 rows = candidate_features(asks, hits, stats, r.lang, xrefs)
                 labels = [int(h.clause.id in gold) for h in hits]
                 cases.append(Case(f"{q.id}{tag}", r.lang, bool(gold), gold, rows, labels, asks, hits, stats,

@@ -261,7 +261,7 @@ def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: st
             "annex": float(c.kind == "annex_task"), "same_doc": float(c.doc_key == top_doc),
             "en": float(lang == "en"), "en_cov": en_coverage(asks, hay), "payee_other": float(pays_other(c, asks)),
         })
-    for r, x in zip(rows, xref_features(hits, [r["cov"] for r in rows], xrefs)):
+    for r, x in zip(rows, xref_features(hits, xrefs, concept_cover(asks, stats))):
         r.update(x)
     for f in LISTWISE:       # how the candidate compares with the best of the others on the same evidence
         for i, r in enumerate(rows):
@@ -270,6 +270,11 @@ def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: st
     for r in rows:
         by_language(r)
     return rows
+
+
+def concept_cover(asks: Asks, stats: CorpusStats) -> Callable[[str], float]:
+    """Text → the IDF-weighted share of the question's concepts it holds (`cov` of any text)."""
+    return lambda text: _coverage(asks, text, stats)[0]
 
 
 def by_language(row: dict[str, float]) -> dict[str, float]:
@@ -523,7 +528,7 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     asks = read_question(question, lang, glossary, translation, glossary_terms)
     if follow_up and asked_kinds(follow_up):
         asks.kinds = asked_kinds(follow_up)
-    hits, xrefs = penalty_candidates(question, asks, hits[:CANDIDATES], store)
+    hits, xrefs = penalty_candidates(question, asks, hits[:CANDIDATES], store, concept_cover(asks, stats))
     rows = candidate_features(asks, hits, stats, lang, xrefs)
     cand_p = model.candidate.prob(rows)
     order = candidate_order(cand_p, hits, asks)

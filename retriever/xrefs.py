@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -137,6 +138,15 @@ class XrefIndex:
         """Whether `penalty` is a sanction clause that refers to `duty` (an article of the same document)."""
         return penalty.id in self.enforced_by.get(duty.id, ())
 
+    def enforced_text(self, penalty_id: str, duty: Clause) -> str:
+        """What of `duty` the penalty refers to: the paragraphs (款) it names (第二十条第三款: 禁止强制消费), else the
+        whole article."""
+        paras = {r.para for t, r in self.refers.get(penalty_id, ()) if t == duty.id}
+        spans = [p for p in duty.paragraphs if p.get("kind") == "paragraph" and p.get("paragraph") in paras]
+        if None in paras or not spans:
+            return duty.text
+        return "\n".join(duty.text[p["start"]:p["end"]] for p in spans)
+
 
 _XREFS: weakref.WeakKeyDictionary[Any, XrefIndex] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
@@ -156,15 +166,19 @@ def asks_penalty(question: str, kinds: list[str]) -> bool:
     return bool(_PENALTY_ASK.search(question)) or ("amount" in kinds and "违反" in question)
 
 
-def penalties_for(hits: list[Any], xi: XrefIndex) -> list[Any]:
+def penalties_for(hits: list[Any], xi: XrefIndex, cover: Callable[[str], float]) -> list[Any]:
     """`hits` plus the penalty articles enforcing any of the top `TOP` candidates that are not among the hits yet
     (each after the hits, carrying its duty's retrieval signals: the penalty is found through the duty it refers
-    to)."""
+    to). Of a duty's penalty articles, those whose part of the duty (`enforced_text`: the 款 they name) holds most
+    of the question's concepts (`cover`: text → concept coverage): 第三十三条 (第二十条第三款, 强制消费) for forced
+    shopping, not 第三十二条 (第二十条第二款)."""
     have = {h.clause.id for h in hits}
     added: list[Any] = []
     for h in hits[:TOP]:
-        for pid in xi.enforced_by.get(h.clause.id, ()):
-            if pid not in have:
+        scored = [(cover(xi.enforced_text(pid, h.clause)), pid) for pid in xi.enforced_by.get(h.clause.id, ())]
+        best = max((c for c, _ in scored), default=0.0)
+        for c, pid in scored:
+            if c >= best and pid not in have:
                 have.add(pid)
                 added.append(replace(h, clause=xi.by_id[pid], rank=len(hits) + len(added)))
     return hits + added
@@ -173,13 +187,14 @@ def penalties_for(hits: list[Any], xi: XrefIndex) -> list[Any]:
 XREF_FEATURES = ("enforces_top", "duty_cov", "enforced", "sanctions")
 
 
-def xref_features(hits: list[Any], covs: list[float], xi: XrefIndex | None) -> list[dict[str, float]]:
+def xref_features(hits: list[Any], xi: XrefIndex | None, cover: Callable[[str], float]) -> list[dict[str, float]]:
     """Per candidate (`XREF_FEATURES`), given the index's references `xi` when the question asks for a penalty
     (None otherwise: all 0): `enforces_top` — the clause is a penalty article enforcing one of the top `TOP`
-    candidates; `duty_cov` — the best concept coverage (`covs`, per candidate) among the candidates it enforces
-    (the duty states the behaviour the question describes); `enforced` — the clause is a duty article whose
-    penalty article is among the candidates; `sanctions` — the clause imposes a fine or another sanction (the
-    penalty article that lists the behaviours inline: 有下列行为之一的，…处…罚款：（三）未经竣工验收…)."""
+    candidates; `duty_cov` — the best concept coverage (`cover`) of what it enforces (`enforced_text`: the 款 it
+    names) among the candidates (the duty states the behaviour the question describes); `enforced` — the
+    clause is a duty article whose penalty article is among the candidates; `sanctions` — the clause imposes a
+    fine or another sanction (the penalty article that lists the behaviours inline: 有下列行为之一的，…处…罚款：
+    （三）未经竣工验收…)."""
     if xi is None:
         return [dict.fromkeys(XREF_FEATURES, 0.0) for _ in hits]
     ids = [h.clause.id for h in hits]
@@ -189,12 +204,14 @@ def xref_features(hits: list[Any], covs: list[float], xi: XrefIndex | None) -> l
         duties = [j for j, d in enumerate(ids) if j != i and h.clause.id in xi.enforced_by.get(d, ())]
         penalties = set(xi.enforced_by.get(h.clause.id, ())) & set(ids)
         out.append({"enforces_top": float(any(ids[j] in top for j in duties)),
-                    "duty_cov": max((covs[j] for j in duties), default=0.0),
+                    "duty_cov": max((cover(xi.enforced_text(h.clause.id, hits[j].clause)) for j in duties),
+                                    default=0.0),
                     "enforced": float(bool(penalties)), "sanctions": float(bool(_FINE.search(h.clause.text)))})
     return out
 
 
-def penalty_candidates(question: str, asks: Any, hits: list[Any], store: Any) -> tuple[list[Any], XrefIndex | None]:
+def penalty_candidates(question: str, asks: Any, hits: list[Any], store: Any, cover: Callable[[str], float]
+                       ) -> tuple[list[Any], XrefIndex | None]:
     """The candidates with the penalty articles of the top ones added (`penalties_for`), and the index's references
     for `xref_features` — both only when the question asks for a penalty (else `hits` and None); marks `asks`
     (a `retriever.evidence.Asks`) `penalty` then."""
@@ -202,7 +219,7 @@ def penalty_candidates(question: str, asks: Any, hits: list[Any], store: Any) ->
     if not asks.penalty:
         return hits, None
     xi = xrefs_of(store)
-    return penalties_for(hits, xi), xi
+    return penalties_for(hits, xi, cover), xi
 
 
 def enforces(penalty: Clause, duty: Clause) -> bool:

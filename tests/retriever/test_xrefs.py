@@ -9,12 +9,14 @@ import pytest
 from index.clause import Clause
 from index.facts import extract_facts
 from index.labels import cn_to_int
+from index.paragraphs import paragraph_list
 from retriever.decision import (
     CANDIDATE_FEATURES,
     CANDIDATE_MODEL_FEATURES,
     DecisionModel,
     Logistic,
     candidate_features,
+    concept_cover,
     decide,
     gather,
 )
@@ -39,8 +41,15 @@ DOC = "《重庆市专利促进与保护条例》"
 
 def article(label: str, text: str, doc: str = DOC) -> Clause:
     n = cn_to_int(label[1:-1])
+    full = f"{label} {text}"
     return Clause(id=f"{doc}-{n}", doc_key=doc, doc_number=None, doc_title=doc.strip("《》"), kind="article",
-                  label=label, label_en=f"Article {n}", path=[], text=f"{label} {text}", facts=extract_facts(text))
+                  label=label, label_en=f"Article {n}", path=[], text=full, facts=extract_facts(text),
+                  paragraphs=paragraph_list(label, f"Article {n}", full))
+
+
+def cover(text: str) -> float:
+    """A stand-in for the question's concept coverage: the share of 场地, 广告, 强制 the text holds."""
+    return sum(w in text for w in ("场地", "广告", "强制")) / 3
 
 
 DUTY = article("第十六条", "任何单位和个人不得侵犯他人专利权、假冒专利。\n任何单位和个人不得明知有前款所列情形，为其提供生产、"
@@ -104,18 +113,18 @@ def test_asks_penalty(question, kinds, asks):
 
 def test_penalty_article_is_brought_into_the_candidates_with_its_duty_signals():
     found = hits(DUTY, AGENCY, OTHER_DUTY)
-    out, xi = penalty_candidates("提供场地罚多少？", Asks(["amount"], []), found, STORE)
+    out, xi = penalty_candidates("提供场地罚多少？", Asks(["amount"], []), found, STORE, cover)
     assert xi is not None and [h.clause.id for h in out] == [DUTY.id, AGENCY.id, OTHER_DUTY.id, PENALTY.id]
     assert (out[-1].dense, out[-1].bm25, out[-1].score) == (found[0].dense, found[0].bm25, found[0].score)
     # a duty below the top candidates brings nothing
     deep = hits(*([AGENCY] * TOP), DUTY)
-    assert penalty_candidates("提供场地罚多少？", Asks(["amount"], []), deep, STORE)[0] == deep
+    assert penalty_candidates("提供场地罚多少？", Asks(["amount"], []), deep, STORE, cover)[0] == deep
 
 
 def test_a_question_not_asking_a_penalty_changes_nothing():
     found = hits(DUTY, AGENCY)
     asks = read_question("哪些行为不得为假冒专利提供便利？", "zh")
-    out, xi = penalty_candidates("哪些行为不得为假冒专利提供便利？", asks, found, STORE)
+    out, xi = penalty_candidates("哪些行为不得为假冒专利提供便利？", asks, found, STORE, cover)
     assert out is found and xi is None and not asks.penalty
     stats = CorpusStats(STORE_CLAUSES)
     rows = candidate_features(read_question("哪些行为不得为假冒专利提供便利？", "zh"), found, stats, "zh", xi)
@@ -124,12 +133,15 @@ def test_a_question_not_asking_a_penalty_changes_nothing():
 
 def test_xref_features_name_the_pair():
     q = "明知别人卖假冒专利产品还给他提供场地、广告便利，罚多少？"
-    found, xi = penalty_candidates(q, Asks(["amount"], []), hits(DUTY, AGENCY), STORE)
+    found, xi = penalty_candidates(q, Asks(["amount"], []), hits(DUTY, AGENCY), STORE, cover)
     stats = CorpusStats(STORE_CLAUSES)
-    rows = candidate_features(read_question(q, "zh"), found, stats, "zh", xi)
+    asks = read_question(q, "zh")
+    rows = candidate_features(asks, found, stats, "zh", xi)
     by_id = {h.clause.id: r for h, r in zip(found, rows)}
     assert set(XREF_FEATURES) <= set(CANDIDATE_FEATURES) and set(CANDIDATE_MODEL_FEATURES) <= set(rows[0])
-    assert by_id[PENALTY.id]["enforces_top"] == 1.0 and by_id[PENALTY.id]["duty_cov"] == by_id[DUTY.id]["cov"] > 0
+    # duty_cov is the coverage of the paragraph 第二十八条 names (第十六条第二款), not of the whole article
+    assert by_id[PENALTY.id]["enforces_top"] == 1.0 and by_id[PENALTY.id]["duty_cov"] == concept_cover(asks, stats)(
+        DUTY.text.split("\n")[1]) > 0
     assert by_id[DUTY.id]["enforced"] == 1.0 and by_id[DUTY.id]["enforces_top"] == 0.0
     assert by_id[AGENCY.id]["enforced"] == by_id[AGENCY.id]["sanctions"] == 0.0
     assert by_id[PENALTY.id]["sanctions"] == 1.0 and by_id[DUTY.id]["sanctions"] == 0.0
@@ -181,3 +193,19 @@ def test_penalty_first_needs_a_penalty_question_a_duty_first_and_a_reference():
     other = hits(OTHER_DUTY, PENALTY)                                                   # another document's 第十六条
     assert penalty_first([0, 1], other, asks) == [0, 1]
     assert enforces(PENALTY, DUTY) and not enforces(LAW, DUTY) and not enforces(PENALTY, OTHER_DUTY)
+
+
+TOUR = article("第二十条", "旅游经营者不得使用等级称谓和标识。\n旅游经营者不得擅自提高价格，禁止强制消费。", doc="《旅游条例》")
+GRADE_FINE = article("第三十二条", "违反本条例第二十条第一款规定的，由旅游主管部门责令整改，并处五千元以上一万元以下罚款。",
+                     doc="《旅游条例》")
+SHOP_FINE = article("第三十三条", "违反本条例第二十条第二款规定，强制旅游者消费的，处一万元以上三万元以下罚款。", doc="《旅游条例》")
+
+
+def test_the_penalty_of_the_paragraph_the_question_describes_is_brought_in():
+    store = Store([TOUR, GRADE_FINE, SHOP_FINE])
+    xi = XrefIndex.build(store.clauses)
+    assert xi.enforced_by[TOUR.id] == [GRADE_FINE.id, SHOP_FINE.id]
+    assert xi.enforced_text(SHOP_FINE.id, TOUR).endswith("禁止强制消费。") and "等级" not in xi.enforced_text(
+        SHOP_FINE.id, TOUR)
+    out, _ = penalty_candidates("导游强制游客购物罚多少", Asks(["amount"], []), hits(TOUR), store, cover)
+    assert [h.clause.id for h in out] == [TOUR.id, SHOP_FINE.id]
