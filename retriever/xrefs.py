@@ -167,15 +167,18 @@ def asks_penalty(question: str, kinds: list[str]) -> bool:
 
 
 def penalties_for(hits: list[Any], xi: XrefIndex, cover: Callable[[str], float]) -> list[Any]:
-    """`hits` plus the penalty articles enforcing any of the top `TOP` candidates that are not among the hits yet
-    (each after the hits, carrying its duty's retrieval signals: the penalty is found through the duty it refers
-    to). Of a duty's penalty articles, those whose part of the duty (`enforced_text`: the 款 they name) holds most
-    of the question's concepts (`cover`: text → concept coverage): 第三十三条 (第二十条第三款, 强制消费) for forced
-    shopping, not 第三十二条 (第二十条第二款)."""
+    """`hits` plus the penalty articles enforcing any of the top `TOP` candidates none of whose penalty articles
+    is among the hits yet (each after the hits, carrying its duty's retrieval signals: the penalty is found
+    through the duty it refers to). Of a duty's penalty articles, those whose part of the duty (`enforced_text`:
+    the 款 they name) holds most of the question's concepts (`cover`: text → concept coverage): 第三十三条
+    (第二十条第三款, 强制消费) for forced shopping, not 第三十二条 (第二十条第二款)."""
     have = {h.clause.id for h in hits}
     added: list[Any] = []
     for h in hits[:TOP]:
-        scored = [(cover(xi.enforced_text(pid, h.clause)), pid) for pid in xi.enforced_by.get(h.clause.id, ())]
+        penalties = xi.enforced_by.get(h.clause.id, [])
+        if any(pid in have for pid in penalties):      # retrieval found the duty's penalty already
+            continue
+        scored = [(cover(xi.enforced_text(pid, h.clause)), pid) for pid in penalties]
         best = max((c for c, _ in scored), default=0.0)
         for c, pid in scored:
             if c >= best and pid not in have:

@@ -209,3 +209,6 @@ def test_the_penalty_of_the_paragraph_the_question_describes_is_brought_in():
         SHOP_FINE.id, TOUR)
     out, _ = penalty_candidates("导游强制游客购物罚多少", Asks(["amount"], []), hits(TOUR), store, cover)
     assert [h.clause.id for h in out] == [TOUR.id, SHOP_FINE.id]
+    # a duty whose penalty retrieval found already brings no sibling penalty
+    found = hits(TOUR, GRADE_FINE)
+    assert penalty_candidates("导游强制游客购物罚多少", Asks(["amount"], []), found, store, cover)[0] == found
