@@ -656,12 +656,32 @@ class CorpusStats:
             return False
         return term in self.all_text
 
+    @cached_property
+    def _postings(self) -> dict[str, list[int]]:
+        """Character pair → the clauses (indexes into `haystacks`) that contain it: a term can only occur in the
+        clauses of its rarest pair (≈ 1 s and ≈ 12 MB once per index for the default corpus)."""
+        postings: dict[str, list[int]] = {}
+        for i, hay in enumerate(self.haystacks):
+            for pair in set(map(str.__add__, hay, hay[1:])):
+                postings.setdefault(pair, []).append(i)
+        return postings
+
+    def _count(self, term: str) -> int:
+        """Clauses containing `term`, scanning only those of its rarest character pair (a full scan was ≈ 2 ms per
+        term, paid for every new concept of every question)."""
+        if len(term) < 2:
+            return sum(1 for h in self.haystacks if term in h)
+        postings, empty = self._postings, list[int]()
+        lists = [postings.get(term[i:i + 2], empty) for i in range(len(term) - 1)]
+        haystacks = self.haystacks
+        return sum(1 for i in min(lists, key=len) if term in haystacks[i])
+
     def df(self, term: str) -> int:
         """How many clauses contain `term` (substring; cached)."""
         with self._lock:
             if term in self._df:
                 return self._df[term]
-        n = sum(1 for h in self.haystacks if term in h) if self._in_text(term) else 0
+        n = self._count(term) if self._in_text(term) else 0
         with self._lock:
             self._df[term] = n
         return n
