@@ -16,6 +16,7 @@ from index.tokenize import tokenize_zh
 from retriever.decision import Decision
 from retriever.glossary import Glossary
 from retriever.search import Hit
+from retriever.xrefs import SANCTION, article_number, references
 
 #: Second and later clauses are cited only when their fused score is this close to the best one.
 CLOSE_SCORE = 0.9
@@ -160,6 +161,7 @@ def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, 
                                n=i)
                  for i, h in enumerate(cited_hits, start=1)]
         lines = english.answer_lines(question, cited, [h.clause for h in hits], glossary, terms)
+        lines += duty_notes([h.clause for h in cited_hits], lang)
         return AnswerCard(question, lang, answered=True, answer="\n".join(lines), citations=cited)
     cited = []
     lines = []
@@ -177,10 +179,28 @@ def compose_answer(question: str, lang: str, hits: list[Hit], answerable: bool, 
         if in_quote:
             sep = "; " if lang == "en" else "；"
             lines.append(("Facts: " if lang == "en" else "要点：") + sep.join(in_quote))
+    lines += duty_notes([h.clause for h in cited_hits], lang)
     summary = reconcile([h.clause for h in cited_hits], lang, decision.asks if decision is not None else [], glossary)
     if summary:
         lines.insert(0, summary)
     return AnswerCard(question, lang, answered=True, answer="\n".join(lines), citations=cited)
+
+
+def duty_notes(clauses: list[Clause], lang: str) -> list[str]:
+    """For a cited penalty article and a cited article of the same document it refers to (第二十八条 违反本条例
+    第十六条第二款规定的，…罚款): one line per pair saying that the later citation is the rule the earlier one
+    enforces — the penalty states the amount, the duty what the behaviour is."""
+    out = []
+    for i, penalty in enumerate(clauses):
+        if not SANCTION.search(penalty.text):
+            continue
+        refs = {r.article for r in references(penalty.text)}
+        for j, duty in enumerate(clauses):
+            n = article_number(duty)
+            if j != i and n is not None and n in refs and duty.doc_key == penalty.doc_key:
+                out.append(f"[{j + 1}] is the rule that [{i + 1}] enforces ({duty.label_en} of the same document)."
+                           if lang == "en" else f"[{j + 1}]是[{i + 1}]所指的规定（同一文件{duty.label}）。")
+    return out
 
 
 def reconcile(clauses: list[Clause], lang: str, asks: list[str], glossary: Glossary | None = None) -> str:

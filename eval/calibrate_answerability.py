@@ -47,10 +47,12 @@ from retriever.decision import (
     answer_features,
     candidate_features,
     candidate_order,
+    concept_cover,
 )
 from retriever.evidence import corpus_stats, read_question
 from retriever.glossary import DEFAULT_PATH
 from retriever.search import Searcher
+from retriever.xrefs import penalty_candidates
 
 FOLDS = 5
 
@@ -104,9 +106,11 @@ def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cac
                     r = saved[key] = searcher.run(q.query, k=CANDIDATES)
                 gold = {g for g in q.relevant if g in ids}
                 asks = read_question(r.query, r.lang, searcher.glossary, r.translation, r.glossary_terms)
-                rows = candidate_features(asks, r.hits, stats, r.lang)
-                labels = [int(h.clause.id in gold) for h in r.hits]
-                cases.append(Case(f"{q.id}{tag}", r.lang, bool(gold), gold, rows, labels, asks, r.hits, stats,
+                hits, xrefs = penalty_candidates(r.query, asks, r.hits[:CANDIDATES], searcher.store,
+                                                 concept_cover(asks, stats))
+                rows = candidate_features(asks, hits, stats, r.lang, xrefs)
+                labels = [int(h.clause.id in gold) for h in hits]
+                cases.append(Case(f"{q.id}{tag}", r.lang, bool(gold), gold, rows, labels, asks, hits, stats,
                                   bool(r.named), index_dir.name, r.query, source, augmented=augment is not None))
     if cache and len(saved) > known:
         cache[0].write_bytes(pickle.dumps(saved))

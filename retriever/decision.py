@@ -73,6 +73,8 @@ from retriever.evidence import (
     zh_words,
 )
 from retriever.investor_terms import Term
+from retriever.xrefs import TOP as XREF_TOP
+from retriever.xrefs import XREF_FEATURES, XrefIndex, penalty_candidates, penalty_first, xref_features
 
 MODEL_FILE = Path(__file__).with_name("data") / "decision_model.json"
 #: Candidates the second stage looks at.
@@ -98,7 +100,8 @@ VERDICTS = ("answer", "partial", "refuse")
 LISTWISE = ("cov", "sent_cov", "sent_match", "ask_match", "en_cov")
 CANDIDATE_FEATURES = ("dense", "dense_gap", "score_rel", "bm25_rel", "cov", "cov_doc", "sent_cov",
                       "sent_match", "miss_idf", "ask_match", "unit_for_agency", "deadline_for_date", "annex",
-                      "same_doc", "en", "en_cov", "payee_other") + tuple(f"{f}_lead" for f in LISTWISE)
+                      "same_doc", "en", "en_cov", "payee_other") + tuple(f"{f}_lead" for f in LISTWISE) \
+    + XREF_FEATURES
 #: The candidate model also weighs each feature for English questions apart (`cov@en`: the feature's value for an
 #: English question, 0 for a Chinese one; `by_language`): what tells an English question's clause apart is partly
 #: other evidence than for Chinese (the glossary's concepts for the words it knows, CC-CEDICT's renderings for the
@@ -230,8 +233,10 @@ def _affixed(word: str, stats: CorpusStats) -> bool:
             and not _NUMERAL.match(word) and stats.occurs(word[1:]))
 
 
-def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: str) -> list[dict[str, float]]:
-    """One feature row per candidate hit (see `CANDIDATE_FEATURES`)."""
+def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: str,
+                       xrefs: XrefIndex | None = None) -> list[dict[str, float]]:
+    """One feature row per candidate hit (see `CANDIDATE_FEATURES`); `xrefs`, the index's cross-references when
+    the question asks for a penalty (`retriever.xrefs.penalty_candidates`), sets `XREF_FEATURES`."""
     if not hits:
         return []
     top_dense = max(h.dense for h in hits)
@@ -256,6 +261,8 @@ def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: st
             "annex": float(c.kind == "annex_task"), "same_doc": float(c.doc_key == top_doc),
             "en": float(lang == "en"), "en_cov": en_coverage(asks, hay), "payee_other": float(pays_other(c, asks)),
         })
+    for r, x in zip(rows, xref_features(hits, xrefs, concept_cover(asks, stats))):
+        r.update(x)
     for f in LISTWISE:       # how the candidate compares with the best of the others on the same evidence
         for i, r in enumerate(rows):
             others = [o[f] for j, o in enumerate(rows) if j != i]
@@ -263,6 +270,11 @@ def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: st
     for r in rows:
         by_language(r)
     return rows
+
+
+def concept_cover(asks: Asks, stats: CorpusStats) -> Callable[[str], float]:
+    """Text → the IDF-weighted share of the question's concepts it holds (`cov` of any text)."""
+    return lambda text: _coverage(asks, text, stats)[0]
 
 
 def by_language(row: dict[str, float]) -> dict[str, float]:
@@ -502,6 +514,8 @@ class Evidence:
     missing: list[str]
     absent: list[str]
     stats: CorpusStats
+    #: the index's cross-references when the question asks for a penalty (`retriever.xrefs`), else None
+    xrefs: XrefIndex | None = None
 
 
 def gather(question: str, lang: str, hits: list[Any], store: Any, model: DecisionModel, glossary: Any = None,
@@ -514,8 +528,8 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     asks = read_question(question, lang, glossary, translation, glossary_terms)
     if follow_up and asked_kinds(follow_up):
         asks.kinds = asked_kinds(follow_up)
-    hits = hits[:CANDIDATES]
-    rows = candidate_features(asks, hits, stats, lang)
+    hits, xrefs = penalty_candidates(question, asks, hits[:CANDIDATES], store, concept_cover(asks, stats))
+    rows = candidate_features(asks, hits, stats, lang, xrefs)
     cand_p = model.candidate.prob(rows)
     order = candidate_order(cand_p, hits, asks)
     if follow_up and asks.kinds:     # "那截止时间呢？": of the topic's clauses, those that state a deadline come first
@@ -527,7 +541,7 @@ def gather(question: str, lang: str, hits: list[Any], store: Any, model: Decisio
     answer_row = answer_features(asks, best, best_row, p, hits, stats, lang)
     missing = _coverage(asks, clause_haystack(best.clause), stats)[2] if best is not None else []
     absent = absent_concepts(asks, stats)
-    return Evidence(asks, hits, rows, cand_p, order, answer_row, missing, absent, stats)
+    return Evidence(asks, hits, rows, cand_p, order, answer_row, missing, absent, stats, xrefs)
 
 
 def _absent_terms_first(question: str, lang: str, ev: Evidence) -> list[str]:
@@ -543,8 +557,9 @@ def _absent_terms_first(question: str, lang: str, ev: Evidence) -> list[str]:
 
 def candidate_order(cand_p: Any, hits: list[Any], asks: Asks) -> list[int]:
     """The candidates' indexes in citing order: by the candidate model's probability (ties by retrieval rank), with
-    `effect_first`'s reordering."""
-    return effect_first(sorted(range(len(hits)), key=lambda i: (-cand_p[i], i)), hits, asks)
+    `effect_first`'s and `retriever.xrefs.penalty_first`'s reordering."""
+    return penalty_first(effect_first(sorted(range(len(hits)), key=lambda i: (-cand_p[i], i)), hits, asks), hits,
+                         asks)
 
 
 def effect_first(order: list[int], hits: list[Any], asks: Asks) -> list[int]:
@@ -616,7 +631,7 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
             return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
                             ev.asks.kinds, scores, unstated)
         subject = subject_concept(question, ev.asks, cited, ev.stats) if SUBJECT_FIGURE_RULE else None
-        if subject and not figure_at_subject(subject, ev.asks, cited):
+        if subject and not figure_at_subject(subject, ev.asks, cited) and not figure_at_duty(subject, ev, cited):
             unstated = _figure_kinds(ev.asks) or ["number"]
             reasons.append(f"no clause found states the {'/'.join(unstated)} of {subject[0]}")
             closest = next((h for h in cited if any(f in clause_haystack(h.clause) for f in subject)), cited[0])
@@ -734,6 +749,21 @@ def figure_at_subject(subject: tuple[str, ...], asks: Asks, cited: list[Any]) ->
         if any(f in head for f in subject) and gives_figure(c.text, kinds):
             return True
         if any(any(f in sent for f in subject) and gives_figure(sent, kinds) for sent in sents):
+            return True
+    return False
+
+
+def figure_at_duty(subject: tuple[str, ...], ev: Evidence, cited: list[Any]) -> bool:
+    """For a question asking for a penalty (`ev.xrefs` set): whether a cited penalty article states a figure of the
+    asked kind and an article it refers to names the subject (第二十八条 违反本条例第十六条第二款规定的，…罚款 is the
+    fine of the 场地、广告便利 that 第十六条 describes)."""
+    if ev.xrefs is None:
+        return False
+    kinds = [*_figure_kinds(ev.asks), "number"]
+    for h in cited:
+        duties = [ev.xrefs.by_id[d] for d, _ in ev.xrefs.refers.get(h.clause.id, ())]
+        if (duties and gives_figure(h.clause.text, kinds)
+                and any(f in clause_haystack(d) for d in duties for f in subject)):
             return True
     return False
 
@@ -946,7 +976,29 @@ def _cited(ev: Evidence, model: DecisionModel) -> list[Any]:
             break
         if p >= model.cite_ratio * best_p or annex_of(best.clause, ev.hits[i].clause):
             out.append(ev.hits[i])
-    return out
+    return with_duty(out, ev) if ev.xrefs is not None else out
+
+
+def with_duty(cited: list[Any], ev: Evidence) -> list[Any]:
+    """For a question asking for a penalty (`ev.xrefs` set): the penalty article first and, after it, the duty
+    article it enforces (which says what the behaviour is), best first — a duty cited first gives way to a cited
+    penalty article that enforces it, and the best-scored duty of a cited penalty among the top retrieval candidates
+    (`retriever.xrefs.TOP`) is cited with it, within `MAX_CITED`."""
+    xi = ev.xrefs
+    assert xi is not None
+    first = cited[0].clause
+    penalty = next((h for h in cited[1:] if xi.enforces(h.clause, first)), None)
+    if penalty is not None:
+        cited = [penalty] + [h for h in cited if h is not penalty]
+    best = cited[0].clause
+    if any(xi.enforces(best, h.clause) for h in cited[1:]):
+        return cited
+    top = {h.clause.id for h in ev.hits[:XREF_TOP]}
+    duty = next((ev.hits[i] for i in ev.order if ev.hits[i].clause.id in top and xi.enforces(best, ev.hits[i].clause)),
+                None)
+    if duty is None:
+        return cited
+    return ([cited[0], duty] + [h for h in cited[1:] if h is not duty])[:MAX_CITED]
 
 
 _ROMAN_HEAD = re.compile(r"^[（(][一二三四五六七八九十]+[）)]\s*")

@@ -115,6 +115,8 @@ class Asks:
     unit: tuple[str, ...] = ()
     #: proper names of a place or thing below the district the question names (磁器 of 磁器口古镇): `local_names`
     names: list[str] = field(default_factory=list)
+    #: the question asks for a penalty, a fine or the consequence of breaking a rule (set by `retriever.xrefs`)
+    penalty: bool = False
     #: per-index concept weights cached by `retriever.decision` (not part of the question's reading)
     prepared: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
