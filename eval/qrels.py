@@ -29,7 +29,8 @@ DECISION_SET = DATA_DIR / "questions_decision.jsonl"
 DECISION_HOLDOUT = DATA_DIR / "questions_decision_holdout.jsonl"
 #: The sets written for training: the glossary, the rules and the features were tuned on them. The answer decision's
 #: models trained on these alone until session 10; they now train on `LABELLED_SETS` (see the model file's
-#: `trained_on`: 18 sets in session 10, 20 in session 11), which left-one-set-out cross-validation favoured on the sets it never saw.
+#: `trained_on`: 18 sets in session 10, 20 in session 11), which left-one-set-out cross-validation favoured on the
+#: sets it never saw.
 TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "questions_regulations.jsonl",
               DATA_DIR / "questions_decision2.jsonl", DATA_DIR / "questions_decision3.jsonl",
               DATA_DIR / "questions_decision4.jsonl", DATA_DIR / "questions_decision5.jsonl")

@@ -161,8 +161,8 @@ _HOW_MUCH_TIME = re.compile(r"\bhow much (?:longer|more time|extra time|time|(?:
 
 #: An agency is asked for only with a question word (哪个部门, 谁, 由哪, which department, who, in charge): 牵头, 负责,
 #: 主管 and "lead" also name a topic (企业牵头建成…, 林业主管部门多少天内…, "if we lead a key project"), and the
-#: twins of
-#: such questions read no agency (17 zh and 7 en readings on the 14 twin sets asked for one their twin did not).
+#: twins of such questions read no agency (17 zh and 7 en readings on the 14 twin sets asked for one their twin did
+#: not).
 AGENCY_ASK_RULE = True
 _AGENCY_ASK = re.compile(
     r"哪个|哪些|哪家|哪一|谁|由哪|什么(?:部门|单位|机构|机关)|(?:牵头|负责|主管)(?:单位|部门|机构|机关)(?:是|有|为)|"
