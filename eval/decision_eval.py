@@ -135,7 +135,7 @@ def markdown(report: dict[str, Any]) -> str:
              f"Model trained on {', '.join(report['trained_on'])} (marked *train* below: their figures are fitted, "
              f"not predictions). Not trained on: {', '.join(held) or 'none of the sets run'}. Sets not trained on "
              "that are named in `eval.qrels.VALIDATION_SETS` were each written before any score was seen but have "
-             "since informed choices (their misses were read in sessions 6–10); a set named nowhere there (a new "
+             "since informed choices (their misses were read in sessions 6–11); a set named nowhere there (a new "
              "blind set) is the only unbiased figure.", "",
              "| index | set | lang | " + " | ".join(COLUMNS) + " |",
              "| --- | --- | --- | " + " | ".join("---" for _ in COLUMNS) + " |"]
