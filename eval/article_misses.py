@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval.calibrate_answerability import load_cache
+from eval.calibrate_answerability import cached_search, load_cache
 from eval.candidate_misses import contributions
 from eval.decision_eval import REPORT_SETS
 from eval.qrels import load_questions
-from retriever.decision import CANDIDATES, DecisionModel, gather, load_model
+from retriever.decision import DecisionModel, gather, load_model
 from retriever.evidence import EN_STOP, english_renderings, holds
 from retriever.glossary import stems
 from retriever.search import Searcher
@@ -129,9 +129,7 @@ def analyse(index_dir: Path, sets: list[Path], cache: list[Path], model: Decisio
             gold_ids = {g for g in q.relevant if g in ids}
             if not gold_ids:
                 continue
-            r = saved.get((str(Path(index_dir)), q.query))
-            if r is None:
-                r = searcher.run(q.query, k=CANDIDATES)
+            r = cached_search(saved, searcher, index_dir, q.query)
             if r.lang != lang:
                 continue
             seen["answerable"] += 1

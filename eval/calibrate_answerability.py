@@ -100,10 +100,7 @@ def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cac
             ids = set(searcher.store.by_id)
             for q, source in tqdm(questions, desc=f"features [{index_dir.name}{tag}]", disable=not progress,
                                   file=sys.stderr):
-                key = (str(Path(index_dir)) + tag, q.query)
-                r = saved.get(key)
-                if r is None:
-                    r = saved[key] = searcher.run(q.query, k=CANDIDATES)
+                r = cached_search(saved, searcher, index_dir, q.query, tag, keep=True)
                 gold = {g for g in q.relevant if g in ids}
                 asks = read_question(r.query, r.lang, searcher.glossary, r.translation, r.glossary_terms)
                 hits, xrefs = penalty_candidates(r.query, asks, r.hits[:CANDIDATES], searcher.store,
@@ -124,6 +121,19 @@ def load_cache(paths: list[Path]) -> dict[tuple[str, str], Any]:
         if path.is_file():
             saved.update(pickle.loads(path.read_bytes()))
     return saved
+
+
+def cached_search(saved: dict[tuple[str, str], Any], searcher: Searcher, index_dir: Path, query: str, tag: str = "",
+                  keep: bool = False) -> Any:
+    """The search result of `query` on `index_dir` from `saved` (`load_cache`; `tag` names a reduced glossary),
+    else searched now with the candidates the decision sees (and kept in `saved` with `keep`)."""
+    key = (str(Path(index_dir)) + tag, query)
+    r = saved.get(key)
+    if r is None:
+        r = searcher.run(query, k=CANDIDATES)
+        if keep:
+            saved[key] = r
+    return r
 
 
 def folds_of(cases: list[Case], k: int = FOLDS, by_set: bool = False) -> list[int]:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from eval.calibrate_answerability import load_cache
+from eval.calibrate_answerability import cached_search, load_cache
 from eval.decision_eval import REPORT_SETS
 from eval.qrels import load_questions
 from retriever.decision import CANDIDATES, DecisionModel, Logistic, gather, load_model
@@ -94,9 +94,7 @@ def analyse(index_dirs: list[Path], sets: list[Path], cache: list[Path], model: 
                 gold = {g for g in q.relevant if g in ids}
                 if not gold:
                     continue
-                r = saved.get((str(Path(index_dir)), q.query))
-                if r is None:
-                    r = searcher.run(q.query, k=CANDIDATES)
+                r = cached_search(saved, searcher, index_dir, q.query)
                 ev = gather(r.query, r.lang, r.hits, searcher.store, model, searcher.glossary, r.translation,
                             r.glossary_terms)           # the candidate stage exactly as an answer runs it
                 m = Miss(index_dir.name, path.stem, q.id, r.lang, **classify(ev.hits, ev.rows, ev.cand_p, ev.order,
