@@ -1,11 +1,12 @@
 """Are the answers unchanged? Every question of the training sets through `GazetteService.ask` (llm none), dumped
 as JSON lines (the whole card without its timing), and two dumps compared.
 
-    python -m eval.answer_identity dump --index data/index --out eval/out/answers-before.jsonl
+    python -m eval.answer_identity dump --index data/index --out eval/out/answers-before.jsonl [--sets labelled]
     python -m eval.answer_identity compare eval/out/answers-before.jsonl eval/out/answers-after.jsonl
 
 `compare` prints how many answers differ in verdict, citations, confidence and the card text (everything else),
-and exits 1 when any does. Only the training sets: the held-out ones are never listed per question.
+and exits 1 when any does. By default the training sets only; `--sets labelled` asks every labelled set
+(`eval.qrels.LABELLED_SETS`: training and validation, never a blind one), for a change that must alter no answer.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 from tqdm import tqdm
 
 from chat.service import GazetteService
-from eval.qrels import TRAIN_SETS
+from eval.qrels import LABELLED_SETS, TRAIN_SETS
 from index.embed_pool import default_workers
 from index.embedders import embedder_from_identity
 from index.store import read_manifest
@@ -26,6 +27,8 @@ from retriever.search import Searcher
 REPO = Path(__file__).resolve().parent.parent
 #: The labelled training sets (`eval.qrels.TRAIN_SETS`; the held-out ones are not read).
 TRAINING_SETS = tuple(p.name for p in TRAIN_SETS)
+#: `--sets`: which question sets a dump asks.
+SET_CHOICES = {"training": TRAINING_SETS, "labelled": tuple(p.name for p in LABELLED_SETS)}
 #: What is compared, in this order; `card` is the whole card JSON without the timing.
 FIELDS = ("verdict", "citations", "confidence", "card")
 
@@ -48,12 +51,12 @@ def answer_row(key: str, card: dict[str, Any]) -> dict[str, Any]:
             "confidence": card.get("confidence"), "card": card}
 
 
-def dump(index: Path, out: Path, embed_workers: int | None = None) -> int:
+def dump(index: Path, out: Path, embed_workers: int | None = None, sets: tuple[str, ...] = TRAINING_SETS) -> int:
     embedder = embedder_from_identity(read_manifest(index).embedder, workers=embed_workers)
     service = GazetteService(Searcher.open(index, llm="none", embedder=embedder), llm="none")
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as f:
-        for key, question in tqdm(training_questions(), desc="asking", unit="question"):
+        for key, question in tqdm(training_questions(sets), desc="asking", unit="question"):
             row = answer_row(key, service.ask(question, llm="none").to_dict())
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
     return 0
@@ -92,12 +95,14 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--index", type=Path, default=REPO / "data" / "index")
     d.add_argument("--out", type=Path, required=True)
     d.add_argument("--embed-workers", type=int, default=default_workers())
+    d.add_argument("--sets", choices=sorted(SET_CHOICES), default="training",
+                   help="training (default) or labelled (training + validation sets)")
     c = sub.add_parser("compare")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
     args = ap.parse_args(argv)
     if args.cmd == "dump":
-        return dump(args.index, args.out, args.embed_workers)
+        return dump(args.index, args.out, args.embed_workers, SET_CHOICES[args.sets])
     return compare(args.before, args.after)
 
 

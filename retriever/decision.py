@@ -244,11 +244,17 @@ def candidate_features(asks: Asks, hits: list[Any], stats: CorpusStats, lang: st
     top_bm25 = max(h.bm25 for h in hits) or 1.0
     top_doc = hits[0].clause.doc_key
     rows = []
+    doc_cov: dict[str, float] = {}      # a document's coverage, once per question (candidates share documents)
     for i, h in enumerate(hits):
         c = h.clause
         hay = clause_haystack(c)
         cov, miss, _ = _coverage(asks, hay, stats)
-        cov_doc, _, _ = _coverage(asks, stats.doc_text.get(c.doc_key, hay), stats)
+        if c.doc_key in stats.doc_text:
+            cov_doc = doc_cov.get(c.doc_key)
+            if cov_doc is None:
+                cov_doc = doc_cov[c.doc_key] = _coverage(asks, stats.doc_text[c.doc_key], stats)[0]
+        else:
+            cov_doc = _coverage(asks, hay, stats)[0]
         kinds = asks.kinds
         sent_cov, sent_match = _sentence_evidence(asks, c, stats)
         rows.append({

@@ -157,24 +157,26 @@ class Searcher:
         issuance = asks_issuance(query)
         kinds = [x for x in asked_kinds(query) if x in STATED_KINDS]
         priors = doc_priors(query, lang, self._traits)
-        embedded: dict[str, np.ndarray] = {}       # query vectors by text, for the document-aware pass
-        hits = self._fused(variants, k, keep, issuance=issuance, kinds=kinds, priors=priors,
-                           vectors=self._embed(variants, embedded))
         doc_names = self.documents.named(query)
         docs_named = doc_names.matched
+        inside = variants           # what is searched inside the named documents
         if docs_named:              # inside the named documents, search what the question asks of them
             rest = without_mentions(query, doc_names.mentions)
             if rest != query:
                 rest_mode = "glossary" if mode != "none" else "none"
                 rest_terms, _ = self.expand(rest, lang, rest_mode)
                 rest_extra = self.lexicon_terms(rest, lang, rest_mode, rest_terms)
-                variants = self._variants(rest, lang, rest_terms, translation, rest_extra)
-        hits = self._document_aware(docs_named, variants, hits, k, keep, issuance, kinds, priors, embedded)
+                inside = self._variants(rest, lang, rest_terms, translation, rest_extra)
+        embedded: dict[str, np.ndarray] = {}       # query vectors by text: every text of the question in one call
+        self._embed(variants + inside if self._searches_inside(docs_named) else variants, embedded)
+        hits = self._fused(variants, k, keep, issuance=issuance, kinds=kinds, priors=priors,
+                           vectors=self._embed(variants, embedded))
+        hits = self._document_aware(docs_named, inside, hits, k, keep, issuance, kinds, priors, embedded)
         named = [c for c in referenced(query, self.store.clauses) if (keep is None or keep(c))
                  and (not docs_named or c.doc_key in docs_named)]          # 第一条 of the named document
         if named:
             hits = self._named_first(named, hits, k)
-        return SearchResult(query, lang, hits, variants, terms, translation, named=[c.id for c in named],
+        return SearchResult(query, lang, hits, inside, terms, translation, named=[c.id for c in named],
                             lexicon_terms=extra)
 
     def lexicon_terms(self, query: str, lang: str, mode: str, terms: list[str]) -> list[str]:
@@ -201,7 +203,7 @@ class Searcher:
                         embedded: dict[str, np.ndarray] | None = None) -> list[Hit]:
         """Hits of the documents the question names (`keys`) first; newer documents first on ties. `embedded`: query
         vectors already computed by text (a question whose naming words are not removed is not embedded again)."""
-        if keys and len(keys) < len(self.documents.docs):
+        if self._searches_inside(keys):
             doc_hits: list[Hit] = []
             vectors = self._embed(variants, embedded)   # once for all the named documents
             for key in keys:                            # the filter names one document; usually one is named
@@ -212,6 +214,10 @@ class Searcher:
             doc_hits.sort(key=lambda h: -h.score)
             hits = prefer_named(hits, doc_hits, k)
         return newer_first(hits, self.documents, getattr(self.store, "vectors", None), self.store.row_of)
+
+    def _searches_inside(self, keys: list[str]) -> bool:
+        """Whether the document-aware pass searches inside the named documents (some, not all, are named)."""
+        return bool(keys) and len(keys) < len(self.documents.docs)
 
     @cached_property
     def documents(self) -> DocumentIndex:

@@ -236,3 +236,26 @@ def test_corpus_occurrence_with_the_pair_filter_is_plain_substring_search():
     assert [stats._in_text(t) for t in terms] == [t in text for t in terms]
     assert [stats.occurs(t) for t in terms] == [t in text for t in terms]
     assert stats.df("立法调研") == 1 and stats.df("不存在的词") == 0
+
+
+def test_a_documents_coverage_is_read_once_per_question(monkeypatch):
+    """Candidates of one document share its coverage (`cov_doc`): computed once per document and question, equal
+    to the coverage of the document's text; a clause of a document the statistics do not hold uses its own text."""
+    import retriever.decision as decision
+
+    asks = read_question("跨境电商通关便利化由哪个部门牵头", "zh")
+    stats = CorpusStats([BANKS, MEASURE, CUSTOMS])
+    stray = clause("x1", "跨境电商通关便利化。", doc="另一文件", label="一、", kind="item", doc_number="另一文件")
+    texts: list[str] = []
+    real = decision._coverage
+
+    def counted(a, hay, s):
+        texts.append(hay)
+        return real(a, hay, s)
+
+    monkeypatch.setattr(decision, "_coverage", counted)
+    rows = candidate_features(asks, hits(BANKS, MEASURE, CUSTOMS, stray), stats, "zh")
+    doc = stats.doc_text["渝府办发〔2024〕27号"]
+    assert texts.count(doc) == 1
+    assert [r["cov_doc"] for r in rows[:3]] == [real(asks, doc, stats)[0]] * 3
+    assert rows[3]["cov_doc"] == rows[3]["cov"] > 0

