@@ -1111,7 +1111,7 @@ def defers(text: str, kinds: list[str]) -> bool:
 #: 不超过500万元 without the word 上限): never a figure's head.
 _MEASURE_WORDS = frozenset("上限 下限 标准 收费标准 金额 额度 数额 比例 比率 幅度 数量 数目 规模 期限 时限 "
                            "时间 有效期 期间 目标 总额 最高 最低 最多 最少 多少 多久 多长 水平 部分 范围 情况 "
-                           "具体 一般 平均 每年 每月 每人 大概 左右 以上 以下 现在 目前 一共 总共 "
+                           "具体 一般 平均 每年 每月 每人 大概 左右 以上 以下 现在 目前 一共 总共 文号 编号 号码 "
                            "能 可以 要 需要".split())
 #: Money a government gives, in the words the documents use for it interchangeably (补贴 asked, 奖励 stated).
 BENEFIT_WORDS = ("补贴", "补助", "奖励", "资助", "奖补", "扶持", "支持", "资金", "补偿", "津贴")
@@ -1128,7 +1128,7 @@ _UNIT_WORD = re.compile(r"^(?:工作日|自然日|个?月|年|日|天|周|星期
 def _nominal_word(word: str) -> bool:
     tag = word_tag(word)
     return (len(word) >= 2 and word not in _MEASURE_WORDS and not _UNIT_WORD.match(word) and is_content_word(word)
-            and re.fullmatch(r"[\u4e00-\u9fff]+", word) is not None and (tag is None or tag.startswith(_HEAD_TAGS)))
+            and re.fullmatch(r"[\u4e00-\u9fff]+", word) is not None and tag is not None and tag.startswith(_HEAD_TAGS))
 
 
 def figure_heads(question: str) -> list[str]:
@@ -1151,9 +1151,10 @@ def figure_heads(question: str) -> list[str]:
             j += 1
         if after:
             return after[-1:] if len(after) > 1 and not any(x in _HEAD_JOIN for x in words[i + 1:j]) else after
-        k = i - 1
-        while k >= 0 and words[k] in ("是", "为", "有", "按", "交", "收", "的", "要", "能"):
-            k -= 1
+        k = i - 1              # X是多少, X是几度, X的百分之几: never the actor of 监管部门多少个工作日内审核
+        if k < 0 or words[k] not in ("是", "为", "的"):
+            return []
+        k -= 1
         while k >= 0 and words[k] in _MEASURE_WORDS:
             k -= 1
         if k >= 0 and _nominal_word(words[k]):

@@ -38,6 +38,9 @@ def test_figure_heads_name_what_the_number_is_of():
     assert figure_heads("单位的缴存比例是多少？") == []                        # 比例 is the figure, 缴存 no noun
     assert figure_heads("防空地下室要按地面总建筑面积的百分之几来修建？") == ["建筑面积"]
     assert figure_heads("港口岸线由哪个部门审批？") == []                        # no figure asked
+    assert figure_heads("食品小作坊申请登记证，监管部门多少个工作日内审核？") == []   # the actor, not the figure's
+    assert figure_heads("单位要罚多少？") == [] and figure_heads("今年要建多少个零工市场") == []    # words jieba lacks
+    assert figure_heads("行动计划的文号是多少？") == []                          # 文号 is the figure itself
 
 
 def test_a_figure_head_no_cited_clause_names_makes_the_answer_partial():
