@@ -1142,7 +1142,8 @@ def figure_heads(question: str) -> list[str]:
     for i, w in enumerate(words):
         if not (_HEAD_ASK.fullmatch(w) or _LEVEL_Q.fullmatch(w)):
             continue
-        after, j = [], i + 1
+        after: list[str] = []
+        j = i + 1
         if j < len(words) and word_tag(words[j]) == "q":       # 多少个行业
             j += 1
         while j < len(words) and (_nominal_word(words[j]) or (after and words[j] in _HEAD_JOIN)):
