@@ -39,6 +39,7 @@ from retriever.decision import (
     CANDIDATE_FEATURES,
     CANDIDATE_MODEL_FEATURES,
     CANDIDATES,
+    ELSEWHERE_TITLE_RULE,
     MAX_CITED,
     MODEL_FILE,
     OPTIONAL_ANSWER_FEATURES,
@@ -426,7 +427,8 @@ def overruled(cases: list[Case], cv: dict[str, Any], cuts: dict[str, float], mod
         cut = cuts[c.lang]
         if c.named or cv["probs"][i] < cut or not len(cand_p):
             continue
-        if TITLE_RULE and c.lang == "zh" and (unknown_titles(c.query, c.hits, c.stats) or titles_elsewhere(c.query)):
+        if TITLE_RULE and c.lang == "zh" and (unknown_titles(c.query, c.hits, c.stats)
+                                              or (ELSEWHERE_TITLE_RULE and titles_elsewhere(c.query))):
             out[i] = True
             continue
         order = candidate_order(cand_p, c.hits, c.asks)
