@@ -39,17 +39,24 @@ from retriever.decision import (
     CANDIDATE_FEATURES,
     CANDIDATE_MODEL_FEATURES,
     CANDIDATES,
+    ELSEWHERE_TITLE_RULE,
     MAX_CITED,
     MODEL_FILE,
     OPTIONAL_ANSWER_FEATURES,
+    TITLE_RULE,
     DecisionModel,
+    Evidence,
     Logistic,
     answer_features,
     candidate_features,
     candidate_order,
+    cited_of,
     concept_cover,
+    load_model,
+    overrule,
+    unknown_titles,
 )
-from retriever.evidence import corpus_stats, read_question
+from retriever.evidence import corpus_stats, read_question, titles_elsewhere
 from retriever.glossary import DEFAULT_PATH
 from retriever.search import Searcher
 from retriever.xrefs import penalty_candidates
@@ -75,6 +82,7 @@ class Case:
     query: str = ""
     source: str = ""            # the question set it comes from
     augmented: bool = False     # searched with part of the glossary dropped: trains, never scored
+    xrefs: Any = None           # the index's cross-references when the question asks for a penalty
 
 
 def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cache: list[Path] | None = None,
@@ -108,7 +116,8 @@ def collect(index_dirs: list[Path], sets: list[Path], progress: bool = True, cac
                 rows = candidate_features(asks, hits, stats, r.lang, xrefs)
                 labels = [int(h.clause.id in gold) for h in hits]
                 cases.append(Case(f"{q.id}{tag}", r.lang, bool(gold), gold, rows, labels, asks, hits, stats,
-                                  bool(r.named), index_dir.name, r.query, source, augmented=augment is not None))
+                                  bool(r.named), index_dir.name, r.query, source, augmented=augment is not None,
+                                  xrefs=xrefs))
     if cache and len(saved) > known:
         cache[0].write_bytes(pickle.dumps(saved))
     return cases
@@ -405,6 +414,29 @@ def summarise(cases: list[Case], probs: np.ndarray, best: list[int], threshold: 
     return out
 
 
+def overruled(cases: list[Case], cv: dict[str, Any], cuts: dict[str, float], model: DecisionModel | None = None
+              ) -> np.ndarray:
+    """Per case, whether the decision's rules after the answer model (`retriever.decision.overrule`, and the
+    unindexed-title refusal of Chinese questions) stop an answer the model gives at `cuts`, with the case's
+    cross-validated candidate probabilities and the shipped model's citation rule (`model`): what `decide` does to
+    the out-of-fold prediction. The rules are not trained, so the cases they stop are refused in every fold."""
+    model = model or load_model()
+    out = np.zeros(len(cases), dtype=bool)
+    for i, c in enumerate(cases):
+        cand_p = cv["cand_probs"][i]
+        cut = cuts[c.lang]
+        if c.named or cv["probs"][i] < cut or not len(cand_p):
+            continue
+        if TITLE_RULE and c.lang == "zh" and (unknown_titles(c.query, c.hits, c.stats)
+                                              or (ELSEWHERE_TITLE_RULE and titles_elsewhere(c.query))):
+            out[i] = True
+            continue
+        order = candidate_order(cand_p, c.hits, c.asks)
+        ev = Evidence(c.asks, c.hits, c.rows, cand_p, order, {}, [], [], c.stats, c.xrefs)
+        out[i] = overrule(c.query, ev, cited_of(ev, model), float(cv["probs"][i]), cut, [], {}, c.lang) is not None
+    return out
+
+
 def scored_only(cases: list[Case], cv: dict[str, Any]) -> dict[str, Any]:
     """The cross-validated predictions of the cases that are scored (not `augmented`), in order."""
     idx = [i for i, c in enumerate(cases) if not c.augmented]
@@ -502,6 +534,15 @@ def main(argv: list[str] | None = None) -> int:
         part = summarise([cases[i] for i in idx], cv["probs"][idx], [cv["best"][i] for i in idx], cuts)
         for lang, s in part.items():
             print(f"  [{name}] {lang:3s} {json.dumps(s)}")
+    cut_of = cuts if isinstance(cuts, dict) else {"zh": cuts, "en": cuts}
+    stopped = overruled(cases, cv, cut_of)
+    after = np.where(stopped, 0.0, cv["probs"])       # what `decide` answers: the model, then its rules
+    print(f"after the rules (`decision.overrule`; {int(stopped.sum())} model answers stopped):")
+    for name in dict.fromkeys(c.index for c in cases):
+        idx = [i for i, c in enumerate(cases) if c.index == name]
+        part = summarise([cases[i] for i in idx], after[idx], [cv["best"][i] for i in idx], cuts)
+        for lang, s in part.items():
+            print(f"  [{name}] {lang:3s} {json.dumps(s)}")
     held_summary = summarise(held_out, cv_held["probs"], cv_held["best"], cuts) if held_out else {}
     if held_out:
         print(f"held out ({len({c.source for c in held_out})} sets, not trained on; training sets' models and cut):")
@@ -513,9 +554,12 @@ def main(argv: list[str] | None = None) -> int:
             idx = [i for i, c in enumerate(part_cases) if c.source == source]
             part = summarise([part_cases[i] for i in idx], part_cv["probs"][idx], [part_cv["best"][i] for i in idx],
                              cuts)
+            ruled = summarise([part_cases[i] for i in idx], after[idx], [part_cv["best"][i] for i in idx], cuts) \
+                if source in train_names else part
             print(f"  set {source:28s} {'train' if source in train_names else 'held '} " + " | ".join(
                 f"{lang} ooc {s['ooc_refused']:.3f}/{s['n_ooc']} fr {s['answerable_refused']:.3f}/{s['n_answerable']}"
-                f" first {s['right_first']:.3f}" for lang, s in part.items() if lang != "all"))
+                f" first {s['right_first']:.3f} rules ooc {r['ooc_refused']:.3f} fr {r['answerable_refused']:.3f}"
+                for (lang, s), r in zip(part.items(), ruled.values()) if lang != "all"))
     trade = {}
     for rate in (0.0, 0.02, 0.05, 0.10):
         t = pick_threshold(cv["probs"], y, rate)
@@ -534,7 +578,9 @@ def main(argv: list[str] | None = None) -> int:
                 b = cv["best"][i]
                 what = "WRONG-FIRST" if (wrong_first and (cv["probs"][i] >= cut) == c.answerable) else (
                     "ANSWERED-OOC" if not c.answerable else "REFUSED")
-                print(f"  {what:12s} {c.qid:8s} p={cv['probs'][i]:.2f} {c.hits[0].clause.doc_key[:12]} "
+                what = f"{what}{'+RULE' if stopped[i] else ''}"
+                print(f"  {what:17s} {c.index[:8]:8s} {c.qid:8s} p={cv['probs'][i]:.2f} "
+                      f"{c.hits[0].clause.doc_key[:12]} "
                       f"best={c.hits[b].clause.citation[-16:]} gold_rank={[j for j, y in enumerate(c.labels) if y]}"
                       f" kinds={c.asks.kinds} q={c.asks.concepts[:6]} unm={c.asks.unmapped[:4]}")
     if args.ablate:

@@ -33,6 +33,7 @@ import numpy as np
 
 from retriever.evidence import (
     ASKS,
+    BENEFIT_WORDS,
     FIGURE_KINDS,
     ZH_STOP,
     Asks,
@@ -40,7 +41,9 @@ from retriever.evidence import (
     asked_kinds,
     asked_per,
     asks_fee,
+    asks_fee_how,
     asks_figure,
+    asks_level,
     clause_haystack,
     colloquial,
     contrasts,
@@ -49,6 +52,7 @@ from retriever.evidence import (
     en_coverage,
     english_sites,
     fee_word,
+    figure_heads,
     fines_only,
     general_frequency,
     gives_figure,
@@ -65,6 +69,7 @@ from retriever.evidence import (
     siblings,
     states,
     states_effect,
+    states_level,
     states_per,
     states_span,
     states_unit,
@@ -622,7 +627,7 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
         # "那截止时间呢？" adds no topic of its own: the topic was answered in the previous turn, and this clause of
         # the same document states what the follow-up asks for
         reasons.append("a follow-up on the previous answer's topic")
-        return Decision("answer", max(confidence, threshold), _cited(ev, model), reasons, ev.missing,
+        return Decision("answer", max(confidence, threshold), cited_of(ev, model), reasons, ev.missing,
                         ev.asks.kinds, scores)
     unknown = (unknown_titles(question, ev.hits, ev.stats)
                + (titles_elsewhere(question) if ELSEWHERE_TITLE_RULE else [])) if TITLE_RULE and lang == "zh" else []
@@ -630,39 +635,9 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
     if unknown:
         reasons.insert(0, f"the documents indexed do not include {'、'.join(unknown)}")
     if answers(confidence, row, threshold) and not unknown:
-        cited = _cited(ev, model)
-        if FIGURE_RULE and not gives_asked_figure(question, ev.asks, cited):
-            unstated = _figure_kinds(ev.asks) or ["number"]
-            reasons.append(f"none of the clauses found states the {'/'.join(unstated)} asked for")
-            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
-                            ev.asks.kinds, scores, unstated)
-        subject = subject_concept(question, ev.asks, cited, ev.stats) if SUBJECT_FIGURE_RULE else None
-        if subject and not figure_at_subject(subject, ev.asks, cited) and not figure_at_duty(subject, ev, cited):
-            unstated = _figure_kinds(ev.asks) or ["number"]
-            reasons.append(f"no clause found states the {'/'.join(unstated)} of {subject[0]}")
-            closest = next((h for h in cited if any(f in clause_haystack(h.clause) for f in subject)), cited[0])
-            return Decision("partial", min(confidence, threshold / 2), [closest], reasons, ev.missing,
-                            ev.asks.kinds, scores, unstated, subject=subject[0])
-        per = unstated_per(question, cited) if PER_UNIT_RULE else []
-        if per:
-            unstated = _figure_kinds(ev.asks) or ["number"]
-            reasons.append(f"no clause found states the {'/'.join(unstated)} per {'/'.join(per)}")
-            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
-                            ev.asks.kinds, scores, unstated, per=per)
-        contrast = (listed_year(ev.asks, cited) + contrasted(question, ev.asks, cited, ev.stats)) if CONTRAST_RULE \
-            else []
-        if contrast:
-            reasons.append("the closest clause is about " + ", ".join(f"{h}, not {a}" for a, h in contrast))
-            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
-                            ev.asks.kinds, scores, contrast=contrast)
-        unanswered = not_answered(question, lang, ev, cited)
-        if unanswered is not None:
-            reason, fields = unanswered
-            reasons.append(reason)
-            fields.setdefault("missing", ev.missing)
-            return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, asks=ev.asks.kinds,
-                            candidate_scores=scores, **fields)
-        return Decision("answer", confidence, cited, reasons, ev.missing, ev.asks.kinds, scores)
+        cited = cited_of(ev, model)
+        overruled = overrule(question, ev, cited, confidence, threshold, reasons, scores, lang)
+        return overruled or Decision("answer", confidence, cited, reasons, ev.missing, ev.asks.kinds, scores)
     scoped = (row["place_mismatch"] or row["year_mismatch"] or row["doc_unknown"] or row["out_of_scope"]
               or bool(unknown))
     if not scoped and row["cov"] >= model.partial_cov and (ev.missing or row["payee_other"]):
@@ -672,17 +647,67 @@ def decide(question: str, lang: str, hits: list[Any], store: Any, glossary: Any 
     return Decision("refuse", confidence, [], reasons, ev.missing, ev.asks.kinds, scores)
 
 
+def overrule(question: str, ev: Evidence, cited: list[Any], confidence: float, threshold: float,
+             reasons: list[str], scores: dict[str, float], lang: str = "zh") -> Decision | None:
+    """The partial answer the rules give a question the answer model would answer with `cited` (the figure asked
+    is not stated, not where its subject is, not per the unit asked; the closest clause is about a contrasting
+    qualifier; `not_answered`), or None when none fires. `reasons` gets the rule's reason appended."""
+    if FIGURE_RULE and not gives_asked_figure(question, ev.asks, cited):
+        unstated = _figure_kinds(ev.asks) or ["number"]
+        reasons.append(f"none of the clauses found states the {'/'.join(unstated)} asked for")
+        return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
+                        ev.asks.kinds, scores, unstated)
+    subject = subject_concept(question, ev.asks, cited, ev.stats) if SUBJECT_FIGURE_RULE else None
+    if subject and not figure_at_subject(subject, ev.asks, cited) and not figure_at_duty(subject, ev, cited):
+        unstated = _figure_kinds(ev.asks) or ["number"]
+        reasons.append(f"no clause found states the {'/'.join(unstated)} of {subject[0]}")
+        closest = next((h for h in cited if any(f in clause_haystack(h.clause) for f in subject)), cited[0])
+        return Decision("partial", min(confidence, threshold / 2), [closest], reasons, ev.missing,
+                        ev.asks.kinds, scores, unstated, subject=subject[0])
+    per = unstated_per(question, cited) if PER_UNIT_RULE else []
+    if per:
+        unstated = _figure_kinds(ev.asks) or ["number"]
+        reasons.append(f"no clause found states the {'/'.join(unstated)} per {'/'.join(per)}")
+        return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
+                        ev.asks.kinds, scores, unstated, per=per)
+    contrast = (listed_year(ev.asks, cited) + contrasted(question, ev.asks, cited, ev.stats)) if CONTRAST_RULE \
+        else []
+    if contrast:
+        reasons.append("the closest clause is about " + ", ".join(f"{h}, not {a}" for a, h in contrast))
+        return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, ev.missing,
+                        ev.asks.kinds, scores, contrast=contrast)
+    unanswered = not_answered(question, lang, ev, cited)
+    if unanswered is not None:
+        reason, fields = unanswered
+        reasons.append(reason)
+        fields.setdefault("missing", ev.missing)
+        return Decision("partial", min(confidence, threshold / 2), cited[:1], reasons, asks=ev.asks.kinds,
+                        candidate_scores=scores, **fields)
+    return None
+
+
 def _figure_kinds(asks: Asks) -> list[str]:
     return [k for k in asks.kinds if k in FIGURE_KINDS]
 
 
+#: A level asked (几度, what intensity) or how a fee is charged (仲裁费怎么收) asks a figure too, for the figure rules
+#: (`asks_figure`, which feeds retrieval through `asked_kinds`, does not read them).
+LEVEL_FEE_RULE = True
+
+
+def asks_number(question: str) -> bool:
+    """Whether the figure rules take the question as asking a figure: `asks_figure`, a level or a fee's scale."""
+    return asks_figure(question) or (LEVEL_FEE_RULE and (asks_level(question) or asks_fee_how(question)))
+
+
 def gives_asked_figure(question: str, asks: Asks, cited: list[Any]) -> bool:
     """Whether one of the cited clauses states a figure (numeral and unit) of the kind the question asks for
-    (amount, share, count; any number when the kind is unclear); True when it asks for none (`asks_figure`)."""
-    if not asks_figure(question):
+    (amount, share, count; any number when the kind is unclear); True when it asks for none (`asks_number`)."""
+    if not asks_number(question):
         return True
     kinds = _figure_kinds(asks) or ["number"]     # "what is the new risk-sharing split": some figure
-    return any(gives_figure(h.clause.text, kinds) for h in cited)
+    level = LEVEL_FEE_RULE and asks_level(question)
+    return any(gives_figure(h.clause.text, kinds) or (level and states_level(h.clause.text)) for h in cited)
 
 
 _ITEM_HEAD = re.compile(r"^\s*(?:第[一二三四五六七八九十百\d]+条\s*)?[（(]?[一二三四五六七八九十\d]+[）).、．]?\s*"
@@ -841,6 +866,9 @@ SIBLING_RULE = False
 #: … only of a head this rare in the documents (保险 2 %, not 部门 34 %, 单位 26 %, 项目 7 %: 交通部门 asked and
 #: 主管部门 held are the same office).
 SIBLING_HEAD_SHARE = 0.05
+#: What a Chinese figure question asks the number of (交多少岸线使用费, 给多少奖励或补贴: `figure_heads`) that no cited
+#: clause names: the clauses found give some other figure.
+HEAD_RULE = True
 #: A name the question quotes (“两免三减半”, 国家级“小巨人”) that no cited clause holds.
 QUOTE_RULE = True
 #: A site the question names (重庆江北机场, 两江新区) that no cited clause names.
@@ -864,6 +892,11 @@ def not_answered(question: str, lang: str, ev: Evidence, cited: list[Any]) -> tu
     if sibling:
         return ("the closest clause is about " + ", ".join(f"{h}, not {a}" for a, h in sibling),
                 {"contrast": sibling})
+    heads = unheld_heads(question, lang, cited) if HEAD_RULE else []
+    if heads:
+        return (f"no clause found names {'、'.join(heads)}, the figure asked for",
+                {"unstated": _figure_kinds(asks) or ["number"], "subject": heads[0],
+                 "missing": list(dict.fromkeys(heads + ev.missing))})
     quoted = unquoted(question, cited) if QUOTE_RULE else []
     if quoted:
         return (f"no clause found names {'、'.join(quoted)}", {"missing": list(dict.fromkeys(quoted + ev.missing))})
@@ -898,7 +931,7 @@ def unheld_date(asks: Asks, cited: list[Any]) -> bool:
 def fee_fined(question: str, lang: str, cited: list[Any]) -> str:
     """The fee word when the question asks how much something costs (`asks_figure`, `asks_fee`; not who pays it) and
     every sentence of money in the cited clauses is a fine (`fines_only`), else ""."""
-    if (not cited or not asks_figure(question) or not asks_fee(question)
+    if (not cited or not asks_number(question) or not asks_fee(question)
             or not fines_only([h.clause.text for h in cited])):
         return ""
     return fee_word(question) or "收费"        # named as the question names it (an English reader gets "cost")
@@ -916,6 +949,17 @@ _CITY = re.compile(r"^(?:重庆市|重庆)")
 
 _QUOTED = re.compile(r"[“「『]([^”」』]{2,20})[”」』]|\"([^\"]{2,20})\"")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def unheld_heads(question: str, lang: str, cited: list[Any]) -> list[str]:
+    """The nouns a Chinese figure question asks the number of (`figure_heads`) when no cited clause names any of them
+    (a benefit named by any of `BENEFIT_WORDS`: 补贴 asked, 奖励 stated), else []."""
+    if lang != "zh" or not cited:
+        return []
+    heads = figure_heads(question)
+    hays = [clause_haystack(h.clause) for h in cited]
+    forms = [BENEFIT_WORDS if w in BENEFIT_WORDS else (w,) for w in heads]
+    return [] if any(f in hay for fs in forms for f in fs for hay in hays) else heads
 
 
 def unquoted(question: str, cited: list[Any]) -> list[str]:
@@ -970,7 +1014,7 @@ def _out_of_scope(asks: Asks, hits: list[Any], stats: CorpusStats) -> bool:
             or any(not any(y in t for t in texts) for y in asks.years))
 
 
-def _cited(ev: Evidence, model: DecisionModel) -> list[Any]:
+def cited_of(ev: Evidence, model: DecisionModel) -> list[Any]:
     """The best clause, then others that answer nearly as well, and the annex tasks listed under the best body
     measure's own topic that reach `cite_min` (a measure with its lead units and deadlines, cited together)."""
     best_p = float(ev.cand_p[ev.order[0]])

@@ -652,9 +652,16 @@ def states_span(text: str) -> bool:
     return bool(_SPAN_STATED.search(text))
 
 
+#: An ordinal (前款第六项, 第三十二条, 第二批) states no figure: it names a place in a text or a series.
+ORDINAL_RULE = True
+_ORDINAL = re.compile(rf"第[\d{_CN_NUM}]+\s*[\u4e00-\u9fff]?")
+
+
 def gives_figure(text: str, kinds: list[str]) -> bool:
     """Whether `text` states a figure (numeral and unit) of one of the asked figure kinds; a count may be a span
-    of days ("how many days" asks for a count)."""
+    of days ("how many days" asks for a count). Ordinals (第六项) are no figure (`ORDINAL_RULE`)."""
+    if ORDINAL_RULE:
+        text = _ORDINAL.sub("", text)
     rx = [_FIGURE[k] for k in kinds if k in _FIGURE]
     if "amount" in kinds:       # "how much" may ask for a quantity (万千瓦, 平方米) as well as money
         rx.append(_FIGURE["number"])
@@ -821,7 +828,12 @@ def corpus_stats(store: Any) -> CorpusStats:
 #: A question asking what a service or an inspection costs (收费标准, 费用, price, fee schedule), not a fine, a late
 #: fee or damages: a clause whose only money is a fine does not answer it (防雷装置检测收费 answered with the fine for
 #: not testing).
-_FEE_ASK = re.compile(r"收费|费用|价格|\bcosts?\b|\bfees?\b|\bcharges?\b|\bprices?\b|\bpricing\b", re.I)
+#: A Chinese fee or tax noun (岸线使用费, 仲裁费, 鉴定费, 印花税) asks a charge like 收费 does; not 经费 (funds),
+#: 消费, 浪费, 免费, 花费, and not 税务 (the tax office).
+FEE_NOUN_RULE = True
+_FEE_NOUN = r"|[\u4e00-\u9fff]{1,2}(?:(?<![经消浪免花])费(?!用)|税(?!务))"
+_FEE_ASK = re.compile(r"收费|费用|价格|\bcosts?\b|\bfees?\b|\bcharges?\b|\bprices?\b|\bpricing\b" +
+                      (_FEE_NOUN if FEE_NOUN_RULE else ""), re.I)
 #: "charge" is a fee only as a noun: not "in charge of" (the agency asked), nor a verb after an auxiliary ("what rate
 #: do the loans charge?", "do they charge for it"): 14 English questions were read as asking a fee their Chinese
 #: twins (由哪个部门牵头, 利率是多少) did not ask (session 11).
@@ -863,7 +875,16 @@ _FREE = re.compile(r"免收|免予收取|免费(?:检测|办理|登记|服务)|�
 def fee_word(question: str) -> str:
     """The word a fee question asks with (收费, 费用, cost, fee …), lower case; "" when none."""
     m = _fee_match(question)
-    return m.group(0).lower() if m else ""
+    if m is None:
+        return ""
+    if not re.search(r"[\u4e00-\u9fff]", m.group(0)):
+        return m.group(0).lower()
+    end, pos = m.end(), 0
+    for w in zh_words(question):     # the word the Chinese fee noun ends (收费 of 违反规定收费, 使用费 of 岸线使用费)
+        pos += len(w)
+        if pos >= end:
+            return w if w.endswith(m.group(0)[-1]) else m.group(0)
+    return m.group(0)
 
 
 def fines_only(texts: list[str]) -> bool:
@@ -1084,3 +1105,86 @@ def defers(text: str, kinds: list[str]) -> bool:
         return False
     figure = [k for k in kinds if k in _FIGURE] or ["number"]
     return not gives_figure(re.sub(r"第[一二三四五六七八九十百\d]+条", "", text), figure)
+
+
+#: Words that name the figure itself, not what it is of (补贴上限 asks the 补贴's cap; a clause may give it as
+#: 不超过500万元 without the word 上限): never a figure's head.
+_MEASURE_WORDS = frozenset("上限 下限 标准 收费标准 金额 额度 数额 比例 比率 幅度 数量 数目 规模 期限 时限 "
+                           "时间 有效期 期间 目标 总额 最高 最低 最多 最少 多少 多久 多长 水平 部分 范围 情况 "
+                           "具体 一般 平均 每年 每月 每人 大概 左右 以上 以下 现在 目前 一共 总共 文号 编号 号码 "
+                           "能 可以 要 需要".split())
+#: Money a government gives, in the words the documents use for it interchangeably (补贴 asked, 奖励 stated).
+BENEFIT_WORDS = ("补贴", "补助", "奖励", "资助", "奖补", "扶持", "支持", "资金", "补偿", "津贴")
+_HEAD_ASK = re.compile(r"多少|几(?=[个项家种类])|百分之几")
+_HEAD_TAGS = ("n", "vn", "nz", "l", "j", "s")
+_HEAD_JOIN = frozenset("或 或者 和 及 与 还是 、".split())
+
+
+#: A unit (工作日内, 万元, 平方米): what the figure is counted in, not what it is of.
+_UNIT_WORD = re.compile(r"^(?:工作日|自然日|个?月|年|日|天|周|星期|小时|分钟|元|万元|亿元|平方米|立方米|公里|米|吨|岁|"
+                        r"人|名|次|倍|公顷|亩)(?:内|以内|之内|后|以后|前|以前|以上|以下)?$")
+
+
+def _nominal_word(word: str) -> bool:
+    tag = word_tag(word)
+    return (len(word) >= 2 and word not in _MEASURE_WORDS and not _UNIT_WORD.match(word) and is_content_word(word)
+            and re.fullmatch(r"[\u4e00-\u9fff]+", word) is not None and tag is not None and tag.startswith(_HEAD_TAGS))
+
+
+def figure_heads(question: str) -> list[str]:
+    """What a Chinese figure question asks the number of, as the nouns it names right after the ask
+    (交多少岸线使用费 → 使用费; 给多少奖励或补贴 → 奖励, 补贴) or, without one, right before it (抗震设防烈度是几度 →
+    烈度); words naming the figure itself (上限, 比例, 标准: `_MEASURE_WORDS`) are skipped. [] when none is
+    found or no figure is asked."""
+    if not _FIGURE_Q.search(question) and not _LEVEL_Q.search(question):
+        return []
+    words = zh_words(question)
+    for i, w in enumerate(words):
+        if not (_HEAD_ASK.fullmatch(w) or _LEVEL_Q.fullmatch(w)):
+            continue
+        after: list[str] = []
+        j = i + 1
+        if j < len(words) and word_tag(words[j]) == "q":       # 多少个行业
+            j += 1
+        while j < len(words) and (_nominal_word(words[j]) or (after and words[j] in _HEAD_JOIN)):
+            if words[j] not in _HEAD_JOIN:
+                after.append(words[j])
+            j += 1
+        if after:
+            return after[-1:] if len(after) > 1 and not any(x in _HEAD_JOIN for x in words[i + 1:j]) else after
+        k = i - 1              # X是多少, X是几度, X的百分之几: never the actor of 监管部门多少个工作日内审核
+        if k < 0 or words[k] not in ("是", "为", "的"):
+            return []
+        k -= 1
+        while k >= 0 and words[k] in _MEASURE_WORDS:
+            k -= 1
+        if k >= 0 and _nominal_word(words[k]):
+            return [words[k]]
+        return []
+    return []
+
+
+#: A level asked (几度, 几级, 什么等级, what grade/intensity): a figure too.
+_LEVEL_Q = re.compile(r"几度|几级|几星|什么等级|哪个等级|哪一级|"
+                      r"\bwhat (?:[\w-]+ ){0,3}?(?:intensity|grade|magnitude)\b", re.I)
+
+
+def asks_level(question: str) -> bool:
+    """Whether the question asks for a level (几度, 几级, what grade or intensity): a figure the clause must state."""
+    return bool(_LEVEL_Q.search(question))
+
+
+_LEVEL = re.compile(rf"(?:\d+|[{_CN_NUM}]+)\s*(?:度|级|星)(?![\u4e00-\u9fff]{{0,1}}(?:区划|标准|以上))|[A-E]级")
+
+
+def states_level(text: str) -> bool:
+    """Whether the text states a level (六度, 7度, 三级, A级)."""
+    return bool(_LEVEL.search(text))
+
+
+_FEE_HOW = re.compile(r"(?:怎么|怎样|如何)收(?:费|取)?|按什么标准收")
+
+
+def asks_fee_how(question: str) -> bool:
+    """Whether the question asks how a fee is charged (仲裁费怎么收): its amount or scale, a figure."""
+    return asks_fee(question) and bool(_FEE_HOW.search(question))

@@ -201,3 +201,27 @@ def test_english_weights_correct_the_shared_model_for_english_and_leave_chinese_
     assert not np.allclose(alone.coef, model.coef)     # … and learns from the augmented English cases too
     weights = dict(zip(model.features, model.coef))
     assert weights["en_cov@en"] > 0 > weights["score_rel@en"]
+
+
+def test_overruled_marks_the_model_answers_the_rules_stop():
+    """CV after the rules: a confident answer whose clause gives no figure of what was asked is stopped, its twin
+    whose clause does is not, and a case the model refuses is never counted twice."""
+    from eval.calibrate_answerability import overruled
+    from retriever.decision import DecisionModel, Logistic
+    from retriever.evidence import corpus_stats, read_question
+    from tests.retriever.test_decision import hits
+    from tests.retriever.test_decision_heads import QUOTA, QUOTA_AWARD, STORE
+
+    stats = corpus_stats(STORE)
+    q = "企业多安排残疾人就业的，重庆给多少奖励或补贴？"
+
+    def one(qid: str, clause, answerable: bool) -> Case:
+        hs = hits(clause)
+        return Case(qid, "zh", answerable, {clause.id} if answerable else set(), [{}], [int(answerable)],
+                    read_question(q, "zh"), hs, stats, False, query=q)
+
+    cases = [one("near", QUOTA, False), one("twin", QUOTA_AWARD, True), one("low", QUOTA, False)]
+    cv = {"probs": np.array([0.9, 0.9, 0.1]), "cand_probs": [np.array([0.9])] * 3, "best": [0, 0, 0]}
+    model = DecisionModel(Logistic(("x",), np.zeros(1), 0.0, np.zeros(1), np.ones(1)),
+                          Logistic(("x",), np.zeros(1), 0.0, np.zeros(1), np.ones(1)), 0.5)
+    assert overruled(cases, cv, {"zh": 0.5, "en": 0.5}, model).tolist() == [True, False, False]
