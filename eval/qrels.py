@@ -37,7 +37,8 @@ TRAIN_SETS = (DEFAULT_SET, DATA_DIR / "questions_decision.jsonl", DATA_DIR / "qu
 #: Sets written after the training sets, each before any score of it was seen; their misses have since been read
 #: (sessions 6–11), so they are validation sets, not blind ones. Blind sets 10 and 11 were measured once at the end
 #: of session 10, and blind sets 12–15 at the end of session 11, each by a model that had not trained on them.
-#: Blind sets 16 and 17 (written in session 11, never run) are in no list: the next session measures them.
+#: Blind sets 16–19 were measured once at the end of session 12 and are in no list yet; 20 and 21 (never run) are for
+#: the next session.
 #: `eval.calibrate_answerability --train-on` can train on any of them: the model file then lists them under
 #: `trained_on`, and `eval.decision_eval` says so.
 VALIDATION_SETS = (HOLDOUT_SET, *(DATA_DIR / f"questions_{name}.jsonl" for name in (
