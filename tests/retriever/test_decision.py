@@ -55,6 +55,12 @@ def clause(cid: str, text: str, doc: str = "《重庆市公共场所控制吸烟
                   facts=extract_facts(text), **kw)
 
 
+def filler(n: int = 40) -> list[Clause]:
+    """`n` articles of another regulation that say nothing, so that a term is as rare among the clauses as in the real
+    documents."""
+    return [clause(f"x{i}", f"第{i}条 本条例自公布之日起施行。", doc="《重庆市某某条例》", label=f"第{i}条") for i in range(n)]
+
+
 class Store:
     def __init__(self, clauses: list[Clause]) -> None:
         self.clauses = clauses

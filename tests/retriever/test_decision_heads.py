@@ -9,7 +9,7 @@ import pytest
 from retriever import decision
 from retriever.decision import decide, unheld_heads
 from retriever.evidence import asks_fee, asks_fee_how, asks_level, fee_word, figure_heads, states_level
-from tests.retriever.test_decision import Store, _model, hits
+from tests.retriever.test_decision import Store, _model, filler, hits
 from tests.retriever.test_decision import clause as _clause
 
 pytestmark = pytest.mark.unit
@@ -25,7 +25,7 @@ SEISMIC = _clause("s1", "第十七条 一般建设工程按照地震烈度区划
                   label="第十七条")
 SEISMIC_LEVEL = _clause("s2", "第十八条 主城区一般建设工程按照抗震设防烈度六度进行设防。", doc="《重庆市防震减灾条例》",
                         label="第十八条")
-FILLER = [_clause(f"x{i}", f"第{i}条 本条例自公布之日起施行。", doc="《重庆市某某条例》", label=f"第{i}条") for i in range(40)]
+FILLER = filler()
 STORE = Store([SHORE_FINE, SHORE_FEE, QUOTA, QUOTA_AWARD, SEISMIC, SEISMIC_LEVEL, *FILLER])
 
 

@@ -33,7 +33,7 @@ from retriever.evidence import (
     siblings,
     titles_elsewhere,
 )
-from tests.retriever.test_decision import Store, _model, hits
+from tests.retriever.test_decision import Store, _model, filler, hits
 from tests.retriever.test_decision import clause as _clause
 
 pytestmark = pytest.mark.unit
@@ -66,7 +66,7 @@ TAX_REFERRAL = clause("t1", "第九条 归侨、侨眷在本市投资兴办的�
 TAX_YEARS = clause("t2", "第九条 归侨、侨眷在本市投资兴办的企业，自获利年度起三年内减免税收。", doc="《重庆市实施归侨侨眷权益保护法办法》",
                    label="第九条")
 #: other articles, so that 保险 is as rare among the clauses as in the real documents (2 %)
-FILLER = [clause(f"x{i}", f"第{i}条 本条例自公布之日起施行。", doc="《重庆市某某条例》", label=f"第{i}条") for i in range(40)]
+FILLER = filler()
 STORE = Store([LIGHTNING_FINE, LIGHTNING_FEE, UNEMPLOYMENT, RAIL_DRONE, AIRPORT_DRONE, WATER_PROMPT, WATER_HOURS,
                TAX_REFERRAL, TAX_YEARS, *FILLER])
 
